@@ -1,0 +1,356 @@
+"""From a video file to a :class:`~kinesense.series.PoseSeries`, in one process or several.
+
+One process decodes in a background thread and runs the pose model in the main thread. With
+``workers > 1`` the file is cut into contiguous runs of frames, one per process; each process
+starts :data:`WARMUP_FRAMES` frames before its run so that tracking has settled when its run
+begins, and those overlapping frames are used to check that neighbouring processes followed the
+same person. Results are joined in frame order. When a boundary is not clean (frames not
+adjacent after seeking, or another person chosen on one side), the file is analysed again in one
+process and ``provenance.details["workers_fallback"]`` says why.
+"""
+
+import multiprocessing
+import queue
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kinesense.capture.follower import PersonFollower
+from kinesense.capture.models import DEFAULT_MODEL, model_file
+from kinesense.capture.person import Box, box_iou
+from kinesense.capture.prefetch import prefetch
+from kinesense.capture.video import VideoFile, VideoInfo, probe_video
+from kinesense.capture.view import classify_view
+from kinesense.errors import KinesenseError, NoPersonError
+from kinesense.landmarks import N_LANDMARKS
+from kinesense.series import PoseSeries, Provenance
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (frames done, frames expected) as extraction goes."""
+
+WARMUP_FRAMES = 5
+"""Frames a worker analyses before its run starts (tracking settles; identity is compared)."""
+
+MIN_FRAMES_PER_WORKER = 60
+"""Runs shorter than this are not worth a process of their own."""
+
+SAME_PERSON_MIN_IOU = 0.3
+"""Box overlap above which two workers are taken to follow the same person at a boundary."""
+
+
+@dataclass
+class ChunkResult:
+    """What one run of frames produced."""
+
+    indices: list[int] = field(default_factory=list)
+    times_s: list[float] = field(default_factory=list)
+    image: list[np.ndarray] = field(default_factory=list)
+    world: list[np.ndarray] = field(default_factory=list)
+    visibility: list[np.ndarray] = field(default_factory=list)
+    detected: list[bool] = field(default_factory=list)
+    boxes: dict[int, Box | None] = field(default_factory=dict)
+    switch_times_s: list[float] = field(default_factory=list)
+    multi_person_checks: int = 0
+    repaired_timestamps: int = 0
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    """A video's pose series and how the extraction went.
+
+    Attributes:
+        series: the landmarks of the followed person, one row per decoded frame.
+        processing_s: wall-clock seconds from opening the file to the finished series,
+            model loading included.
+        workers: processes used.
+    """
+
+    series: PoseSeries
+    processing_s: float
+    workers: int
+
+    @property
+    def frames(self) -> int:
+        """Frames decoded."""
+        return len(self.series)
+
+    @property
+    def detected_frames(self) -> int:
+        """Frames in which the followed person was found."""
+        return self.series.n_detected
+
+    @property
+    def duration_s(self) -> float:
+        """Duration of the video covered, in seconds (last minus first frame time + 1 frame)."""
+        rate = self.series.frame_rate_hz
+        return self.series.duration_s + (1.0 / rate if rate > 0 and self.frames else 0.0)
+
+    @property
+    def processing_fps(self) -> float:
+        """Frames analysed per wall-clock second."""
+        return self.frames / self.processing_s if self.processing_s > 0 else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """The figures scripts rely on, JSON-serialisable."""
+        return {
+            "frames": self.frames,
+            "detected_frames": self.detected_frames,
+            "duration_s": round(self.duration_s, 4),
+            "processing_s": round(self.processing_s, 3),
+            "processing_fps": round(self.processing_fps, 2),
+            "workers": self.workers,
+            "model": self.series.provenance.model,
+            "camera_view": self.series.provenance.camera_view,
+            "resolution": list(self.series.provenance.resolution or ()),
+            "person_switches_s": list(self.series.provenance.details.get("person_switches_s", [])),
+        }
+
+
+def run_chunk(
+    path: Path,
+    model: str,
+    start: int,
+    stop: int | None,
+    warmup: int,
+    report: Callable[[int], None] | None = None,
+) -> ChunkResult:
+    """Analyse frames ``start - warmup <= index < stop`` and keep those from ``start`` on."""
+    result = ChunkResult()
+    pending = 0
+    with VideoFile(path) as video, PersonFollower(model) as follower:
+        for frame in prefetch(video.frames(max(0, start - warmup), stop)):
+            detection = follower.process(frame.rgb, frame.time_s)
+            result.boxes[frame.index] = follower.last_box if detection is not None else None
+            if frame.index < start:
+                continue
+            result.indices.append(frame.index)
+            result.times_s.append(frame.time_s)
+            result.detected.append(detection is not None)
+            if detection is None:
+                result.image.append(np.full((N_LANDMARKS, 3), np.nan))
+                result.world.append(np.full((N_LANDMARKS, 3), np.nan))
+                result.visibility.append(np.zeros(N_LANDMARKS))
+            else:
+                result.image.append(detection.image_xyz)
+                result.world.append(detection.world_xyz_m)
+                result.visibility.append(detection.visibility)
+            pending += 1
+            if report is not None and pending >= 10:
+                report(pending)
+                pending = 0
+        result.switch_times_s = follower.switch_times_s
+        result.multi_person_checks = follower.counters.multi_person_checks
+        result.repaired_timestamps = video.repaired_timestamps
+    if report is not None and pending:
+        report(pending)
+    return result
+
+
+def _worker_main(messages: Any, slot: int, args: tuple[Any, ...]) -> None:
+    """Entry point of a worker process: run a chunk and send progress and the result."""
+    try:
+        result = run_chunk(*args, report=lambda n: messages.put(("progress", slot, n)))
+        messages.put(("done", slot, result))
+    except KinesenseError as exc:
+        messages.put(("error", slot, str(exc)))
+    except BaseException:
+        messages.put(("crash", slot, traceback.format_exc()))
+
+
+def _split(frame_count: int, workers: int) -> list[tuple[int, int | None]]:
+    """Contiguous runs ``[start, stop)`` covering the file; the last runs to the end."""
+    bounds = np.linspace(0, frame_count, workers + 1).round().astype(int)
+    runs: list[tuple[int, int | None]] = [
+        (int(bounds[k]), int(bounds[k + 1])) for k in range(workers)
+    ]
+    runs[-1] = (runs[-1][0], None)
+    return runs
+
+
+def _run_parallel(
+    path: Path,
+    model: str,
+    runs: list[tuple[int, int | None]],
+    report: Callable[[int], None],
+) -> list[ChunkResult]:
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context = multiprocessing.get_context(method)
+    messages = context.Queue()
+    processes = []
+    for slot, (start, stop) in enumerate(runs):
+        warmup = min(WARMUP_FRAMES, start)
+        process = context.Process(
+            target=_worker_main,
+            args=(messages, slot, (path, model, start, stop, warmup)),
+            name=f"kinesense-extract-{slot}",
+            daemon=True,
+        )
+        process.start()
+        processes.append(process)
+    results: dict[int, ChunkResult] = {}
+    try:
+        while len(results) < len(runs):
+            try:
+                kind, slot, payload = messages.get(timeout=1.0)
+            except queue.Empty:
+                dead = [p for k, p in enumerate(processes) if k not in results and not p.is_alive()]
+                if dead:
+                    # A worker may have died after queueing its last message: drain first.
+                    time.sleep(0.2)
+                    if messages.empty():
+                        raise RuntimeError(
+                            f"extraction worker {dead[0].name} stopped with exit code "
+                            f"{dead[0].exitcode} without a result"
+                        ) from None
+                continue
+            if kind == "progress":
+                report(payload)
+            elif kind == "done":
+                results[slot] = payload
+            elif kind == "error":
+                raise KinesenseError(payload)
+            else:
+                raise RuntimeError(f"extraction worker {slot} failed:\n{payload}")
+    finally:
+        for process in processes:
+            if process.is_alive() and len(results) < len(runs):
+                process.terminate()
+            process.join(timeout=5)
+    return [results[k] for k in range(len(runs))]
+
+
+def _boundary_problems(chunks: list[ChunkResult]) -> tuple[list[str], list[float]]:
+    """Check each boundary between runs: frame continuity and the same person on both sides.
+
+    Returns (problems that make the join invalid, times where the followed person differs).
+    """
+    problems: list[str] = []
+    identity_breaks: list[float] = []
+    for before, after in zip(chunks, chunks[1:], strict=False):
+        if not before.indices or not after.indices:
+            continue
+        if after.indices[0] != before.indices[-1] + 1:
+            problems.append(f"frames {before.indices[-1]} and {after.indices[0]} are not adjacent")
+            continue
+        if after.times_s[0] <= before.times_s[-1]:
+            problems.append(f"time does not increase across frame {after.indices[0]}")
+            continue
+        overlaps = [
+            box_iou(box, before.boxes[k])
+            for k, box in after.boxes.items()
+            if k < after.indices[0] and box is not None and before.boxes.get(k) is not None
+        ]
+        if overlaps and max(overlaps) < SAME_PERSON_MIN_IOU:  # type: ignore[arg-type]
+            identity_breaks.append(after.times_s[0])
+    return problems, identity_breaks
+
+
+def extract_video(
+    path: str | Path,
+    *,
+    model: str = DEFAULT_MODEL,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+    require_person: bool = True,
+) -> ExtractionResult:
+    """Landmarks of the person in a video file.
+
+    Args:
+        path: the video.
+        model: ``"full"`` (default), ``"lite"`` or a ``.task`` path. Never mix models in one
+            analysis: their world coordinates differ in scale.
+        workers: processes to split the video across (capped so each gets at least
+            :data:`MIN_FRAMES_PER_WORKER` frames).
+        progress: called with (frames done, frames expected).
+        require_person: raise :class:`NoPersonError` when nobody is found in any frame.
+
+    Raises:
+        InputFileError: missing, unreadable or corrupt video.
+        NoPersonError: nobody in view (with ``require_person``).
+    """
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1; got {workers}")
+    started = time.perf_counter()
+    model_file(model)  # fail early, in this process, on a bad model name
+    info = probe_video(path)
+    expected = max(info.frame_count, 1)
+    done = 0
+
+    def report(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, max(expected, done))
+
+    workers_used = min(workers, max(1, info.frame_count // MIN_FRAMES_PER_WORKER))
+    notes: dict[str, Any] = {}
+    if workers_used > 1:
+        chunks = _run_parallel(info.path, model, _split(info.frame_count, workers_used), report)
+        problems, identity_breaks = _boundary_problems(chunks)
+        problems += [f"another person was chosen at {t:.2f} s" for t in identity_breaks]
+        if problems:
+            # Correctness first: analyse the whole file again in one process.
+            notes["workers_fallback"] = "; ".join(problems)
+            workers_used, done = 1, 0
+    if workers_used == 1:
+        chunks = [run_chunk(info.path, model, 0, None, 0, report)]
+    series = _assemble(info, model, chunks, workers_used, notes)
+    if require_person and series.n_detected == 0:
+        raise NoPersonError(f"no person found in {info.path} ({len(series)} frames analysed)")
+    return ExtractionResult(series, time.perf_counter() - started, workers_used)
+
+
+def _assemble(
+    info: VideoInfo,
+    model: str,
+    chunks: list[ChunkResult],
+    workers: int,
+    notes: dict[str, Any],
+) -> PoseSeries:
+    from kinesense.capture.models import model_label
+
+    def stack(name: str, shape: tuple[int, ...]) -> np.ndarray:
+        rows = [row for chunk in chunks for row in getattr(chunk, name)]
+        return np.array(rows, dtype=np.float64).reshape((len(rows), *shape))
+
+    times = stack("times_s", ())
+    detected = np.array([d for chunk in chunks for d in chunk.detected], dtype=bool)
+    image = stack("image", (N_LANDMARKS, 3))
+    world = stack("world", (N_LANDMARKS, 3))
+    visibility = stack("visibility", (N_LANDMARKS,))
+    resolution = (info.width, info.height)
+    switches = sorted({t for chunk in chunks for t in chunk.switch_times_s})
+    details = {
+        "rotation_deg": info.rotation_deg,
+        "codec": info.codec,
+        "video_fps": info.fps,
+        "workers": workers,
+        "person_switches_s": switches,
+        "multi_person_checks": sum(c.multi_person_checks for c in chunks),
+        "repaired_timestamps": sum(c.repaired_timestamps for c in chunks),
+        **notes,
+    }
+    view = classify_view(image[detected], visibility[detected], resolution)
+    provenance = Provenance(
+        source=str(info.path),
+        reader="video",
+        model=model_label(model),
+        resolution=resolution,
+        camera_view=view,
+        details=details,
+    )
+    return PoseSeries(
+        time_s=times,
+        image_xyz=image,
+        world_xyz_m=world,
+        visibility=visibility,
+        detected=detected,
+        frame_rate_hz=info.fps,
+        provenance=provenance,
+    )

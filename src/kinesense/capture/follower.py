@@ -1,0 +1,145 @@
+"""Per-frame pose estimation that follows one person: the same code for files and live cameras.
+
+The fast path runs one tracking model (VIDEO mode, one person), which is how MediaPipe is
+fastest. A second model, in IMAGE mode and able to see several people, runs only when the choice
+of person is in doubt: on the first frame where anybody is found (to choose the largest and most
+central person) and on frames where the tracking model returns somebody other than the person
+followed. Frames where only other people are found count as not detected.
+"""
+
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Self
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kinesense.capture.estimator import PoseDetection, PoseEstimator
+from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
+from kinesense.capture.models import DEFAULT_MODEL
+from kinesense.capture.appearance import torso_signature
+from kinesense.capture.person import Box, PersonTracker, Signature, box_iou, landmark_box
+
+MAX_PEOPLE = 4
+"""How many people the second model looks for when the choice of person is in doubt."""
+
+
+@dataclass
+class FollowerCounters:
+    """How often each path ran, for provenance and benchmarks."""
+
+    frames: int = 0
+    detected: int = 0
+    multi_person_checks: int = 0
+    rejected_other_person: int = 0
+
+
+class PersonFollower:
+    """Feed frames in time order; get the followed person's landmarks or ``None``.
+
+    Args:
+        model: pose model name or ``.task`` path (see :mod:`kinesense.capture.models`).
+        tracker: the person tracker (a new one by default).
+        max_people: people the multi-person check looks for.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        tracker: PersonTracker | None = None,
+        max_people: int = MAX_PEOPLE,
+        tracking_estimator: PoseEstimator | None = None,
+    ) -> None:
+        self.model = model
+        self.max_people = max_people
+        self.tracker = tracker if tracker is not None else PersonTracker()
+        self._tracking: PoseEstimator = (
+            tracking_estimator
+            if tracking_estimator is not None
+            else MediaPipePoseEstimator(model, mode="video", num_poses=1)
+        )
+        self._multi: PoseEstimator | None = None
+        self.counters = FollowerCounters()
+        self.last_box: Box | None = None
+
+    @property
+    def model_name(self) -> str:
+        """Name of the pose model (for provenance)."""
+        return self._tracking.name
+
+    def _multi_person(self) -> PoseEstimator:
+        if self._multi is None:
+            self._multi = MediaPipePoseEstimator(
+                self.model, mode="image", num_poses=self.max_people
+            )
+        return self._multi
+
+    def process(self, rgb: NDArray[np.uint8], time_s: float) -> PoseDetection | None:
+        """Landmarks of the followed person in this RGB frame (H x W x 3, uint8), or ``None``."""
+        self.counters.frames += 1
+        found = self._tracking.estimate(rgb, round(time_s * 1000.0))
+        tracker = self.tracker
+        if not found:
+            return None
+        found_boxes = _boxes(found)
+        found_looks = [torso_signature(rgb, d.image_xyz) for d in found]
+        if tracker.last_box is not None:
+            index = tracker.match(time_s, found_boxes, found_looks)
+            if index is not None:
+                return self._accept(time_s, found[index], found_boxes[index], found_looks[index])
+        # Nobody chosen yet, or the tracking model follows somebody else: look at everyone.
+        self.counters.multi_person_checks += 1
+        candidates = self._multi_person().estimate(rgb, 0) or found
+        candidate_boxes = _boxes(candidates)
+        candidate_looks = [torso_signature(rgb, d.image_xyz) for d in candidates]
+        index = tracker.match(time_s, candidate_boxes, candidate_looks)
+        if index is None:
+            tracker.reject(time_s)
+            self.counters.rejected_other_person += 1
+            return None
+        chosen_box = candidate_boxes[index]
+        # Prefer the tracking model's landmarks when it found the same person (smoother).
+        for detection, box, look in zip(found, found_boxes, found_looks, strict=True):
+            if box is not None and chosen_box is not None and box_iou(box, chosen_box) > 0.5:
+                return self._accept(time_s, detection, box, look)
+        return self._accept(time_s, candidates[index], chosen_box, candidate_looks[index])
+
+    def _accept(
+        self,
+        time_s: float,
+        detection: PoseDetection,
+        box: Box | None,
+        look: Signature | None,
+    ) -> PoseDetection:
+        if box is not None:
+            self.tracker.accept(time_s, box, look)
+        self.last_box = box
+        self.counters.detected += 1
+        return detection
+
+    @property
+    def switch_times_s(self) -> list[float]:
+        """Times (s) at which the model turned to somebody other than the followed person."""
+        return list(self.tracker.switches_s)
+
+    def close(self) -> None:
+        """Release both models."""
+        self._tracking.close()
+        if self._multi is not None:
+            self._multi.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _boxes(detections: list[PoseDetection]) -> list[Box | None]:
+    return [landmark_box(d.image_xyz[:, :2], d.visibility) for d in detections]

@@ -1,0 +1,182 @@
+"""Following one person when several are in view.
+
+The person is chosen once, in the first frame where anybody is found: the largest and most
+central candidate (score = bounding-box area x closeness to the image centre). After that, each
+frame's candidates are matched to the person by position (near the last known box) and, when
+the caller gives them, by look (a torso colour signature, :mod:`kinesense.capture.appearance`):
+a candidate near the last box but dressed differently is somebody else; a candidate far away
+but dressed the same is the person back after a fast move or an absence. A frame where only other people are found counts as not detected, and the moment
+the model jumped to another person is recorded as a *switch*.
+
+Boxes are in normalised image coordinates ``(x_min, y_min, x_max, y_max)``.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kinesense.capture.appearance import signature_distance
+
+Box = tuple[float, float, float, float]
+
+Signature = NDArray[np.float32]
+
+SAME_LOOK = 0.3
+"""Signature distance below which a candidate far from the last box is still taken as the person."""
+
+DIFFERENT_LOOK = 0.55
+"""Signature distance above which a candidate near the last box is taken as somebody else."""
+
+MIN_VISIBILITY = 0.5
+"""Landmarks below this visibility do not count towards a person's box."""
+
+
+def landmark_box(image_xy: NDArray[np.float64], visibility: NDArray[np.float64]) -> Box | None:
+    """Bounding box of the landmarks seen with at least :data:`MIN_VISIBILITY`; None if < 3."""
+    seen = (visibility >= MIN_VISIBILITY) & np.all(np.isfinite(image_xy), axis=1)
+    if np.count_nonzero(seen) < 3:
+        seen = np.all(np.isfinite(image_xy), axis=1)
+        if np.count_nonzero(seen) < 3:
+            return None
+    xy = image_xy[seen]
+    return (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
+
+
+def box_area(box: Box) -> float:
+    """Area of a box (normalised units squared)."""
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def box_iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes, in [0, 1]."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = box_area(a) + box_area(b) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def prominence(box: Box) -> float:
+    """How likely a box is the person being measured: its area times its closeness to the centre.
+
+    Closeness is ``1 - d / d_max`` where ``d`` is the distance from the box centre to the image
+    centre (0.5, 0.5) and ``d_max`` the distance from the centre to a corner.
+    """
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    distance = float(np.hypot(cx - 0.5, cy - 0.5))
+    closeness = max(0.0, 1.0 - distance / float(np.hypot(0.5, 0.5)))
+    return box_area(box) * closeness
+
+
+def choose_initial(boxes: list[Box]) -> int:
+    """Index of the most prominent box (largest and most central); boxes must not be empty."""
+    return int(np.argmax([prominence(b) for b in boxes]))
+
+
+def box_distance(a: Box, b: Box) -> float:
+    """Distance between box centres divided by the height of ``a`` (the reference person)."""
+    acx, acy = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
+    bcx, bcy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    height = max(a[3] - a[1], 1e-6)
+    return float(np.hypot(acx - bcx, acy - bcy) / height)
+
+
+@dataclass
+class PersonTracker:
+    """Incremental choice of the person to follow (``update`` once a frame, in time order).
+
+    Args:
+        max_jump: largest centre displacement, in body heights, allowed between the last box of
+            the person and a candidate in the next frame for it to be the same person.
+        max_jump_per_s: extra displacement allowed per second since the person was last seen.
+        look_memory: weight of the past in the running mean of the person's signature.
+    """
+
+    max_jump: float = 0.5
+    max_jump_per_s: float = 1.5
+    look_memory: float = 0.9
+    last_box: Box | None = None
+    signature: Signature | None = None
+    last_time_s: float | None = None
+    switches_s: list[float] = field(default_factory=list)
+    _on_other: bool = False
+
+    def match(
+        self,
+        time_s: float,
+        boxes: Sequence[Box | None],
+        signatures: Sequence[Signature | None] | None = None,
+    ) -> int | None:
+        """Index of the followed person among a frame's candidates, without changing state.
+
+        Before anybody was chosen, the most prominent candidate (largest and most central) is
+        returned. After that, a candidate is the person if it is near the last box (within
+        ``max_jump + max_jump_per_s * seconds since last seen`` body heights) and does not look
+        different (signature distance below :data:`DIFFERENT_LOOK`), or if it looks the same
+        (below :data:`SAME_LOOK`) wherever it is; among several, the nearest and most alike.
+        ``boxes`` holds ``None`` for candidates with too few visible landmarks.
+        """
+        looks = list(signatures) if signatures is not None else [None] * len(boxes)
+        valid = [(i, b, looks[i]) for i, b in enumerate(boxes) if b is not None]
+        if not valid:
+            return None
+        if self.last_box is None:
+            return valid[choose_initial([b for _, b, _ in valid])][0]
+        elapsed = time_s - (self.last_time_s if self.last_time_s is not None else time_s)
+        allowed = self.max_jump + self.max_jump_per_s * max(elapsed, 0.0)
+        reference = self.last_box
+        accepted: list[tuple[float, int]] = []
+        for i, box, look in valid:
+            distance = box_distance(reference, box)
+            look_distance = (
+                signature_distance(self.signature, look)
+                if self.signature is not None and look is not None
+                else None
+            )
+            near = distance <= allowed
+            if look_distance is None:
+                if near:
+                    accepted.append((distance - box_iou(reference, box), i))
+            elif (near and look_distance < DIFFERENT_LOOK) or look_distance < SAME_LOOK:
+                accepted.append((min(distance, allowed) / allowed + look_distance, i))
+        return min(accepted)[1] if accepted else None
+
+    def accept(self, time_s: float, box: Box, signature: Signature | None = None) -> None:
+        """Record that the followed person was at ``box`` at ``time_s``, looking like ``signature``.
+
+        The stored signature is a running mean (weight :attr:`look_memory` on the past), so
+        slow changes of light are followed.
+        """
+        if signature is not None:
+            if self.signature is None:
+                self.signature = signature
+            else:
+                mixed = self.look_memory * self.signature + (1 - self.look_memory) * signature
+                self.signature = (mixed / mixed.sum()).astype(np.float32)
+        self.last_box = box
+        self.last_time_s = time_s
+        self._on_other = False
+
+    def reject(self, time_s: float) -> None:
+        """Record that only other people were found at ``time_s`` (a switch, once per episode)."""
+        if self.last_box is not None and not self._on_other:
+            self.switches_s.append(time_s)
+            self._on_other = True
+
+    def update(
+        self,
+        time_s: float,
+        boxes: Sequence[Box | None],
+        signatures: Sequence[Signature | None] | None = None,
+    ) -> int | None:
+        """:meth:`match`, then :meth:`accept` the match or :meth:`reject` the frame."""
+        index = self.match(time_s, boxes, signatures)
+        if index is not None:
+            box = boxes[index]
+            assert box is not None
+            self.accept(time_s, box, signatures[index] if signatures is not None else None)
+        elif any(b is not None for b in boxes):
+            self.reject(time_s)
+        return index

@@ -1,0 +1,72 @@
+"""Which way the person faces the camera, from 2D landmarks.
+
+The shoulder and hip widths seen in the image, relative to the trunk length, are wide in a front
+or back view and narrow in a side view (a geometric rule, in the spirit of the view checks of
+markerless tools; thresholds chosen on the recordings in ../shared/data and stated below):
+
+* width ratio = mean(|shoulder dx|, |hip dx|) / trunk length, in pixels;
+* ratio >= 0.45: front or back; the person's left shoulder on the image right means front;
+* ratio <= 0.25: side; the side whose landmarks are nearer the camera (smaller MediaPipe z,
+  or higher visibility when z is absent) faces it;
+* in between: oblique.
+"""
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kinesense.landmarks import LANDMARK_INDEX
+
+FRONT_BACK_MIN_RATIO = 0.45
+SIDE_MAX_RATIO = 0.25
+
+_LS, _RS = LANDMARK_INDEX["left_shoulder"], LANDMARK_INDEX["right_shoulder"]
+_LH, _RH = LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]
+_LEFT = [LANDMARK_INDEX[n] for n in ("left_shoulder", "left_hip", "left_knee", "left_ankle")]
+_RIGHT = [LANDMARK_INDEX[n] for n in ("right_shoulder", "right_hip", "right_knee", "right_ankle")]
+
+
+def width_ratio(image_xy_px: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(N,) apparent shoulder/hip width over trunk length, from (N, 33, 2) pixel coordinates."""
+    shoulder_dx = np.abs(image_xy_px[:, _LS, 0] - image_xy_px[:, _RS, 0])
+    hip_dx = np.abs(image_xy_px[:, _LH, 0] - image_xy_px[:, _RH, 0])
+    mid_shoulder = (image_xy_px[:, _LS] + image_xy_px[:, _RS]) / 2
+    mid_hip = (image_xy_px[:, _LH] + image_xy_px[:, _RH]) / 2
+    trunk = np.linalg.norm(mid_shoulder - mid_hip, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio: NDArray[np.float64] = (shoulder_dx + hip_dx) / 2 / trunk
+    return ratio
+
+
+def classify_view(
+    image_xyz: NDArray[np.float64],
+    visibility: NDArray[np.float64],
+    resolution: tuple[int, int],
+) -> str:
+    """Camera view of a recording: ``front``, ``back``, ``left-side``, ``right-side``,
+    ``oblique`` or ``unknown`` (no frame with both shoulders and hips).
+
+    Args:
+        image_xyz: (N, 33, 3) normalised image landmarks (NaN when missing).
+        visibility: (N, 33) landmark visibility.
+        resolution: (width, height) in pixels, to compare x and y distances in the same unit.
+    """
+    width, height = resolution
+    xy = image_xyz[:, :, :2] * np.array([width, height], dtype=np.float64)
+    ratio = width_ratio(xy)
+    usable = np.isfinite(ratio)
+    if not np.any(usable):
+        return "unknown"
+    median_ratio = float(np.median(ratio[usable]))
+    frames = np.flatnonzero(usable)
+    if median_ratio >= FRONT_BACK_MIN_RATIO:
+        left_on_right = np.median(xy[frames, _LS, 0] - xy[frames, _RS, 0]) > 0
+        return "front" if left_on_right else "back"
+    if median_ratio > SIDE_MAX_RATIO:
+        return "oblique"
+    z = image_xyz[frames, :, 2]
+    if np.all(np.isfinite(z[:, _LEFT + _RIGHT])):
+        left_nearer = np.median(z[:, _LEFT].mean(axis=1) - z[:, _RIGHT].mean(axis=1)) < 0
+    else:
+        vis = visibility[frames]
+        left_nearer = np.median(vis[:, _LEFT].mean(axis=1) - vis[:, _RIGHT].mean(axis=1)) > 0
+    return "left-side" if left_nearer else "right-side"

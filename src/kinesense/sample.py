@@ -1,0 +1,167 @@
+"""The sample analysis behind ``make run``: the bundled recording, from video to clean numbers.
+
+The recording (``sample_data/single_leg_balance.mp4``) is camera 1 of the Pose2Sim
+"BalancingTrial" demo: a barefoot man balancing on one leg in a lab, 1.67 s at 60 frames/s
+(perfanalytics/pose2sim, BSD-3-Clause; see ``sample_data/README.md``).
+
+Steps: extract landmarks with the shipped BlazePose model, fill gaps of up to 0.1 s, low-pass
+the image landmarks at 6 Hz with a zero-lag Butterworth filter (a usual cut-off for body
+landmarks during slow movement; Winter 2009, Biomechanics and Motor Control of Human Movement,
+4th ed.), then compute trunk inclination, knee flexion and the centre of mass (de Leva 1996).
+"""
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from rich.console import Console
+from rich.table import Table
+
+from kinesense.series import PoseSeries
+from kinesense.signal.com import centre_of_mass
+from kinesense.signal.filters import butter_lowpass_zero_lag
+from kinesense.signal.gaps import fill_gaps
+from kinesense.signal.geometry import joint_angle_deg, midpoint, signed_inclination_2d_deg
+
+SAMPLE_VIDEO = "single_leg_balance.mp4"
+MAX_GAP_S = 0.1
+CUTOFF_HZ = 6.0
+
+
+def sample_video_path() -> Path:
+    """Path of the bundled sample video."""
+    return Path(str(resources.files("kinesense") / "sample_data" / SAMPLE_VIDEO))
+
+
+def clean_image_landmarks(series: PoseSeries) -> NDArray[np.float64]:
+    """(N, 33, 2) image landmarks in pixels, gaps up to :data:`MAX_GAP_S` filled, low-passed."""
+    width, height = series.provenance.resolution or (1, 1)
+    xy = series.image_xyz[:, :, :2] * np.array([width, height], dtype=np.float64)
+    filled = fill_gaps(series.time_s, xy, MAX_GAP_S)
+    rate = series.frame_rate_hz or series.sampling_rate_hz
+    if len(series) < 16 or CUTOFF_HZ >= rate / 2:
+        return filled
+    return butter_lowpass_zero_lag(filled, rate, CUTOFF_HZ)
+
+
+def _stats(values: NDArray[np.float64]) -> dict[str, float | None]:
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return {"mean": None, "sd": None, "min": None, "max": None}
+    return {
+        "mean": round(float(finite.mean()), 2),
+        "sd": round(float(finite.std(ddof=1)) if finite.size > 1 else 0.0, 2),
+        "min": round(float(finite.min()), 2),
+        "max": round(float(finite.max()), 2),
+    }
+
+
+def analyse_pose(series: PoseSeries) -> dict[str, Any]:
+    """Trunk inclination, knee flexion, lifted foot and centre-of-mass travel of a pose series.
+
+    All angles in degrees from image landmarks (2D, so they depend on the camera view):
+    trunk inclination is the signed tilt of mid-hip -> mid-shoulder from the image vertical
+    (positive towards the image right); knee flexion is 180 minus the hip-knee-ankle angle.
+    Centre-of-mass travel is the range of the de Leva (1996) whole-body CoM, in % of the
+    person's height in the image (nose to lower ankle, median over frames).
+    """
+    xy = clean_image_landmarks(series)
+    names = series.landmark_names
+
+    def point(name: str) -> NDArray[np.float64]:
+        return xy[:, names.index(name)]
+
+    mid_hip = midpoint(point("left_hip"), point("right_hip"))
+    mid_shoulder = midpoint(point("left_shoulder"), point("right_shoulder"))
+    trunk = signed_inclination_2d_deg(mid_hip, mid_shoulder)
+    knees = {
+        side: 180.0 - joint_angle_deg(point(f"{side}_hip"), point(f"{side}_knee"), point(f"{side}_ankle"))
+        for side in ("left", "right")
+    }
+    # Image y grows downwards: the lifted foot is the ankle higher up (smaller y).
+    ankle_dy = point("left_ankle")[:, 1] - point("right_ankle")[:, 1]
+    lifted = np.where(ankle_dy < 0, "left", "right")
+    known = np.isfinite(ankle_dy)
+    stature = np.nanmedian(np.maximum(point("left_ankle")[:, 1], point("right_ankle")[:, 1]) - point("nose")[:, 1])
+    com = centre_of_mass(xy)
+    com_range = np.nanmax(com, axis=0) - np.nanmin(com, axis=0) if np.isfinite(com).any() else [np.nan] * 2
+    return {
+        "trunk_inclination_deg": _stats(trunk),
+        "left_knee_flexion_deg": _stats(knees["left"]),
+        "right_knee_flexion_deg": _stats(knees["right"]),
+        "lifted_foot": (
+            max(("left", "right"), key=lambda side: int(np.sum(lifted[known] == side)))
+            if known.any()
+            else None
+        ),
+        "lifted_foot_share": round(
+            float(np.mean(lifted[known] == ("left" if np.mean(ankle_dy[known] < 0) >= 0.5 else "right"))), 3
+        )
+        if known.any()
+        else None,
+        "com_travel_pct_height": {
+            "medio_lateral_image_x": round(float(100 * com_range[0] / stature), 2),
+            "vertical_image_y": round(float(100 * com_range[1] / stature), 2),
+        },
+    }
+
+
+def run_sample(
+    *,
+    model: str = "full",
+    workers: int = 1,
+    output_dir: Path = Path("out"),
+    show_progress: bool = True,
+) -> dict[str, Any]:
+    """Extract and analyse the sample video; save its landmarks; return the report as a dict."""
+    from kinesense.capture.extract import extract_video
+    from kinesense.progress import frame_progress
+
+    video = sample_video_path()
+    with frame_progress("Analysing the sample", enabled=show_progress) as (_, advance):
+        result = extract_video(video, model=model, workers=workers, progress=advance)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    saved = result.series.save(output_dir / "sample_pose.npz")
+    csv = result.series.to_csv(output_dir / "sample_pose.csv")
+    return {
+        "recording": "Pose2Sim demo, single-leg balancing, camera 1 (BSD-3-Clause)",
+        "extraction": result.summary(),
+        "analysis": analyse_pose(result.series),
+        "saved": [str(saved), str(csv)],
+    }
+
+
+def print_sample_report(report: dict[str, Any], console: Console | None = None) -> None:
+    """Print :func:`run_sample`'s report as a short readable summary."""
+    out = console or Console()
+    ext, ana = report["extraction"], report["analysis"]
+    out.print(f"[bold]kinesense sample analysis[/]: {report['recording']}")
+    out.print(
+        f"{ext['frames']} frames, {ext['duration_s']:.2f} s, person found in "
+        f"{ext['detected_frames']} frames; camera view {ext['camera_view']}; "
+        f"model {ext['model']} at {ext['processing_fps']:.0f} frames/s"
+    )
+    table = Table(title="Angles from the image (degrees)")
+    for column in ("measure", "mean", "sd", "min", "max"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    for key, label in (
+        ("trunk_inclination_deg", "trunk inclination (+ = image right)"),
+        ("left_knee_flexion_deg", "left knee flexion"),
+        ("right_knee_flexion_deg", "right knee flexion"),
+    ):
+        row = ana[key]
+        table.add_row(label, *("-" if row[k] is None else f"{row[k]:.1f}" for k in ("mean", "sd", "min", "max")))
+    out.print(table)
+    if ana["lifted_foot"] is not None:
+        out.print(
+            f"lifted foot: {ana['lifted_foot']} ({100 * ana['lifted_foot_share']:.0f}% of frames)"
+        )
+    travel = ana["com_travel_pct_height"]
+    out.print(
+        "centre of mass travel (de Leva 1996): "
+        f"{travel['medio_lateral_image_x']:.1f}% of height sideways, "
+        f"{travel['vertical_image_y']:.1f}% vertically"
+    )
+    out.print(f"landmarks saved to {', '.join(report['saved'])}")
