@@ -66,7 +66,9 @@ def test_corrupt_video(tmp_path: Path, shared_data: Path) -> None:
 
 @pytest.mark.slow
 def test_nobody_in_view(blank_video: Path, tmp_path: Path) -> None:
-    assert_one_line_error(run("extract", str(blank_video), "-o", str(tmp_path / "o.npz")), "no person")
+    assert_one_line_error(
+        run("extract", str(blank_video), "-o", str(tmp_path / "o.npz")), "no person"
+    )
 
 
 def test_bad_model_name(tmp_path: Path, shared_data: Path) -> None:

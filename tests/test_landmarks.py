@@ -29,7 +29,9 @@ def test_unknown_landmark_names_the_valid_ones() -> None:
         landmark_index("hip")
 
 
-@pytest.mark.parametrize(("layout", "size"), [(OPENPOSE_BODY_25, 25), (OPENPOSE_BODY_25B, 25), (OPENPOSE_COCO_18, 18)])
+@pytest.mark.parametrize(
+    ("layout", "size"), [(OPENPOSE_BODY_25, 25), (OPENPOSE_BODY_25B, 25), (OPENPOSE_COCO_18, 18)]
+)
 def test_openpose_layouts_have_their_sizes(layout: tuple[str, ...], size: int) -> None:
     assert len(layout) == size
     assert len(set(layout)) == size

@@ -20,8 +20,9 @@ def test_sample_video_is_installed() -> None:
 
 def _standing_person(n: int, lean_deg: float) -> PoseSeries:
     """A stick figure whose trunk leans ``lean_deg`` to the image right, left foot lifted."""
-    from kinesense.landmarks import LANDMARK_INDEX as idx
+    from kinesense.landmarks import LANDMARK_INDEX
 
+    idx = LANDMARK_INDEX
     image = np.full((n, 33, 3), np.nan)
     width, height = 1000, 1000
     lean = np.radians(lean_deg)
@@ -29,7 +30,10 @@ def _standing_person(n: int, lean_deg: float) -> PoseSeries:
     for side, dx in (("left", 20.0), ("right", -20.0)):
         image[:, idx[f"{side}_hip"], :2] = (500 + dx, hips_y)
         # Shoulders 300 px up the trunk, tilted by the lean.
-        image[:, idx[f"{side}_shoulder"], :2] = (500 + dx + 300 * np.sin(lean), hips_y - 300 * np.cos(lean))
+        image[:, idx[f"{side}_shoulder"], :2] = (
+            500 + dx + 300 * np.sin(lean),
+            hips_y - 300 * np.cos(lean),
+        )
         image[:, idx[f"{side}_knee"], :2] = (500 + dx, 700)
         image[:, idx[f"{side}_ankle"], :2] = (500 + dx, 900 if side == "right" else 850)
     image[:, idx["nose"], :2] = (500, 150)

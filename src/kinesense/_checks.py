@@ -8,7 +8,7 @@ from kinesense.errors import InputFileError
 
 
 def check_option(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    """Return ``value`` if it is one of ``allowed``, else raise ``ValueError`` listing the choices."""
+    """Return ``value`` if it is in ``allowed``; else raise ``ValueError`` listing the choices."""
     choices = list(allowed)
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)

@@ -38,7 +38,9 @@ def _user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except KinesenseError as exc:
-            Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            Console(stderr=True).print(
+                f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(USER_ERROR_EXIT) from None
         except KeyboardInterrupt:
             Console(stderr=True).print("interrupted")

@@ -41,7 +41,7 @@ def clean_image_landmarks(series: PoseSeries) -> NDArray[np.float64]:
     xy = series.image_xyz[:, :, :2] * np.array([width, height], dtype=np.float64)
     filled = fill_gaps(series.time_s, xy, MAX_GAP_S)
     rate = series.frame_rate_hz or series.sampling_rate_hz
-    if len(series) < 16 or CUTOFF_HZ >= rate / 2:
+    if len(series) < 16 or rate / 2 <= CUTOFF_HZ:
         return filled
     return butter_lowpass_zero_lag(filled, rate, CUTOFF_HZ)
 
@@ -77,16 +77,21 @@ def analyse_pose(series: PoseSeries) -> dict[str, Any]:
     mid_shoulder = midpoint(point("left_shoulder"), point("right_shoulder"))
     trunk = signed_inclination_2d_deg(mid_hip, mid_shoulder)
     knees = {
-        side: 180.0 - joint_angle_deg(point(f"{side}_hip"), point(f"{side}_knee"), point(f"{side}_ankle"))
+        side: 180.0
+        - joint_angle_deg(point(f"{side}_hip"), point(f"{side}_knee"), point(f"{side}_ankle"))
         for side in ("left", "right")
     }
     # Image y grows downwards: the lifted foot is the ankle higher up (smaller y).
     ankle_dy = point("left_ankle")[:, 1] - point("right_ankle")[:, 1]
     lifted = np.where(ankle_dy < 0, "left", "right")
     known = np.isfinite(ankle_dy)
-    stature = np.nanmedian(np.maximum(point("left_ankle")[:, 1], point("right_ankle")[:, 1]) - point("nose")[:, 1])
+    stature = np.nanmedian(
+        np.maximum(point("left_ankle")[:, 1], point("right_ankle")[:, 1]) - point("nose")[:, 1]
+    )
     com = centre_of_mass(xy)
-    com_range = np.nanmax(com, axis=0) - np.nanmin(com, axis=0) if np.isfinite(com).any() else [np.nan] * 2
+    com_range = (
+        np.nanmax(com, axis=0) - np.nanmin(com, axis=0) if np.isfinite(com).any() else [np.nan] * 2
+    )
     return {
         "trunk_inclination_deg": _stats(trunk),
         "left_knee_flexion_deg": _stats(knees["left"]),
@@ -97,7 +102,12 @@ def analyse_pose(series: PoseSeries) -> dict[str, Any]:
             else None
         ),
         "lifted_foot_share": round(
-            float(np.mean(lifted[known] == ("left" if np.mean(ankle_dy[known] < 0) >= 0.5 else "right"))), 3
+            float(
+                np.mean(
+                    lifted[known] == ("left" if np.mean(ankle_dy[known] < 0) >= 0.5 else "right")
+                )
+            ),
+            3,
         )
         if known.any()
         else None,
@@ -152,7 +162,10 @@ def print_sample_report(report: dict[str, Any], console: Console | None = None) 
         ("right_knee_flexion_deg", "right knee flexion"),
     ):
         row = ana[key]
-        table.add_row(label, *("-" if row[k] is None else f"{row[k]:.1f}" for k in ("mean", "sd", "min", "max")))
+        table.add_row(
+            label,
+            *("-" if row[k] is None else f"{row[k]:.1f}" for k in ("mean", "sd", "min", "max")),
+        )
     out.print(table)
     if ana["lifted_foot"] is not None:
         out.print(

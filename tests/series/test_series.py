@@ -74,7 +74,9 @@ def assert_same(a: object, b: object) -> None:
     assert a.metadata_json() == b.metadata_json()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("factory", [make_pose, make_motion, make_cop, lambda: make_motion(with_mag=False)])
+@pytest.mark.parametrize(
+    "factory", [make_pose, make_motion, make_cop, lambda: make_motion(with_mag=False)]
+)
 def test_save_load_round_trips_exactly(factory, tmp_path: Path) -> None:
     series = factory()
     path = series.save(tmp_path / "s")

@@ -14,7 +14,7 @@ class PoseDetection:
 
     Attributes:
         image_xyz: (33, 3) x, y normalised to [0, 1] by frame width and height, z relative depth.
-        world_xyz_m: (33, 3) metric coordinates, origin between the hips (NaN if the model has none).
+        world_xyz_m: (33, 3) metres, origin between the hips (NaN if the model has none).
         visibility: (33,) probability that each landmark is visible, in [0, 1].
     """
 

@@ -9,6 +9,7 @@ adjacent after seeking, or another person chosen on one side), the file is analy
 process and ``provenance.details["workers_fallback"]`` says why.
 """
 
+import itertools
 import multiprocessing
 import queue
 import sys
@@ -155,7 +156,10 @@ def run_chunk(
 def _worker_main(messages: Any, slot: int, args: tuple[Any, ...]) -> None:
     """Entry point of a worker process: run a chunk and send progress and the result."""
     try:
-        result = run_chunk(*args, report=lambda n: messages.put(("progress", slot, n)))
+        path, model, start, stop, warmup = args
+        result = run_chunk(
+            path, model, start, stop, warmup, report=lambda n: messages.put(("progress", slot, n))
+        )
         messages.put(("done", slot, result))
     except KinesenseError as exc:
         messages.put(("error", slot, str(exc)))
@@ -180,7 +184,7 @@ def _run_parallel(
     report: Callable[[int], None],
 ) -> list[ChunkResult]:
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    context = multiprocessing.get_context(method)
+    context: Any = multiprocessing.get_context(method)
     messages = context.Queue()
     processes = []
     for slot, (start, stop) in enumerate(runs):
@@ -232,7 +236,7 @@ def _boundary_problems(chunks: list[ChunkResult]) -> tuple[list[str], list[float
     """
     problems: list[str] = []
     identity_breaks: list[float] = []
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in itertools.pairwise(chunks):
         if not before.indices or not after.indices:
             continue
         if after.indices[0] != before.indices[-1] + 1:
@@ -241,12 +245,12 @@ def _boundary_problems(chunks: list[ChunkResult]) -> tuple[list[str], list[float
         if after.times_s[0] <= before.times_s[-1]:
             problems.append(f"time does not increase across frame {after.indices[0]}")
             continue
-        overlaps = [
-            box_iou(box, before.boxes[k])
-            for k, box in after.boxes.items()
-            if k < after.indices[0] and box is not None and before.boxes.get(k) is not None
-        ]
-        if overlaps and max(overlaps) < SAME_PERSON_MIN_IOU:  # type: ignore[arg-type]
+        overlaps = []
+        for k, box in after.boxes.items():
+            earlier = before.boxes.get(k)
+            if k < after.indices[0] and box is not None and earlier is not None:
+                overlaps.append(box_iou(box, earlier))
+        if overlaps and max(overlaps) < SAME_PERSON_MIN_IOU:
             identity_breaks.append(after.times_s[0])
     return problems, identity_breaks
 

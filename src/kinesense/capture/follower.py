@@ -14,10 +14,10 @@ from typing import Self
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.capture.appearance import torso_signature
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
 from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
 from kinesense.capture.models import DEFAULT_MODEL
-from kinesense.capture.appearance import torso_signature
 from kinesense.capture.person import Box, PersonTracker, Signature, box_iou, landmark_box
 
 MAX_PEOPLE = 4

@@ -5,8 +5,9 @@ central candidate (score = bounding-box area x closeness to the image centre). A
 frame's candidates are matched to the person by position (near the last known box) and, when
 the caller gives them, by look (a torso colour signature, :mod:`kinesense.capture.appearance`):
 a candidate near the last box but dressed differently is somebody else; a candidate far away
-but dressed the same is the person back after a fast move or an absence. A frame where only other people are found counts as not detected, and the moment
-the model jumped to another person is recorded as a *switch*.
+but dressed the same is the person back after a fast move or an absence. A frame where only
+other people are found counts as not detected, and the moment the model jumped to another
+person is recorded as a *switch*.
 
 Boxes are in normalised image coordinates ``(x_min, y_min, x_max, y_max)``.
 """
@@ -41,7 +42,12 @@ def landmark_box(image_xy: NDArray[np.float64], visibility: NDArray[np.float64])
         if np.count_nonzero(seen) < 3:
             return None
     xy = image_xy[seen]
-    return (float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max()))
+    return (
+        float(xy[:, 0].min()),
+        float(xy[:, 1].min()),
+        float(xy[:, 0].max()),
+        float(xy[:, 1].max()),
+    )
 
 
 def box_area(box: Box) -> float:

@@ -93,7 +93,7 @@ class VideoFile:
             raise InputFileError(
                 f"cannot open {self.path} as a video (not a video file, or a codec OpenCV lacks)"
             )
-        rotation = int(round(self._capture.get(cv2.CAP_PROP_ORIENTATION_META))) % 360
+        rotation = round(self._capture.get(cv2.CAP_PROP_ORIENTATION_META)) % 360
         width = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
         if width <= 0 or height <= 0:
@@ -152,7 +152,9 @@ class VideoFile:
         time_s = float(self._capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
         if not np.isfinite(time_s) or time_s <= self._last_time_s or (index > 0 and time_s == 0):
             interval = 1.0 / self.info.fps if self.info.fps > 0 else 1.0 / 30.0
-            time_s = index * interval if self._last_time_s == -np.inf else self._last_time_s + interval
+            time_s = (
+                index * interval if self._last_time_s == -np.inf else self._last_time_s + interval
+            )
             self.repaired_timestamps += 1
         self._last_time_s = time_s
         return time_s

@@ -21,9 +21,9 @@ BoolArray = NDArray[np.bool_]
 
 
 def frozen_array(values: Any, dtype: type, name: str) -> NDArray[Any]:
-    """Return a read-only copy of ``values`` as ``dtype``; raise :class:`SeriesError` if impossible."""
+    """Read-only copy of ``values`` as ``dtype``; :class:`SeriesError` if impossible."""
     try:
-        array = np.array(values, dtype=dtype, copy=True)
+        array: NDArray[Any] = np.array(values, dtype=dtype, copy=True)
     except (TypeError, ValueError) as exc:
         raise SeriesError(f"{name} cannot be read as {np.dtype(dtype).name}: {exc}") from exc
     array.flags.writeable = False
@@ -54,9 +54,7 @@ class TimeSeriesBase:
         for name in self.SAMPLE_FIELDS:
             value = getattr(self, name)
             if value is not None and value.shape[0] != t.size:
-                raise SeriesError(
-                    f"{name} has {value.shape[0]} samples but time_s has {t.size}"
-                )
+                raise SeriesError(f"{name} has {value.shape[0]} samples but time_s has {t.size}")
 
     def __len__(self) -> int:
         return int(self.time_s.size)
@@ -74,7 +72,7 @@ class TimeSeriesBase:
         return float(1.0 / np.median(np.diff(self.time_s)))
 
     def take(self, index: slice | NDArray[Any]) -> Self:
-        """Return a new series with the samples selected by ``index`` (a slice or an index array)."""
+        """A new series with the samples selected by ``index`` (a slice or index array)."""
         changes = {
             name: (getattr(self, name)[index] if getattr(self, name) is not None else None)
             for name in self.SAMPLE_FIELDS
@@ -108,7 +106,7 @@ class TimeSeriesBase:
         raise NotImplementedError
 
     def save(self, path: str | Path) -> Path:
-        """Save to a portable ``.npz`` file that :func:`kinesense.series.load` reads back exactly."""
+        """Save to a portable ``.npz`` file that :func:`load_series` reads back exactly."""
         from kinesense.series.storage import save_series
 
         return save_series(self, path)

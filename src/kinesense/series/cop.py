@@ -11,7 +11,10 @@ from kinesense.errors import SeriesError
 from kinesense.series.base import FloatArray, TimeSeriesBase, frozen_array
 from kinesense.series.provenance import Provenance
 
-DEFAULT_AXES: tuple[str, str] = ("medio-lateral, positive to the right", "antero-posterior, positive forward")
+DEFAULT_AXES: tuple[str, str] = (
+    "medio-lateral, positive to the right",
+    "antero-posterior, positive forward",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,7 +70,7 @@ class CopSeries(TimeSeriesBase):
             time_s=arrays["time_s"],
             cop_m=arrays["cop_m"],
             force_n=arrays["force_n"],
-            axes=tuple(metadata["axes"]),  # type: ignore[arg-type]
+            axes=tuple(metadata["axes"]),
             provenance=Provenance.from_json(metadata["provenance"]),
         )
 

@@ -153,7 +153,7 @@ class PoseSeries(TimeSeriesBase):
             detected=arrays["detected"],
             landmark_names=tuple(metadata["landmark_names"]),
             frame_rate_hz=float(metadata["frame_rate_hz"]),
-            world_up=tuple(metadata["world_up"]),  # type: ignore[arg-type]
+            world_up=tuple(metadata["world_up"]),
             provenance=Provenance.from_json(metadata["provenance"]),
         )
 
@@ -164,5 +164,9 @@ class PoseSeries(TimeSeriesBase):
             names += [f"{landmark}_x", f"{landmark}_y", f"{landmark}_z"]
             names += [f"{landmark}_world_x_m", f"{landmark}_world_y_m", f"{landmark}_world_z_m"]
             names.append(f"{landmark}_visibility")
-            blocks += [self.image_xyz[:, i, :], self.world_xyz_m[:, i, :], self.visibility[:, i, None]]
+            blocks += [
+                self.image_xyz[:, i, :],
+                self.world_xyz_m[:, i, :],
+                self.visibility[:, i, None],
+            ]
         return names, np.hstack(blocks).astype(np.float64)

@@ -39,7 +39,7 @@ class Provenance:
         object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
 
     def to_json(self) -> dict[str, Any]:
-        """Return a JSON-serialisable dictionary that :meth:`from_json` turns back into an equal object."""
+        """A JSON-serialisable dict that :meth:`from_json` turns back into an equal object."""
         return {
             "source": self.source,
             "reader": self.reader,
@@ -57,7 +57,7 @@ class Provenance:
             source=str(data.get("source", "")),
             reader=str(data.get("reader", "")),
             model=str(data.get("model", "")),
-            resolution=tuple(resolution) if resolution is not None else None,  # type: ignore[arg-type]
+            resolution=tuple(resolution) if resolution is not None else None,
             camera_view=str(data.get("camera_view", "unknown")),
             details=dict(data.get("details", {})),
         )

@@ -33,7 +33,7 @@ AnySeries = PoseSeries | MotionSeries | CopSeries
 
 
 def save_series(series: TimeSeriesBase, path: str | Path) -> Path:
-    """Save ``series`` to ``path`` (``.npz`` is appended when missing) and return the path written."""
+    """Save ``series`` to ``path`` (``.npz`` appended when missing); return the path written."""
     target = Path(path)
     if target.suffix != ".npz":
         target = target.with_name(target.name + ".npz")
