@@ -12,7 +12,9 @@ SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 def shared_data() -> Path:
     """The folder of real recordings; tests that need it skip when it is not beside the project."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real recordings not found at {SHARED_DATA} (clone the project beside shared/)")
+        pytest.skip(
+            f"real recordings not found at {SHARED_DATA} (clone the project beside shared/)"
+        )
     return SHARED_DATA
 
 
