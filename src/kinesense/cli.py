@@ -133,6 +133,57 @@ def _print_extraction(console: Console, summary: dict[str, Any]) -> None:
 
 @app.command()
 @_user_errors
+def record(
+    camera: Annotated[
+        str, typer.Option("--camera", "-c", help="Camera number (0 = first) or stream address.")
+    ] = "0",
+    seconds: Annotated[
+        float, typer.Option("--seconds", "-s", min=0.1, help="How long to record.")
+    ] = 10.0,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to save the landmarks (.npz or .csv).")
+    ] = Path("camera.pose.npz"),
+    model: ModelOption = "full",
+    as_json: JsonOption = False,
+) -> None:
+    """Record the landmarks of the person in front of a camera.
+
+    Stand so that your whole body is in the picture. Only landmarks are kept: no image is
+    stored.
+    """
+    from kinesense.capture.live import record_camera
+    from kinesense.progress import frame_progress
+
+    source: int | str = int(camera) if camera.isdigit() else camera
+    with frame_progress("Recording", enabled=not as_json) as (console, advance):
+        seen = 0
+
+        def on_frame(frame: object, detection: object) -> None:
+            nonlocal seen
+            seen += 1
+            advance(seen, 0)
+
+        series = record_camera(source, duration_s=seconds, model=model, on_frame=on_frame)
+    written = series.to_csv(output) if output.suffix == ".csv" else series.save(output)
+    summary = {
+        "frames": len(series),
+        "detected_frames": series.n_detected,
+        "duration_s": round(series.duration_s, 3),
+        "frame_rate_hz": series.frame_rate_hz,
+        "camera_view": series.provenance.camera_view,
+        "output": str(written),
+    }
+    if as_json:
+        _print_json(summary)
+    else:
+        console.print(
+            f"{summary['frames']} frames in {summary['duration_s']:.1f} s, person found in "
+            f"{summary['detected_frames']}; saved to {written}"
+        )
+
+
+@app.command()
+@_user_errors
 def info(
     file: Annotated[Path, typer.Argument(help="Any file kinesense reads.")],
     as_json: JsonOption = False,

@@ -35,7 +35,8 @@ def frame_progress(description: str, *, enabled: bool = True) -> Iterator[tuple[
         task = progress.add_task(description, total=None)
 
         def advance(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            """Report ``done`` of ``total`` frames (``total`` 0 when unknown, e.g. live)."""
+            progress.update(task, completed=done, total=total or None)
 
         with progress:
             yield Console(), advance

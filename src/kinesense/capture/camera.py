@@ -13,14 +13,15 @@ class Camera:
     """A webcam opened with OpenCV; use as a context manager.
 
     Args:
-        index: the camera number (0 is the first camera).
+        index: the camera number (0 is the first camera), or a stream address or file that
+            OpenCV opens like a camera (frames are then timed by the clock too).
         width, height: requested frame size in pixels (the camera may choose another).
 
     Frame times are seconds since the camera was opened, from :func:`time.monotonic`, so they
     keep increasing even if the wall clock changes.
     """
 
-    def __init__(self, index: int = 0, *, width: int = 1280, height: int = 720) -> None:
+    def __init__(self, index: int | str = 0, *, width: int = 1280, height: int = 720) -> None:
         import cv2
 
         self.index = index

@@ -16,21 +16,20 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kinesense.capture.follower import PersonFollower
-from kinesense.capture.models import DEFAULT_MODEL, model_file
-from kinesense.capture.person import Box, box_iou
+from kinesense.capture.models import DEFAULT_MODEL, model_file, model_label
+from kinesense.capture.person import box_iou
 from kinesense.capture.prefetch import prefetch
+from kinesense.capture.recording import PoseRecording, analyse_frames, pose_series_from
 from kinesense.capture.video import VideoFile, VideoInfo, probe_video
-from kinesense.capture.view import classify_view
 from kinesense.errors import KinesenseError, NoPersonError
-from kinesense.landmarks import N_LANDMARKS
-from kinesense.series import PoseSeries, Provenance
+from kinesense.series import PoseSeries
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (frames done, frames expected) as extraction goes."""
@@ -43,22 +42,6 @@ MIN_FRAMES_PER_WORKER = 60
 
 SAME_PERSON_MIN_IOU = 0.3
 """Box overlap above which two workers are taken to follow the same person at a boundary."""
-
-
-@dataclass
-class ChunkResult:
-    """What one run of frames produced."""
-
-    indices: list[int] = field(default_factory=list)
-    times_s: list[float] = field(default_factory=list)
-    image: list[np.ndarray] = field(default_factory=list)
-    world: list[np.ndarray] = field(default_factory=list)
-    visibility: list[np.ndarray] = field(default_factory=list)
-    detected: list[bool] = field(default_factory=list)
-    boxes: dict[int, Box | None] = field(default_factory=dict)
-    switch_times_s: list[float] = field(default_factory=list)
-    multi_person_checks: int = 0
-    repaired_timestamps: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,37 +103,13 @@ def run_chunk(
     stop: int | None,
     warmup: int,
     report: Callable[[int], None] | None = None,
-) -> ChunkResult:
+) -> PoseRecording:
     """Analyse frames ``start - warmup <= index < stop`` and keep those from ``start`` on."""
-    result = ChunkResult()
-    pending = 0
     with VideoFile(path) as video, PersonFollower(model) as follower:
-        for frame in prefetch(video.frames(max(0, start - warmup), stop)):
-            detection = follower.process(frame.rgb, frame.time_s)
-            result.boxes[frame.index] = follower.last_box if detection is not None else None
-            if frame.index < start:
-                continue
-            result.indices.append(frame.index)
-            result.times_s.append(frame.time_s)
-            result.detected.append(detection is not None)
-            if detection is None:
-                result.image.append(np.full((N_LANDMARKS, 3), np.nan))
-                result.world.append(np.full((N_LANDMARKS, 3), np.nan))
-                result.visibility.append(np.zeros(N_LANDMARKS))
-            else:
-                result.image.append(detection.image_xyz)
-                result.world.append(detection.world_xyz_m)
-                result.visibility.append(detection.visibility)
-            pending += 1
-            if report is not None and pending >= 10:
-                report(pending)
-                pending = 0
-        result.switch_times_s = follower.switch_times_s
-        result.multi_person_checks = follower.counters.multi_person_checks
-        result.repaired_timestamps = video.repaired_timestamps
-    if report is not None and pending:
-        report(pending)
-    return result
+        frames = prefetch(video.frames(max(0, start - warmup), stop))
+        recording = analyse_frames(frames, follower, keep_from=start, report=report)
+        recording.repaired_timestamps = video.repaired_timestamps
+    return recording
 
 
 def _worker_main(messages: Any, slot: int, args: tuple[Any, ...]) -> None:
@@ -182,7 +141,7 @@ def _run_parallel(
     model: str,
     runs: list[tuple[int, int | None]],
     report: Callable[[int], None],
-) -> list[ChunkResult]:
+) -> list[PoseRecording]:
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context: Any = multiprocessing.get_context(method)
     messages = context.Queue()
@@ -197,7 +156,7 @@ def _run_parallel(
         )
         process.start()
         processes.append(process)
-    results: dict[int, ChunkResult] = {}
+    results: dict[int, PoseRecording] = {}
     try:
         while len(results) < len(runs):
             try:
@@ -229,7 +188,7 @@ def _run_parallel(
     return [results[k] for k in range(len(runs))]
 
 
-def _boundary_problems(chunks: list[ChunkResult]) -> tuple[list[str], list[float]]:
+def _boundary_problems(chunks: list[PoseRecording]) -> tuple[list[str], list[float]]:
     """Check each boundary between runs: frame continuity and the same person on both sides.
 
     Returns (problems that make the join invalid, times where the followed person differs).
@@ -313,48 +272,23 @@ def extract_video(
 def _assemble(
     info: VideoInfo,
     model: str,
-    chunks: list[ChunkResult],
+    recordings: list[PoseRecording],
     workers: int,
     notes: dict[str, Any],
 ) -> PoseSeries:
-    from kinesense.capture.models import model_label
-
-    def stack(name: str, shape: tuple[int, ...]) -> np.ndarray:
-        rows = [row for chunk in chunks for row in getattr(chunk, name)]
-        return np.array(rows, dtype=np.float64).reshape((len(rows), *shape))
-
-    times = stack("times_s", ())
-    detected = np.array([d for chunk in chunks for d in chunk.detected], dtype=bool)
-    image = stack("image", (N_LANDMARKS, 3))
-    world = stack("world", (N_LANDMARKS, 3))
-    visibility = stack("visibility", (N_LANDMARKS,))
-    resolution = (info.width, info.height)
-    switches = sorted({t for chunk in chunks for t in chunk.switch_times_s})
     details = {
         "rotation_deg": info.rotation_deg,
         "codec": info.codec,
         "video_fps": info.fps,
         "workers": workers,
-        "person_switches_s": switches,
-        "multi_person_checks": sum(c.multi_person_checks for c in chunks),
-        "repaired_timestamps": sum(c.repaired_timestamps for c in chunks),
         **notes,
     }
-    view = classify_view(image[detected], visibility[detected], resolution)
-    provenance = Provenance(
+    return pose_series_from(
+        recordings,
+        resolution=(info.width, info.height),
+        frame_rate_hz=info.fps,
         source=str(info.path),
         reader="video",
-        model=model_label(model),
-        resolution=resolution,
-        camera_view=view,
+        model_name=model_label(model),
         details=details,
-    )
-    return PoseSeries(
-        time_s=times,
-        image_xyz=image,
-        world_xyz_m=world,
-        visibility=visibility,
-        detected=detected,
-        frame_rate_hz=info.fps,
-        provenance=provenance,
     )
