@@ -4,7 +4,8 @@ The recording (``sample_data/single_leg_balance.mp4``) is camera 1 of the Pose2S
 "BalancingTrial" demo: a barefoot man balancing on one leg in a lab, 1.67 s at 60 frames/s
 (perfanalytics/pose2sim, BSD-3-Clause; see ``sample_data/README.md``).
 
-Steps: extract landmarks with the shipped BlazePose model, fill gaps of up to 0.1 s, low-pass
+Steps: extract landmarks with the shipped BlazePose model, fill gaps of up to 0.1 s, resample
+onto a uniform time grid, low-pass
 the image landmarks at 6 Hz with a zero-lag Butterworth filter (a usual cut-off for body
 landmarks during slow movement; Winter 2009, Biomechanics and Motor Control of Human Movement,
 4th ed.), then compute trunk inclination, knee flexion and the centre of mass (de Leva 1996).
@@ -24,6 +25,7 @@ from kinesense.signal.com import centre_of_mass
 from kinesense.signal.filters import butter_lowpass_zero_lag
 from kinesense.signal.gaps import fill_gaps
 from kinesense.signal.geometry import joint_angle_deg, midpoint, signed_inclination_2d_deg
+from kinesense.signal.resample import resample_uniform
 
 SAMPLE_VIDEO = "single_leg_balance.mp4"
 MAX_GAP_S = 0.1
@@ -36,14 +38,22 @@ def sample_video_path() -> Path:
 
 
 def clean_image_landmarks(series: PoseSeries) -> NDArray[np.float64]:
-    """(N, 33, 2) image landmarks in pixels, gaps up to :data:`MAX_GAP_S` filled, low-passed."""
+    """(M, 33, 2) image landmarks in pixels on a uniform time grid, cleaned for analysis.
+
+    Gaps up to :data:`MAX_GAP_S` are filled, the frames are resampled onto a uniform grid at
+    the nominal frame rate (video frame times may be irregular), and the result is low-passed
+    at :data:`CUTOFF_HZ` with a zero-lag Butterworth filter.
+    """
     width, height = series.provenance.resolution or (1, 1)
     xy = series.image_xyz[:, :, :2] * np.array([width, height], dtype=np.float64)
     filled = fill_gaps(series.time_s, xy, MAX_GAP_S)
     rate = series.frame_rate_hz or series.sampling_rate_hz
-    if len(series) < 16 or rate / 2 <= CUTOFF_HZ:
+    if len(series) < 2 or rate <= 0:
         return filled
-    return butter_lowpass_zero_lag(filled, rate, CUTOFF_HZ)
+    _, uniform = resample_uniform(series.time_s, filled, rate)
+    if rate / 2 <= CUTOFF_HZ:
+        return uniform
+    return butter_lowpass_zero_lag(uniform, rate, CUTOFF_HZ)
 
 
 def _stats(values: NDArray[np.float64]) -> dict[str, float | None]:
