@@ -201,3 +201,26 @@ def test_loading_other_files_fails_clearly(tmp_path: Path) -> None:
         load_series(plain)
     with pytest.raises(InputFileError, match="not found"):
         load_series(tmp_path / "absent.npz")
+
+
+def test_resample_interpolates_linearly_and_keeps_metadata() -> None:
+    t = np.array([0.0, 0.1, 0.2, 0.3])
+    acc = np.column_stack([t * 10.0, np.ones(4), -t])  # linear in time: exact under interpolation
+    motion = MotionSeries(time_s=t, acc_m_s2=acc, gyr_rad_s=acc, placement="sternum")
+    resampled = motion.resample(20.0)
+    np.testing.assert_allclose(resampled.time_s, np.arange(7) * 0.05)
+    np.testing.assert_allclose(resampled.acc_m_s2[:, 0], resampled.time_s * 10.0)
+    assert resampled.placement == "sternum"
+    assert resampled.mag is None
+
+
+def test_resample_marks_frames_next_to_a_missed_detection() -> None:
+    pose = make_pose(10)  # frame 3 not detected
+    resampled = pose.resample(60.0)
+    # New samples bracketing frame 3 (between frames 2-3 and 3-4) are not detected.
+    between = (resampled.time_s > pose.time_s[2] + 1e-9) & (
+        resampled.time_s < pose.time_s[4] - 1e-9
+    )
+    assert not resampled.detected[between].any()
+    assert resampled.detected[~between].all()
+    assert np.isnan(resampled.image_xyz[between, 0, 0]).all()

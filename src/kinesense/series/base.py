@@ -88,6 +88,32 @@ class TimeSeriesBase:
             keep &= self.time_s < end_s
         return self.take(np.flatnonzero(keep))
 
+    def resample(self, rate_hz: float, *, max_gap_s: float | None = None) -> Self:
+        """The series on a uniform time grid of ``rate_hz`` samples per second.
+
+        Numeric fields are interpolated linearly (:func:`kinesense.signal.resample.resample_uniform`;
+        a new sample between two originals more than ``max_gap_s`` apart, or next to a missing
+        value, is NaN). Boolean fields (such as ``detected``) are true only where both
+        bracketing originals are true. Metadata is kept.
+        """
+        from kinesense.signal.resample import resample_uniform
+
+        changes: dict[str, Any] = {}
+        new_time: FloatArray | None = None
+        for name in self.SAMPLE_FIELDS[1:]:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            numeric = value.astype(np.float64) if value.dtype == np.bool_ else value
+            new_time, resampled = resample_uniform(
+                self.time_s, numeric, rate_hz, max_gap_s=max_gap_s
+            )
+            changes[name] = resampled >= 1.0 if value.dtype == np.bool_ else resampled
+        if new_time is None:
+            raise SeriesError("a series needs values besides time_s to be resampled")
+        changes["time_s"] = new_time
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
     def replace(self, **changes: Any) -> Self:
         """Return a copy with the given fields replaced (validated like a new series)."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
