@@ -91,7 +91,8 @@ class TimeSeriesBase:
     def resample(self, rate_hz: float, *, max_gap_s: float | None = None) -> Self:
         """The series on a uniform time grid of ``rate_hz`` samples per second.
 
-        Numeric fields are interpolated linearly (:func:`kinesense.signal.resample.resample_uniform`;
+        Numeric fields are interpolated linearly (see
+        :func:`kinesense.signal.resample.resample_uniform`;
         a new sample between two originals more than ``max_gap_s`` apart, or next to a missing
         value, is NaN). Boolean fields (such as ``detected``) are true only where both
         bracketing originals are true. Metadata is kept.
