@@ -153,12 +153,13 @@ class PersonTracker:
         """Record that the followed person was at ``box`` at ``time_s``, looking like ``signature``.
 
         The stored signature is a running mean (weight :attr:`look_memory` on the past), so
-        slow changes of light are followed.
+        slow changes of light are followed; a signature that differs by :data:`DIFFERENT_LOOK`
+        or more (the person mostly hidden by someone else, say) does not enter it.
         """
         if signature is not None:
             if self.signature is None:
                 self.signature = signature
-            else:
+            elif signature_distance(self.signature, signature) < DIFFERENT_LOOK:
                 mixed = self.look_memory * self.signature + (1 - self.look_memory) * signature
                 self.signature = (mixed / mixed.sum()).astype(np.float32)
         self.last_box = box
