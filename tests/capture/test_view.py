@@ -14,8 +14,9 @@ def figure(yaw_deg: float, n: int = 5) -> tuple[np.ndarray, np.ndarray]:
 
     Proportions of an adult: shoulder width 0.8 and hip width 0.55 of the trunk length, so the
     width ratio is 0.675 facing the camera, below 0.45 (front/back limit) past 48 degrees and
-    below 0.25 (side limit) past 68 degrees. The person's left is +x in their own frame; facing the camera, their left appears on the
-    image right. Depth z grows away from the camera (MediaPipe convention).
+    below 0.25 (side limit) past 68 degrees. The person's left is +x in their own frame;
+    facing the camera, their left appears on the image right. Depth z grows away from the
+    camera (MediaPipe convention).
     """
     image = np.full((n, 33, 3), np.nan)
     yaw = np.radians(yaw_deg)

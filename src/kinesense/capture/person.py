@@ -27,8 +27,15 @@ Signature = NDArray[np.float32]
 SAME_LOOK = 0.3
 """Signature distance below which a candidate far from the last box is still taken as the person."""
 
-DIFFERENT_LOOK = 0.55
-"""Signature distance above which a candidate near the last box is taken as somebody else."""
+DIFFERENT_LOOK = 0.75
+"""Signature distance above which a candidate near the last box is taken as somebody else.
+
+The same person drifts up to 0.64 from their first signature while walking through a gym
+(../shared/data/video/sports2d_walk_side.mp4); different people in the demo clips are 0.78 to
+1 apart."""
+
+LOOK_UPDATE_MAX = 0.3
+"""Only signatures closer than this to the person's update it (no drift under occlusion)."""
 
 MIN_VISIBILITY = 0.5
 """Landmarks below this visibility do not count towards a person's box."""
@@ -153,13 +160,13 @@ class PersonTracker:
         """Record that the followed person was at ``box`` at ``time_s``, looking like ``signature``.
 
         The stored signature is a running mean (weight :attr:`look_memory` on the past), so
-        slow changes of light are followed; a signature that differs by :data:`DIFFERENT_LOOK`
-        or more (the person mostly hidden by someone else, say) does not enter it.
+        slow changes of light are followed; a signature that differs by :data:`LOOK_UPDATE_MAX`
+        or more (the person partly hidden by someone else, say) does not enter it.
         """
         if signature is not None:
             if self.signature is None:
                 self.signature = signature
-            elif signature_distance(self.signature, signature) < DIFFERENT_LOOK:
+            elif signature_distance(self.signature, signature) < LOOK_UPDATE_MAX:
                 mixed = self.look_memory * self.signature + (1 - self.look_memory) * signature
                 self.signature = (mixed / mixed.sum()).astype(np.float32)
         self.last_box = box
