@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--models", nargs="+", default=["full", "lite"], help="pose models to measure"
     )
-    parser.add_argument("--repeats", type=int, default=1, help="runs per figure (best kept)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (best kept)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if args.repeats < 1:

@@ -128,6 +128,8 @@ def _print_extraction(console: Console, summary: dict[str, Any]) -> None:
     if summary["person_switches_s"]:
         times = ", ".join(f"{t:.2f}" for t in summary["person_switches_s"])
         console.print(f"[yellow]the model turned to another person at {times} s[/]")
+    for warning in summary["warnings"]:
+        console.print(f"[yellow]warning: {warning}[/]")
     console.print(f"saved to {summary['output']}")
 
 

@@ -214,3 +214,9 @@ def noise_clip(
         for _ in range(count)
     ]
     return write_mp4v(path, frames)
+
+
+def remux_faststart(source: Path, target: Path) -> Path:
+    """Copy a video with its index moved to the front, as phones write them (no re-encoding)."""
+    _run_ffmpeg(["-i", str(source), "-c", "copy", "-movflags", "+faststart", str(target)])
+    return target

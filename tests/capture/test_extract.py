@@ -15,7 +15,7 @@ from kinesense.capture.extract import ExtractionResult, extract_video
 from kinesense.errors import InputFileError, NoPersonError
 from kinesense.landmarks import LANDMARK_INDEX
 from kinesense.series import PoseSeries
-from tests.capture.clips import noise_clip, tag_rotation, write_ffmpeg
+from tests.capture.clips import noise_clip, remux_faststart, tag_rotation, write_ffmpeg
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.slow
@@ -315,7 +315,31 @@ def test_two_workers_still_follow_the_man(demo_path: Path, demo_one: Run) -> Non
         np.testing.assert_array_equal(two.series.image_xyz, demo_one.result.series.image_xyz)
 
 
-# --- known defect ---------------------------------------------------------------------------------
+def test_the_man_is_found_again_after_his_jump(demo_one: Run) -> None:
+    """After his flip off the box (~5.5 s) the man crouches on the grass at the right while the
+    woman leaves at the left edge: frames followed then must be his (hip centre right of the
+    middle, never hers at the left edge), and he must be found again in most of the last
+    second."""
+    series = demo_one.result.series
+    late = np.flatnonzero((series.time_s >= 6.7) & series.detected)
+    assert len(late) >= 15, f"only {len(late)} frames after 6.7 s"
+    hip_x = (series.image_point("left_hip")[late, 0] + series.image_point("right_hip")[late, 0]) / 2
+    assert np.all(hip_x > 0.45), hip_x
+
+
+def test_a_truncated_file_is_flagged(tmp_path: Path, walk_path: Path) -> None:
+    """A phone-style file (index at the front) cut in half still opens; the result says so."""
+    whole = tmp_path / "faststart.mp4"
+    remux_faststart(walk_path, whole)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(data[: len(data) // 2])
+    result = extract_video(cut, model="lite")
+    assert 0 < result.frames < 401
+    warnings = result.summary()["warnings"]
+    assert len(warnings) == 1
+    assert f"decoded {result.frames} of the 401 frames" in warnings[0]
+    assert _extract(walk_path, model="lite").result.summary()["warnings"] == []
 
 
 def test_single_person_video_records_no_switch_with_the_lite_model(walk_path: Path) -> None:

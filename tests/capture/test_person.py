@@ -10,6 +10,7 @@ import pytest
 from kinesense.capture.appearance import CHROMA_BINS
 from kinesense.capture.person import (
     DIFFERENT_LOOK,
+    FAR_CONFIRM_FRAMES,
     SAME_LOOK,
     Box,
     PersonTracker,
@@ -161,9 +162,23 @@ def test_fast_move_with_the_same_look_is_accepted() -> None:
     far = _box(0.8, 0.5)  # 0.6 / 0.4 = 1.5 body heights in one frame: beyond max_jump
     allowed = tracker.max_jump + tracker.max_jump_per_s * FRAME_S
     assert allowed < 1.5
-    assert tracker.update(FRAME_S, [far], [RED]) == 0
+    # Taken once confirmed over FAR_CONFIRM_FRAMES consecutive frames; not a switch meanwhile.
+    for k in range(1, FAR_CONFIRM_FRAMES):
+        assert tracker.update(k * FRAME_S, [far], [RED]) is None
+    assert tracker.update(FAR_CONFIRM_FRAMES * FRAME_S, [far], [RED]) == 0
     assert tracker.last_box == far
     assert tracker.switches_s == []
+
+
+def test_a_far_look_alike_in_one_frame_only_is_not_taken() -> None:
+    tracker = PersonTracker()
+    tracker.update(0.0, [_box(0.2, 0.5)], [RED])
+    far = _box(0.8, 0.5)
+    assert tracker.update(FRAME_S, [far], [RED]) is None
+    assert tracker.update(2 * FRAME_S, [far], [GREEN]) is None  # the streak is broken
+    assert tracker.update(3 * FRAME_S, [far], [RED]) is None
+    assert tracker.update(4 * FRAME_S, [far], [RED]) is None
+    assert tracker.last_box == _box(0.2, 0.5)
 
 
 def test_fast_move_with_another_look_or_no_look_is_rejected() -> None:
@@ -208,8 +223,9 @@ def test_allowed_jump_grows_while_the_person_is_away() -> None:
     tracker = PersonTracker()
     tracker.update(0.0, [_box(0.2, 0.5)])
     away = _box(0.6, 0.5)  # 1.0 body height from the last box
-    assert tracker.match(FRAME_S, [away]) is None  # allowed 0.55
-    assert tracker.match(0.5, [away]) == 0  # allowed 0.5 + 1.5 * 0.5 = 1.25
+    assert tracker.match(FRAME_S, [away]) is None  # allowed 0.5 + 1.0 / 30 = 0.53
+    assert tracker.match(0.4, [away]) is None  # allowed 0.5 + 1.0 * 0.4 = 0.9
+    assert tracker.match(0.6, [away]) == 0  # allowed 0.5 + 1.0 * 0.6 = 1.1
 
 
 def test_a_very_different_look_does_not_enter_the_signature() -> None:

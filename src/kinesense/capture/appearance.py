@@ -20,11 +20,17 @@ _TORSO = [LANDMARK_INDEX[n] for n in ("left_shoulder", "right_shoulder", "left_h
 CHROMA_BINS = 8
 """Bins of each of the a* and b* axes."""
 
+MIN_SIDE_PX = 6
+"""Smallest torso region, in pixels a side, whose colours are worth a signature."""
+
+MIN_INSIDE_SHARE = 0.9
+"""Share of the torso region that must lie inside the image for a signature to be made."""
+
 
 def torso_signature(
     rgb: NDArray[np.uint8], image_xyz: NDArray[np.float64]
 ) -> NDArray[np.float32] | None:
-    """a*b* histogram (sums to 1) of the torso, or None if the torso is not in view."""
+    """a*b* histogram (sums to 1) of the torso; None if the torso is not (fully) in view."""
     import cv2
 
     height, width = rgb.shape[:2]
@@ -34,9 +40,14 @@ def torso_signature(
     (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
     # Keep the central part of the box: less background at the edges.
     dx, dy = (x1 - x0) * 0.2, (y1 - y0) * 0.1
-    left, right = int(max(0, x0 + dx)), int(min(width, x1 - dx))
-    top, bottom = int(max(0, y0 + dy)), int(min(height, y1 - dy))
-    if right - left < 4 or bottom - top < 4:
+    x0, x1, y0, y1 = x0 + dx, x1 - dx, y0 + dy, y1 - dy
+    left, right = int(max(0, x0)), int(min(width, x1))
+    top, bottom = int(max(0, y0)), int(min(height, y1))
+    if right - left < MIN_SIDE_PX or bottom - top < MIN_SIDE_PX:
+        return None
+    inside = (right - left) * (bottom - top) / max((x1 - x0) * (y1 - y0), 1e-9)
+    if inside < MIN_INSIDE_SHARE:
+        # A torso cut by the image border shows only part of the clothes (or background).
         return None
     lab = cv2.cvtColor(np.ascontiguousarray(rgb[top:bottom, left:right]), cv2.COLOR_RGB2LAB)
     histogram = cv2.calcHist(

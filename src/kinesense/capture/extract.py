@@ -40,6 +40,9 @@ WARMUP_FRAMES = 5
 MIN_FRAMES_PER_WORKER = 60
 """Runs shorter than this are not worth a process of their own."""
 
+TRUNCATION_SHARE = 0.98
+"""A file whose decoded frames fall short of this share of the announced count is flagged."""
+
 SAME_PERSON_MIN_IOU = 0.3
 """Box overlap above which two workers are taken to follow the same person at a boundary."""
 
@@ -93,6 +96,7 @@ class ExtractionResult:
             "camera_view": self.series.provenance.camera_view,
             "resolution": list(self.series.provenance.resolution or ()),
             "person_switches_s": list(self.series.provenance.details.get("person_switches_s", [])),
+            "warnings": list(self.series.provenance.details.get("warnings", [])),
         }
 
 
@@ -263,6 +267,12 @@ def extract_video(
             workers_used, done = 1, 0
     if workers_used == 1:
         chunks = [run_chunk(info.path, model, 0, None, 0, report)]
+    decoded = sum(len(chunk.indices) for chunk in chunks)
+    if info.frame_count > 0 and decoded < TRUNCATION_SHARE * info.frame_count - 1:
+        notes["warnings"] = [
+            f"decoded {decoded} of the {info.frame_count} frames the file announces: "
+            "it may be cut short or damaged"
+        ]
     series = _assemble(info, model, chunks, workers_used, notes)
     if require_person and series.n_detected == 0:
         raise NoPersonError(f"no person found in {info.path} ({len(series)} frames analysed)")

@@ -34,6 +34,15 @@ The same person drifts up to 0.64 from their first signature while walking throu
 (../shared/data/video/sports2d_walk_side.mp4); different people in the demo clips are 0.78 to
 1 apart."""
 
+UNKNOWN_LOOK_COST = 0.5
+"""Cost given to a near candidate whose look cannot be compared (so a known good look wins)."""
+
+FAR_CONFIRM_FRAMES = 3
+"""Consecutive frames a far candidate must match by look before it is taken as the person."""
+
+FAR_CONFIRM_GAP_S = 0.1
+"""Largest time between two frames of the same confirmation streak, in seconds."""
+
 LOOK_UPDATE_MAX = 0.3
 """Only signatures closer than this to the person's update it (no drift under occlusion)."""
 
@@ -103,18 +112,20 @@ class PersonTracker:
     Args:
         max_jump: largest centre displacement, in body heights, allowed between the last box of
             the person and a candidate in the next frame for it to be the same person.
-        max_jump_per_s: extra displacement allowed per second since the person was last seen.
+        max_jump_per_s: extra displacement allowed per second since the person was last seen
+            (1 body height a second: brisk walking is about 0.8, 1.4 m/s for a 1.7 m adult).
         look_memory: weight of the past in the running mean of the person's signature.
     """
 
     max_jump: float = 0.5
-    max_jump_per_s: float = 1.5
+    max_jump_per_s: float = 1.0
     look_memory: float = 0.9
     last_box: Box | None = None
     signature: Signature | None = None
     last_time_s: float | None = None
     switches_s: list[float] = field(default_factory=list)
     _on_other: bool = False
+    _far_streak: list[float] = field(default_factory=list)
 
     def match(
         self,
@@ -122,13 +133,15 @@ class PersonTracker:
         boxes: Sequence[Box | None],
         signatures: Sequence[Signature | None] | None = None,
     ) -> int | None:
-        """Index of the followed person among a frame's candidates, without changing state.
+        """Index of the followed person among a frame's candidates.
 
         Before anybody was chosen, the most prominent candidate (largest and most central) is
         returned. After that, a candidate is the person if it is near the last box (within
         ``max_jump + max_jump_per_s * seconds since last seen`` body heights) and does not look
         different (signature distance below :data:`DIFFERENT_LOOK`), or if it looks the same
-        (below :data:`SAME_LOOK`) wherever it is; among several, the nearest and most alike.
+        (below :data:`SAME_LOOK`) wherever it is, confirmed over :data:`FAR_CONFIRM_FRAMES`
+        frames; among several, the nearest and most alike. Not pure: far matches are counted
+        towards their confirmation.
         ``boxes`` holds ``None`` for candidates with too few visible landmarks.
         """
         looks = list(signatures) if signatures is not None else [None] * len(boxes)
@@ -140,7 +153,7 @@ class PersonTracker:
         elapsed = time_s - (self.last_time_s if self.last_time_s is not None else time_s)
         allowed = self.max_jump + self.max_jump_per_s * max(elapsed, 0.0)
         reference = self.last_box
-        accepted: list[tuple[float, int]] = []
+        accepted: list[tuple[float, bool, int]] = []
         for i, box, look in valid:
             distance = box_distance(reference, box)
             look_distance = (
@@ -149,12 +162,35 @@ class PersonTracker:
                 else None
             )
             near = distance <= allowed
+            position_cost = min(distance, allowed) / allowed
             if look_distance is None:
                 if near:
-                    accepted.append((distance - box_iou(reference, box), i))
-            elif (near and look_distance < DIFFERENT_LOOK) or look_distance < SAME_LOOK:
-                accepted.append((min(distance, allowed) / allowed + look_distance, i))
-        return min(accepted)[1] if accepted else None
+                    accepted.append((position_cost + UNKNOWN_LOOK_COST, False, i))
+            elif near and look_distance < DIFFERENT_LOOK:
+                accepted.append((position_cost + look_distance, False, i))
+            elif look_distance < SAME_LOOK:
+                accepted.append((1.0 + look_distance, True, i))
+        if not accepted:
+            return None
+        _, far, index = min(accepted)
+        if far and not self._confirm_far(time_s):
+            return None
+        return index
+
+    def _confirm_far(self, time_s: float) -> bool:
+        """Count a frame in which a far candidate matched by look alone; True once confirmed.
+
+        A far match is taken only after :data:`FAR_CONFIRM_FRAMES` consecutive frames (no more
+        than :data:`FAR_CONFIRM_GAP_S` apart), so that one frame where somebody else happens to
+        look alike (a torso half in the picture, odd light) does not carry the tracker away.
+        Calling it twice for the same frame counts the frame once.
+        """
+        streak = self._far_streak
+        if streak and time_s - streak[-1] > FAR_CONFIRM_GAP_S:
+            streak.clear()
+        if not streak or streak[-1] != time_s:
+            streak.append(time_s)
+        return len(streak) >= FAR_CONFIRM_FRAMES
 
     def accept(self, time_s: float, box: Box, signature: Signature | None = None) -> None:
         """Record that the followed person was at ``box`` at ``time_s``, looking like ``signature``.
@@ -172,9 +208,13 @@ class PersonTracker:
         self.last_box = box
         self.last_time_s = time_s
         self._on_other = False
+        self._far_streak.clear()
 
     def reject(self, time_s: float) -> None:
         """Record that only other people were found at ``time_s`` (a switch, once per episode)."""
+        if self._far_streak and self._far_streak[-1] == time_s:
+            return  # the person may be back: a far look-alike awaits confirmation
+        self._far_streak.clear()  # a frame of other people breaks a confirmation streak
         if self.last_box is not None and not self._on_other:
             self.switches_s.append(time_s)
             self._on_other = True
