@@ -220,3 +220,11 @@ def remux_faststart(source: Path, target: Path) -> Path:
     """Copy a video with its index moved to the front, as phones write them (no re-encoding)."""
     _run_ffmpeg(["-i", str(source), "-c", "copy", "-movflags", "+faststart", str(target)])
     return target
+
+
+def concatenate(source: Path, target: Path, copies: int) -> Path:
+    """``copies`` copies of a video joined end to end without re-encoding (ffmpeg concat)."""
+    listing = target.with_suffix(".txt")
+    listing.write_text("".join(f"file '{source.resolve()}'\n" for _ in range(copies)))
+    _run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", str(target)])
+    return target

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from kinesense.capture.follower import PersonFollower
+from kinesense.capture.mediapipe_pose import preload
 from kinesense.capture.models import DEFAULT_MODEL, model_file, model_label
 from kinesense.capture.person import box_iou
 from kinesense.capture.prefetch import prefetch
@@ -107,10 +108,12 @@ def run_chunk(
     stop: int | None,
     warmup: int,
     report: Callable[[int], None] | None = None,
+    exact_seek: bool = False,
 ) -> PoseRecording:
     """Analyse frames ``start - warmup <= index < stop`` and keep those from ``start`` on."""
     with VideoFile(path) as video, PersonFollower(model) as follower:
-        frames = prefetch(video.frames(max(0, start - warmup), stop))
+        first = max(0, start - warmup)
+        frames = prefetch(video.frames(first, stop, exact_seek=exact_seek))
         recording = analyse_frames(frames, follower, keep_from=start, report=report)
         recording.repaired_timestamps = video.repaired_timestamps
     return recording
@@ -119,9 +122,15 @@ def run_chunk(
 def _worker_main(messages: Any, slot: int, args: tuple[Any, ...]) -> None:
     """Entry point of a worker process: run a chunk and send progress and the result."""
     try:
-        path, model, start, stop, warmup = args
+        path, model, start, stop, warmup, exact_seek = args
         result = run_chunk(
-            path, model, start, stop, warmup, report=lambda n: messages.put(("progress", slot, n))
+            path,
+            model,
+            start,
+            stop,
+            warmup,
+            report=lambda n: messages.put(("progress", slot, n)),
+            exact_seek=exact_seek,
         )
         messages.put(("done", slot, result))
     except KinesenseError as exc:
@@ -145,8 +154,11 @@ def _run_parallel(
     model: str,
     runs: list[tuple[int, int | None]],
     report: Callable[[int], None],
+    exact_seek: bool = False,
 ) -> list[PoseRecording]:
     method = "fork" if sys.platform.startswith("linux") else "spawn"
+    if method == "fork":
+        preload()  # forked workers start with MediaPipe imported and its library loaded
     context: Any = multiprocessing.get_context(method)
     messages = context.Queue()
     processes = []
@@ -154,7 +166,7 @@ def _run_parallel(
         warmup = min(WARMUP_FRAMES, start)
         process = context.Process(
             target=_worker_main,
-            args=(messages, slot, (path, model, start, stop, warmup)),
+            args=(messages, slot, (path, model, start, stop, warmup, exact_seek)),
             name=f"kinesense-extract-{slot}",
             daemon=True,
         )
@@ -208,6 +220,13 @@ def _boundary_problems(chunks: list[PoseRecording]) -> tuple[list[str], list[flo
         if after.times_s[0] <= before.times_s[-1]:
             problems.append(f"time does not increase across frame {after.indices[0]}")
             continue
+        # The frames decoded by both workers must carry the same time stamps; a seek that
+        # landed on another frame (seen at the joins of concatenated files) shows here.
+        before_times = dict(zip(before.indices, before.times_s, strict=True))
+        shared = [k for k in after.warmup_times_s if k in before_times]
+        if any(abs(after.warmup_times_s[k] - before_times[k]) > 1e-6 for k in shared):
+            problems.append(f"seeking to frame {after.indices[0]} is not frame-accurate")
+            continue
         overlaps = []
         for k, box in after.boxes.items():
             earlier = before.boxes.get(k)
@@ -258,8 +277,15 @@ def extract_video(
     workers_used = min(workers, max(1, info.frame_count // MIN_FRAMES_PER_WORKER))
     notes: dict[str, Any] = {}
     if workers_used > 1:
-        chunks = _run_parallel(info.path, model, _split(info.frame_count, workers_used), report)
+        runs = _split(info.frame_count, workers_used)
+        chunks = _run_parallel(info.path, model, runs, report)
         problems, identity_breaks = _boundary_problems(chunks)
+        if problems and not identity_breaks:
+            # Seeking through the index went wrong: reach each start by decoding instead.
+            notes["exact_seek"] = "; ".join(problems)
+            done = 0
+            chunks = _run_parallel(info.path, model, runs, report, exact_seek=True)
+            problems, identity_breaks = _boundary_problems(chunks)
         problems += [f"another person was chosen at {t:.2f} s" for t in identity_breaks]
         if problems:
             # Correctness first: analyse the whole file again in one process.

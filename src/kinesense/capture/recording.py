@@ -30,6 +30,7 @@ class PoseRecording:
     visibility: list[NDArray[np.float64]] = field(default_factory=list)
     detected: list[bool] = field(default_factory=list)
     boxes: dict[int, Box | None] = field(default_factory=dict)
+    warmup_times_s: dict[int, float] = field(default_factory=dict)
     switch_times_s: list[float] = field(default_factory=list)
     multi_person_checks: int = 0
     repaired_timestamps: int = 0
@@ -59,9 +60,9 @@ def analyse_frames(
 ) -> PoseRecording:
     """Run ``follower`` on every frame; keep the results of frames with ``index >= keep_from``.
 
-    Frames before ``keep_from`` only warm the tracker up (their boxes are kept, to compare
-    identities between workers). ``report`` receives counts of frames done; ``on_frame`` sees
-    each frame with its detection (for live display).
+    Frames before ``keep_from`` only warm the tracker up (their boxes and time stamps are
+    kept, to check identities and seeking between workers). ``report`` receives counts of
+    frames done; ``on_frame`` sees each frame with its detection (for live display).
     """
     recording = PoseRecording()
     pending = 0
@@ -71,6 +72,7 @@ def analyse_frames(
         if on_frame is not None:
             on_frame(frame, detection)
         if frame.index < keep_from:
+            recording.warmup_times_s[frame.index] = frame.time_s
             continue
         recording.add(frame.index, frame.time_s, detection)
         pending += 1

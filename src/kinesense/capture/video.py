@@ -117,14 +117,30 @@ class VideoFile:
         self._last_time_s = -np.inf
         self.repaired_timestamps = 0
 
-    def seek(self, frame_index: int) -> None:
-        """Position the decoder so that the next frame read is ``frame_index``."""
+    def seek(self, frame_index: int, *, exact: bool = False) -> None:
+        """Position the decoder so that the next frame read is ``frame_index``.
+
+        By default the container's index is used (fast; accurate for ordinary files, but at
+        the joins of concatenated files FFmpeg may land a frame off). With ``exact``, frames
+        are decoded and dropped from the current position instead (always right, slower; a
+        backward move restarts from the first frame).
+        """
         import cv2
 
-        if frame_index != self._next_index:
+        if frame_index == self._next_index:
+            return
+        if not exact:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, frame_index)
             self._next_index = frame_index
             self._last_time_s = -np.inf
+            return
+        if frame_index < self._next_index:
+            self._capture.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            self._next_index = 0
+            self._last_time_s = -np.inf
+        while self._next_index < frame_index and self._capture.grab():
+            self._next_index += 1
+            self._frame_time_s(self._next_index - 1)
 
     def read(self) -> Frame | None:
         """Decode the next frame, or return ``None`` at the end of the file."""
@@ -159,9 +175,15 @@ class VideoFile:
         self._last_time_s = time_s
         return time_s
 
-    def frames(self, start: int = 0, stop: int | None = None) -> Iterator[Frame]:
-        """Frames ``start <= index < stop`` (to the end when ``stop`` is None), in order."""
-        self.seek(start)
+    def frames(
+        self, start: int = 0, stop: int | None = None, *, exact_seek: bool = False
+    ) -> Iterator[Frame]:
+        """Frames ``start <= index < stop`` (to the end when ``stop`` is None), in order.
+
+        ``exact_seek`` reaches ``start`` by decoding rather than through the index
+        (see :meth:`seek`).
+        """
+        self.seek(start, exact=exact_seek)
         while stop is None or self._next_index < stop:
             frame = self.read()
             if frame is None:
