@@ -2,14 +2,14 @@
 
 import time
 from collections.abc import Iterator
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
+from kinesense.capture.closing import Closing
 from kinesense.capture.video import Frame, _open_capture
 from kinesense.errors import InputFileError
 
 
-class Camera:
+class Camera(Closing):
     """A webcam opened with OpenCV; use as a context manager.
 
     Args:
@@ -61,14 +61,3 @@ class Camera:
     def close(self) -> None:
         """Release the camera."""
         self._capture.release()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -9,13 +9,12 @@ followed. Frames where only other people are found count as not detected.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Self
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.capture.appearance import torso_signature
+from kinesense.capture.closing import Closing
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
 from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
 from kinesense.capture.models import DEFAULT_MODEL
@@ -48,7 +47,7 @@ def mediapipe_factory(model: str = DEFAULT_MODEL) -> EstimatorFactory:
     return make
 
 
-class PersonFollower:
+class PersonFollower(Closing):
     """Feed frames in time order; get the followed person's landmarks or ``None``.
 
     Args:
@@ -138,17 +137,6 @@ class PersonFollower:
         self._tracking.close()
         if self._multi is not None:
             self._multi.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 SAME_POSE_TOLERANCE = 0.04

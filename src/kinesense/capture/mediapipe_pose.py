@@ -3,13 +3,13 @@
 The model bundle comes from :mod:`kinesense.capture.models`; this module never downloads one.
 """
 
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kinesense._checks import check_option
+from kinesense.capture.closing import Closing
 from kinesense.capture.estimator import PoseDetection
 from kinesense.capture.models import DEFAULT_MODEL, model_file, model_label
 
@@ -32,7 +32,7 @@ def preload() -> None:
         return
 
 
-class MediaPipePoseEstimator:
+class MediaPipePoseEstimator(Closing):
     """BlazePose GHUM 33-landmark model, one instance per stream.
 
     Args:
@@ -105,14 +105,3 @@ class MediaPipePoseEstimator:
         if self._landmarker is not None:
             self._landmarker.close()
             self._landmarker = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -11,13 +11,13 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from kinesense._checks import check_input_file
+from kinesense.capture.closing import Closing
 from kinesense.errors import InputFileError
 
 _ROTATIONS = {90: "ROTATE_90_CLOCKWISE", 180: "ROTATE_180", 270: "ROTATE_90_COUNTERCLOCKWISE"}
@@ -76,7 +76,7 @@ def _fourcc(capture: Any) -> str:
     return text if text.isprintable() and text.strip() else "unknown"
 
 
-class VideoFile:
+class VideoFile(Closing):
     """A video file opened for decoding; use as a context manager.
 
     Raises :class:`InputFileError` when the file is missing, is not a video OpenCV can decode,
@@ -193,17 +193,6 @@ class VideoFile:
     def close(self) -> None:
         """Release the decoder."""
         self._capture.release()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def probe_video(path: str | Path) -> VideoInfo:
