@@ -4,18 +4,20 @@ A user's mistake (missing file, a file that is not a video, nobody in view, wron
 is reported on one line on stderr with exit code 2; a bug keeps its traceback.
 """
 
-import functools
-import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from kinesense import __version__
-from kinesense.errors import KinesenseError
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    WorkersOption,
+    print_json,
+    user_errors,
+)
 
 app = typer.Typer(
     name="kinesense",
@@ -24,33 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-P = ParamSpec("P")
-R = TypeVar("R")
-USER_ERROR_EXIT = 2
-
-
-def _user_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn a :class:`KinesenseError` into a one-line message and exit code 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return command(*args, **kwargs)
-        except KinesenseError as exc:
-            Console(stderr=True).print(
-                f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True
-            )
-            raise typer.Exit(USER_ERROR_EXIT) from None
-        except KeyboardInterrupt:
-            Console(stderr=True).print("interrupted")
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data) + "\n")
 
 
 @app.callback(invoke_without_command=True)
@@ -62,22 +37,8 @@ def _root(
         raise typer.Exit()
 
 
-ModelOption = Annotated[
-    str,
-    typer.Option(
-        "--model",
-        "-m",
-        help="Pose model: 'full' (default, for measurement), 'lite' (faster) or a .task file.",
-    ),
-]
-WorkersOption = Annotated[
-    int, typer.Option("--workers", "-w", min=1, help="Processes to split a long video across.")
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
-
-
 @app.command()
-@_user_errors
+@user_errors
 def extract(
     video: Annotated[Path, typer.Argument(help="Video file to analyse.")],
     output: Annotated[
@@ -110,7 +71,7 @@ def extract(
     )
     summary = result.summary() | {"output": str(written)}
     if as_json:
-        _print_json(summary)
+        print_json(summary)
         return
     _print_extraction(console, summary)
 
@@ -134,7 +95,7 @@ def _print_extraction(console: Console, summary: dict[str, Any]) -> None:
 
 
 @app.command()
-@_user_errors
+@user_errors
 def record(
     camera: Annotated[
         str, typer.Option("--camera", "-c", help="Camera number (0 = first) or stream address.")
@@ -176,7 +137,7 @@ def record(
         "output": str(written),
     }
     if as_json:
-        _print_json(summary)
+        print_json(summary)
     else:
         console.print(
             f"{summary['frames']} frames in {summary['duration_s']:.1f} s, person found in "
@@ -185,7 +146,7 @@ def record(
 
 
 @app.command()
-@_user_errors
+@user_errors
 def info(
     file: Annotated[Path, typer.Argument(help="Any file kinesense reads.")],
     as_json: JsonOption = False,
@@ -195,7 +156,7 @@ def info(
 
     described = describe_file(file)
     if as_json:
-        _print_json(described)
+        print_json(described)
         return
     console = Console()
     for key, value in described.items():
@@ -207,7 +168,7 @@ def info(
 
 
 @app.command()
-@_user_errors
+@user_errors
 def sample(
     workers: WorkersOption = 1,
     model: ModelOption = "full",
@@ -221,7 +182,7 @@ def sample(
 
     report = run_sample(model=model, workers=workers, output_dir=output, show_progress=not as_json)
     if as_json:
-        _print_json(report)
+        print_json(report)
     else:
         print_sample_report(report)
 
@@ -229,6 +190,15 @@ def sample(
 def main() -> None:
     """Entry point of the ``kinesense`` command."""
     app()
+
+
+def _register_commands() -> None:
+    from kinesense.commands import register_all
+
+    register_all(app)
+
+
+_register_commands()
 
 
 if __name__ == "__main__":
