@@ -10,7 +10,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kinesense"
 SCIENCE = ["series", "capture", "signal", "assess", "exercises", "coach", "program", "landmarks.py"]
-FORBIDDEN = ("kinesense.web", "kinesense.store", "kinesense.cli", "fastapi", "sqlalchemy", "typer")
+EDGES = ("kinesense.web", "kinesense.store", "kinesense.cli", "kinesense.commands")
+FORBIDDEN = (*EDGES, "kinesense.report", "fastapi", "sqlalchemy", "typer", "uvicorn")
+REPORT_FORBIDDEN = (*EDGES, "fastapi", "typer", "uvicorn")
 
 
 def _imports(path: Path) -> set[str]:
@@ -29,6 +31,13 @@ def test_science_layers_do_not_import_the_edges(layer: str) -> None:
     files = [root] if root.suffix == ".py" else sorted(root.rglob("*.py"))
     for path in files:
         bad = {name for name in _imports(path) if name.startswith(FORBIDDEN)}
+        assert not bad, f"{path.relative_to(PACKAGE)} imports {sorted(bad)}"
+
+
+def test_reports_do_not_import_the_command_line_or_the_web() -> None:
+    root = PACKAGE / "report"
+    for path in sorted(root.rglob("*.py")):
+        bad = {name for name in _imports(path) if name.startswith(REPORT_FORBIDDEN)}
         assert not bad, f"{path.relative_to(PACKAGE)} imports {sorted(bad)}"
 
 
