@@ -1,0 +1,492 @@
+"""Standing posture from a photo or a few seconds of video: head, trunk, shoulders, pelvis, knees.
+
+All angles are in degrees, measured on image coordinates in pixels (x to the right, y down), so a
+level camera at mid-body height, 2-4 m away, with the whole body in the frame is assumed. The
+view decides what can be measured:
+
+Side view (``left-side`` or ``right-side``; the landmarks of the side facing the camera; the
+direction the person faces is where the nose is relative to the ear):
+
+* ``craniovertebral_angle_deg`` (CVA): angle between the horizontal through C7, pointing
+  forward, and the line from C7 to the tragus (Yip CHT, Chiu TTW, Poon ATK 2008, Man Ther
+  13(2):148-154); smaller = head further forward. **Approximation**: BlazePose has neither C7 nor
+  the tragus; the ear landmark stands for the tragus (a centimetre or two apart) and the shoulder
+  landmark for C7. The shoulder landmark is near the shoulder joint, several centimetres in
+  front of and below C7: in ideal posture the plumb line passes through the ear lobe and the
+  acromion (Kendall FP et al. 2005, Muscles: Testing and Function, 5th ed.), so this angle is
+  near 90 degrees when the true CVA is about 50. It reads roughly 20-35 degrees larger than a
+  photogrammetric CVA (a geometric estimate, not calibrated against markers). It is therefore
+  **not** compared with the 48-50 degree forward-head threshold (Lau HMC, Chiu TTW, Lam TH 2009,
+  Man Ther 14(4):363-368: 50.6 +/- 2.1 deg without neck pain, 43.9 +/- 3.6 deg with it; norms
+  file ``posture_craniovertebral_angle``); use it to follow one person over time with the same
+  set-up.
+* ``head_tilt_deg``: angle of the ear-to-eye line below the horizontal; positive = face turned
+  down (head flexed), negative = chin up (photogrammetric head tilt, as in Raine S, Twomey LT
+  1997, Arch Phys Med Rehabil 78(11):1215-1223, with the eye for the canthus).
+* ``trunk_inclination_deg``: angle of the hip-to-shoulder line from the vertical; positive =
+  shoulders ahead of the hips (leaning forward), negative = leaning back.
+* ``knee_hyperextension_deg``: 180 minus the hip-knee-ankle angle, positive when the knee lies
+  behind the hip-ankle line (genu recurvatum), negative when in front of it (knee bent).
+
+Front or back view (``front``, ``back``):
+
+* ``shoulder_obliquity_deg`` and ``pelvic_obliquity_deg``: angle of the line joining the two
+  shoulder (hip joint) landmarks from the horizontal; positive = the person's left side higher.
+  The hip landmarks are hip joint centres, not the iliac crests a clinician palpates.
+* ``left_knee_frontal_angle_deg``, ``right_knee_frontal_angle_deg``: 180 minus the
+  hip-knee-ankle angle in the image, positive when the knee lies medial to the hip-ankle line
+  (valgus), negative lateral (varus); the two-dimensional frontal plane projection angle
+  (Munro A, Herrington L, Carolan M 2012, J Sport Rehabil 21(1):7-11), here in quiet standing.
+
+A video gives the median of each angle over the frames in which its landmarks are visible
+(visibility >= :data:`MIN_VISIBILITY`, inside the frame) and the spread (interquartile range) in
+``quality["spread_iqr_deg"]``. A measure needing the other view is listed in
+``quality["not_measured"]`` with the reason; an oblique or unknown view makes the whole result
+unusable. No published norms with these landmarks exist for the obliquities, head tilt, trunk
+inclination or knee angles: they are reported without a verdict.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from kinesense.assess.result import AssessmentResult, MetricInfo
+from kinesense.series import PoseSeries
+from kinesense.signal.geometry import joint_angle_deg
+
+FloatArray = NDArray[np.float64]
+
+TEST_NAME = "posture"
+MIN_VISIBILITY = 0.5
+SIDE_VIEWS = ("left-side", "right-side")
+FRONT_VIEWS = ("front", "back")
+
+YIP = "Yip CHT, Chiu TTW, Poon ATK 2008, Man Ther 13(2):148-154"
+RAINE = "Raine S, Twomey LT 1997, Arch Phys Med Rehabil 78(11):1215-1223"
+MUNRO = "Munro A, Herrington L, Carolan M 2012, J Sport Rehabil 21(1):7-11"
+KENDALL = "Kendall FP et al. 2005, Muscles: Testing and Function with Posture and Pain, 5th ed."
+
+
+# --- angle formulas (pure, on (N, 2) pixel arrays, y down) ---------------------------------
+
+
+def _xy(points: FloatArray) -> tuple[FloatArray, FloatArray]:
+    p = np.asarray(points, dtype=np.float64)
+    return p[..., 0], p[..., 1]
+
+
+def craniovertebral_angle_deg(c7: FloatArray, tragus: FloatArray, forward: float) -> FloatArray:
+    """Angle between the forward horizontal through ``c7`` and the line ``c7`` -> ``tragus``.
+
+    ``forward`` is +1 when the person faces the image right, -1 the image left. 90 degrees:
+    tragus straight above C7; smaller: the head further forward; negative: below the horizontal.
+    """
+    cx, cy = _xy(c7)
+    tx, ty = _xy(tragus)
+    return np.degrees(np.arctan2(cy - ty, (tx - cx) * forward))
+
+
+def head_tilt_deg(ear: FloatArray, eye: FloatArray, forward: float) -> FloatArray:
+    """Angle of the ear -> eye line below the forward horizontal (positive = face down)."""
+    ex, ey = _xy(ear)
+    vx, vy = _xy(eye)
+    return np.degrees(np.arctan2(vy - ey, (vx - ex) * forward))
+
+
+def trunk_inclination_deg(hip: FloatArray, shoulder: FloatArray, forward: float) -> FloatArray:
+    """Angle of the hip -> shoulder line from the vertical (positive = leaning forward)."""
+    hx, hy = _xy(hip)
+    sx, sy = _xy(shoulder)
+    return np.degrees(np.arctan2((sx - hx) * forward, hy - sy))
+
+
+def _knee_offset_sign(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
+    """Sign of the knee's horizontal offset from the hip-ankle line (+1 = image right)."""
+    hx, hy = _xy(hip)
+    kx, ky = _xy(knee)
+    ax, ay = _xy(ankle)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        line_x = hx + (ax - hx) * (ky - hy) / (ay - hy)
+    return np.sign(kx - line_x)
+
+
+def knee_hyperextension_deg(
+    hip: FloatArray, knee: FloatArray, ankle: FloatArray, forward: float
+) -> FloatArray:
+    """180 - hip-knee-ankle angle, positive when the knee is behind the hip-ankle line."""
+    bend = 180.0 - joint_angle_deg(hip, knee, ankle)
+    behind = -_knee_offset_sign(hip, knee, ankle) * forward
+    return np.asarray(bend * behind, dtype=np.float64)
+
+
+def knee_frontal_angle_deg(
+    hip: FloatArray, knee: FloatArray, ankle: FloatArray, other_hip: FloatArray
+) -> FloatArray:
+    """180 - hip-knee-ankle angle, positive when the knee is medial (valgus).
+
+    Medial is the side of ``other_hip`` (the opposite hip), so the sign holds in front and back
+    views alike.
+    """
+    bend = 180.0 - joint_angle_deg(hip, knee, ankle)
+    medial = np.sign(np.asarray(other_hip)[..., 0] - np.asarray(hip)[..., 0])
+    return np.asarray(bend * _knee_offset_sign(hip, knee, ankle) * medial, dtype=np.float64)
+
+
+def obliquity_deg(left: FloatArray, right: FloatArray) -> FloatArray:
+    """Angle of the line joining a left and a right landmark from the horizontal, in degrees;
+    positive when the left one is higher in the image, in front and back views alike."""
+    lx, ly = _xy(left)
+    rx, ry = _xy(right)
+    return np.degrees(np.arctan2(ry - ly, np.abs(lx - rx)))
+
+
+# --- the assessment ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One posture angle: the view it needs, its landmarks and how to compute it."""
+
+    name: str
+    view: str  # "side" or "front"
+    landmarks: tuple[str, ...]  # generic names; "near_" is the side facing the camera
+    compute: Callable[[Mapping[str, FloatArray], float], FloatArray]
+    info: MetricInfo
+
+
+def _p(points: Mapping[str, FloatArray], name: str) -> FloatArray:
+    return points[name]
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        "craniovertebral_angle_deg",
+        "side",
+        ("near_shoulder", "near_ear"),
+        lambda p, f: craniovertebral_angle_deg(p["near_shoulder"], p["near_ear"], f),
+        MetricInfo(
+            "deg",
+            "approximate craniovertebral angle: forward horizontal through the shoulder landmark "
+            "(standing for C7) to the ear (standing for the tragus); reads roughly 20-35 deg "
+            "larger than a true CVA, not comparable with CVA norms",
+            f"{YIP} (CVA definition); approximation error: {KENDALL}",
+        ),
+    ),
+    Measure(
+        "head_tilt_deg",
+        "side",
+        ("near_ear", "near_eye"),
+        lambda p, f: head_tilt_deg(p["near_ear"], p["near_eye"], f),
+        MetricInfo("deg", "ear-to-eye line below the horizontal (positive = face down)", RAINE),
+    ),
+    Measure(
+        "trunk_inclination_deg",
+        "side",
+        ("near_hip", "near_shoulder"),
+        lambda p, f: trunk_inclination_deg(p["near_hip"], p["near_shoulder"], f),
+        MetricInfo(
+            "deg",
+            "hip-to-shoulder line from the vertical (positive = leaning forward)",
+            "segment inclination; Winter DA 2009, Biomechanics and Motor Control of Human "
+            "Movement, 4th ed.",
+        ),
+    ),
+    Measure(
+        "knee_hyperextension_deg",
+        "side",
+        ("near_hip", "near_knee", "near_ankle"),
+        lambda p, f: knee_hyperextension_deg(p["near_hip"], p["near_knee"], p["near_ankle"], f),
+        MetricInfo(
+            "deg",
+            "180 - hip-knee-ankle angle in the side view; positive = knee behind the hip-ankle "
+            "line (hyperextension), negative = bent",
+            KENDALL,
+        ),
+    ),
+    Measure(
+        "shoulder_obliquity_deg",
+        "front",
+        ("left_shoulder", "right_shoulder"),
+        lambda p, f: obliquity_deg(p["left_shoulder"], p["right_shoulder"]),
+        MetricInfo(
+            "deg", "shoulder line from the horizontal (positive = left shoulder higher)", KENDALL
+        ),
+    ),
+    Measure(
+        "pelvic_obliquity_deg",
+        "front",
+        ("left_hip", "right_hip"),
+        lambda p, f: obliquity_deg(p["left_hip"], p["right_hip"]),
+        MetricInfo(
+            "deg",
+            "line through the two hip joint landmarks from the horizontal (positive = left "
+            "higher); hip joints, not iliac crests",
+            KENDALL,
+        ),
+    ),
+    Measure(
+        "left_knee_frontal_angle_deg",
+        "front",
+        ("left_hip", "left_knee", "left_ankle", "right_hip"),
+        lambda p, f: knee_frontal_angle_deg(
+            p["left_hip"], p["left_knee"], p["left_ankle"], p["right_hip"]
+        ),
+        MetricInfo("deg", "left knee frontal plane projection angle (positive = valgus)", MUNRO),
+    ),
+    Measure(
+        "right_knee_frontal_angle_deg",
+        "front",
+        ("right_hip", "right_knee", "right_ankle", "left_hip"),
+        lambda p, f: knee_frontal_angle_deg(
+            p["right_hip"], p["right_knee"], p["right_ankle"], p["left_hip"]
+        ),
+        MetricInfo("deg", "right knee frontal plane projection angle (positive = valgus)", MUNRO),
+    ),
+)
+
+
+def _view_of(series: PoseSeries) -> str:
+    view = series.provenance.camera_view
+    if view == "unknown" and series.provenance.resolution is not None and series.n_detected:
+        from kinesense.capture.view import classify_view
+
+        detected = series.detected
+        view = classify_view(
+            series.image_xyz[detected], series.visibility[detected], series.provenance.resolution
+        )
+    return view
+
+
+def _landmark_px(series: PoseSeries, name: str) -> FloatArray:
+    """(N, 2) pixels, NaN where invisible, outside the frame or not detected."""
+    index = series.index_of(name)
+    norm = series.image_xyz[:, index, :2]
+    ok = (
+        series.detected
+        & (series.visibility[:, index] >= MIN_VISIBILITY)
+        & np.all((norm >= 0.0) & (norm <= 1.0), axis=1)
+    )
+    px = series.image_point_px(name)
+    return np.where(ok[:, None], px, np.nan)
+
+
+def _round(value: float) -> float:
+    return round(float(value), 2)
+
+
+def assess_posture(series: PoseSeries, *, image_path: str | None = None) -> AssessmentResult:
+    """Posture angles from a photo (one frame) or a short video of someone standing still.
+
+    Args:
+        series: landmarks of one person; needs ``provenance.resolution`` (pixels).
+        image_path: the photo the landmarks come from, recorded in ``plot_data`` so that a
+            report can draw the angles on it.
+
+    Returns:
+        An :class:`AssessmentResult` with the angles the view allows (see the module
+        docstring), their spread over frames, and ``plot_data`` with the landmark pixels and
+        the lines to draw; unusable for an oblique or unknown view, no person, or no pixels.
+    """
+    common: dict[str, Any] = {
+        "protocol": "standing posture, relaxed, from the front or the side",
+        "source": series.provenance.to_json(),
+    }
+    if len(series) == 0 or series.n_detected == 0:
+        return AssessmentResult.unusable(TEST_NAME, "nobody was detected", **common)
+    if series.provenance.resolution is None:
+        return AssessmentResult.unusable(
+            TEST_NAME, "the image size is unknown, so angles cannot be measured in pixels", **common
+        )
+    view = _view_of(series)
+    common["conditions"] = {"view": view, "frames": len(series)}
+    if view in SIDE_VIEWS:
+        kind, near = "side", "left" if view == "left-side" else "right"
+    elif view in FRONT_VIEWS:
+        kind, near = "front", "left"
+    else:
+        return AssessmentResult.unusable(
+            TEST_NAME,
+            f"the camera view is {view}: posture needs the person square to the camera, from "
+            "the front (shoulders and pelvis) or from the side (head, trunk, knees)",
+            **common,
+        )
+    points: dict[str, FloatArray] = {}
+    for measure in MEASURES:
+        for generic in measure.landmarks:
+            actual = generic.replace("near_", f"{near}_")
+            if generic not in points:
+                points[generic] = _landmark_px(series, actual)
+    forward = _facing(points) if kind == "side" else 1.0
+    metrics: dict[str, float] = {}
+    info: dict[str, MetricInfo] = {}
+    spread: dict[str, float] = {}
+    frames_used: dict[str, int] = {}
+    not_measured: dict[str, str] = {}
+    for measure in MEASURES:
+        if measure.view != kind:
+            other = "side" if measure.view == "side" else "front or back"
+            not_measured[measure.name] = f"needs a {other} view; this recording is {view}"
+            continue
+        values = measure.compute(points, forward)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            names = ", ".join(n.replace("near_", f"{near}_") for n in measure.landmarks)
+            not_measured[measure.name] = f"landmarks not visible together: {names}"
+            continue
+        metrics[measure.name] = _round(np.median(values))
+        info[measure.name] = measure.info
+        q75, q25 = np.percentile(values, [75, 25])
+        spread[measure.name] = _round(q75 - q25)
+        frames_used[measure.name] = int(values.size)
+    if not metrics:
+        return AssessmentResult.unusable(
+            TEST_NAME,
+            "no posture angle could be measured: the landmarks were not visible",
+            quality={"not_measured": not_measured, "view": view},
+            **common,
+        )
+    notes = [
+        f"{name.removesuffix('_deg').replace('_', ' ')}: not measured ({why})"
+        for name, why in not_measured.items()
+    ]
+    if "craniovertebral_angle_deg" in metrics:
+        notes.append(
+            "the craniovertebral angle uses the shoulder landmark for C7 and reads roughly "
+            "20-35 deg larger than a photogrammetric CVA, so it is not compared with the "
+            "48-50 deg forward-head threshold (Lau et al. 2009); follow it over time instead"
+        )
+    if len(series) > 1:
+        notes.append("video: each angle is the median over the frames; spread = IQR")
+    plot_data = _plot_data(points, metrics, near, forward, view, image_path)
+    quality = {
+        "view": view,
+        "frames": len(series),
+        "frames_used": frames_used,
+        "spread_iqr_deg": spread,
+        "not_measured": not_measured,
+    }
+    summary = ", ".join(f"{name} {value:g}" for name, value in metrics.items())
+    return AssessmentResult(
+        test=TEST_NAME,
+        usable=True,
+        metrics=metrics,
+        metric_info=info,
+        interpretation=f"posture from the {view} view: {summary}",
+        notes=tuple(notes),
+        quality=quality,
+        plot_data=plot_data,
+        **common,
+    )
+
+
+def _facing(points: Mapping[str, FloatArray]) -> float:
+    """+1 when the person faces the image right (eye ahead of the ear), else -1."""
+    ahead = points["near_eye"][:, 0] - points["near_ear"][:, 0]
+    ahead = ahead[np.isfinite(ahead)]
+    return 1.0 if ahead.size == 0 or np.median(ahead) >= 0 else -1.0
+
+
+def _median_point(values: FloatArray) -> list[float] | None:
+    finite = values[np.all(np.isfinite(values), axis=1)]
+    if finite.size == 0:
+        return None
+    return [_round(v) for v in np.median(finite, axis=0)]
+
+
+def _plot_data(
+    points: Mapping[str, FloatArray],
+    metrics: Mapping[str, float],
+    near: str,
+    forward: float,
+    view: str,
+    image_path: str | None,
+) -> dict[str, Any]:
+    landmarks: dict[str, list[float]] = {}
+    for generic, values in points.items():
+        point = _median_point(values)
+        if point is not None:
+            landmarks[generic.replace("near_", f"{near}_")] = point
+    lines: list[dict[str, Any]] = []
+
+    def add(a: str, b: str | list[float], label: str) -> None:
+        lines.append({"from": a, "to": b, "label": label})
+
+    s, e = f"{near}_shoulder", f"{near}_ear"
+    if "craniovertebral_angle_deg" in metrics and s in landmarks:
+        x, y = landmarks[s]
+        add(s, [_round(x + 100.0 * forward), y], "horizontal")
+        add(s, e, f"CVA* {metrics['craniovertebral_angle_deg']:.0f}°")
+    if "head_tilt_deg" in metrics:
+        add(e, f"{near}_eye", f"head tilt {metrics['head_tilt_deg']:.0f}°")
+    if "trunk_inclination_deg" in metrics:
+        add(f"{near}_hip", s, f"trunk {metrics['trunk_inclination_deg']:.0f}°")
+    if "knee_hyperextension_deg" in metrics:
+        add(f"{near}_hip", f"{near}_knee", "")
+        add(f"{near}_knee", f"{near}_ankle", f"knee {metrics['knee_hyperextension_deg']:.0f}°")
+    if "shoulder_obliquity_deg" in metrics:
+        add(
+            "left_shoulder", "right_shoulder", f"shoulders {metrics['shoulder_obliquity_deg']:.1f}°"
+        )
+    if "pelvic_obliquity_deg" in metrics:
+        add("left_hip", "right_hip", f"pelvis {metrics['pelvic_obliquity_deg']:.1f}°")
+    for side in ("left", "right"):
+        name = f"{side}_knee_frontal_angle_deg"
+        if name in metrics:
+            add(f"{side}_hip", f"{side}_knee", "")
+            add(f"{side}_knee", f"{side}_ankle", f"{side} knee {metrics[name]:.0f}°")
+    return {"image_path": image_path, "landmarks_px": landmarks, "lines": lines, "view": view}
+
+
+# --- edge: a photo to landmarks --------------------------------------------------------------
+
+
+def pose_from_image(path: str | Path, model: str = "full") -> PoseSeries:
+    """Run the pose model in IMAGE mode on one photo; a one-frame :class:`PoseSeries`.
+
+    The camera view is classified from the landmarks. Raises
+    :class:`~kinesense.errors.InputFileError` when the file is not a readable image and
+    :class:`~kinesense.errors.NoPersonError` when nobody is found. (Input/output at the edge:
+    it reads a file and runs the model; everything above is pure.)
+    """
+    import cv2
+
+    from kinesense._checks import check_input_file
+    from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
+    from kinesense.capture.view import classify_view
+    from kinesense.errors import InputFileError, NoPersonError
+    from kinesense.series.provenance import Provenance
+
+    file = check_input_file(path, "image")
+    bgr = cv2.imread(str(file), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise InputFileError(f"not an image kinesense can read (JPEG, PNG...): {file}")
+    rgb = np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+    height, width = rgb.shape[:2]
+    with MediaPipePoseEstimator(model, mode="image") as estimator:
+        detections = estimator.estimate(rgb, 0)
+        name = estimator.name
+    if not detections:
+        raise NoPersonError(f"nobody found in the photo {file}")
+    detection = detections[0]
+    image = detection.image_xyz[None]
+    visibility = detection.visibility[None]
+    view = classify_view(image, visibility, (width, height))
+    return PoseSeries(
+        time_s=np.zeros(1),
+        image_xyz=image,
+        world_xyz_m=detection.world_xyz_m[None],
+        visibility=visibility,
+        detected=np.ones(1, dtype=bool),
+        frame_rate_hz=0.0,
+        provenance=Provenance(
+            source=str(file),
+            reader="image",
+            model=name,
+            resolution=(width, height),
+            camera_view=view,
+        ),
+    )
