@@ -5,12 +5,16 @@ import json
 import math
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
-from kinesense.errors import KinesenseError
+from kinesense.errors import InputFileError, KinesenseError
+
+if TYPE_CHECKING:
+    from kinesense.series import PoseSeries
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -66,3 +70,27 @@ WorkersOption = Annotated[
     int, typer.Option("--workers", "-w", min=1, help="Processes to split a long video across.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+
+
+def load_pose(path: Path, *, model: str = "full", show_progress: bool = True) -> "PoseSeries":
+    """Landmarks from a video (extracted with a progress bar) or from a saved ``.npz`` series.
+
+    The pose model's native log lines are kept off the terminal; a file that is neither a
+    video nor a saved pose series gives a one-line :class:`InputFileError`.
+    """
+    from kinesense.capture.readers.detect import detect_format
+    from kinesense.series import PoseSeries, load_series
+
+    kind = detect_format(path)
+    if kind == "series":
+        series = load_series(path)
+        if not isinstance(series, PoseSeries):
+            raise InputFileError(f"{path} holds a {series.KIND} series, not landmarks")
+        return series
+    if kind != "video":
+        raise InputFileError(f"{path} is a {kind} file: give a video or a saved pose series")
+    from kinesense.capture.extract import extract_video
+    from kinesense.progress import frame_progress
+
+    with frame_progress("Finding the person", enabled=show_progress) as (_, advance):
+        return extract_video(path, model=model, progress=advance).series
