@@ -1,0 +1,198 @@
+"""``kinesense assess repositioning``: trunk and neck joint position sense (repositioning error)."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kinesense.assess.repositioning import (
+    AXES,
+    JOINTS,
+    TASKS,
+    assess_repositioning_imu,
+    assess_repositioning_pose,
+)
+from kinesense.assess.result import AssessmentResult
+from kinesense.cli_support import JsonOption, ModelOption, print_json, to_plain_json, user_errors
+from kinesense.commands.assess import assess_app
+from kinesense.errors import InputFileError, KinesenseError
+
+HELP = (
+    "Joint position sense: how accurately you return the trunk or the head to a position with "
+    "your eyes closed (absolute, constant and variable error in degrees over 6 trials).\n\n"
+    "TRUNK (--joint trunk, target task): sensor or phone strapped on the lower back (or a "
+    "video filmed exactly from the side). Start upright and still for 2 s. With eyes open bend "
+    "forward to the target (e.g. 30 deg, or a comfortable mid-range position shown by the "
+    "therapist), hold 2 s, come back upright. Then with eyes closed, 6 times: bend to the same "
+    "position, hold still 2 s, come back upright and pause 2 s. The first (eyes-open) hold is "
+    "the target unless --target-deg gives it.\n\n"
+    "NECK (--joint neck, neutral task, Revel et al. 1991): seated, phone or sensor fixed on "
+    "the head, eyes closed. Start in your natural head position, still for 2 s; turn the head "
+    "as far as comfortable to one side (--axis rotation) or bend it forward or back (--axis "
+    "flexion), come back to where you feel straight ahead and hold still 2 s; 6 trials. A mean "
+    "absolute error above 4.5 deg is the usual threshold of impaired cervical position sense. "
+    "--task target tests head-to-target instead.\n\n"
+    "VIDEO can measure sagittal flexion from a side view only: trunk flexion (hip to shoulder) "
+    "and head flexion relative to the trunk (shoulder to ear); it cannot measure head rotation "
+    "or lateral flexion, and its angles are accurate to about 4 deg, so small errors are within "
+    "its measurement error. An IMU is accurate to about 1-2 deg; without magnetometer its "
+    "heading (rotation) drifts slowly, and the result states by how much."
+)
+
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
+]
+
+
+def _emit(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
+    data = result.to_json()
+    if output is not None:
+        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+    if as_json:
+        print_json(data)
+        return
+    if not result.usable:
+        typer.echo(f"{result.test}: cannot be judged")
+        for reason in result.reasons:
+            typer.echo(f"  - {reason}")
+        return
+    typer.echo(result.interpretation)
+    for trial_number, trial in enumerate(result.plot_data.get("trials", []), start=1):
+        typer.echo(
+            f"  trial {trial_number}: held {trial['reproduced_deg']:6.1f} deg "
+            f"(target {trial['target_deg']:.1f}, error {trial['error_deg']:+.1f}) "
+            f"at {trial['hold_start_s']:.1f}-{trial['hold_end_s']:.1f} s"
+        )
+    for name in ("absolute_error_deg", "constant_error_deg", "variable_error_deg"):
+        typer.echo(f"  {name:22s} {result.metrics[name]:8.2f} deg")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+
+
+def _load_pose(path: Path, model: str) -> object:
+    from kinesense.capture.readers.detect import detect_format, read_any
+
+    if detect_format(path) == "video":
+        from kinesense.capture.extract import extract_video
+
+        return extract_video(path, model=model).series
+    return read_any(path)
+
+
+@assess_app.command("repositioning", help=HELP)
+@user_errors
+def repositioning_command(
+    joint: Annotated[str, typer.Option("--joint", help=f"Joint tested: {', '.join(JOINTS)}.")],
+    imu: Annotated[Path | None, typer.Option("--imu", help="IMU or phone CSV (or .npz).")] = None,
+    video: Annotated[
+        Path | None,
+        typer.Option("--video", help="Side-view video, or its landmarks (.npz, keypoints)."),
+    ] = None,
+    axis: Annotated[str, typer.Option("--axis", help=f"Movement: {', '.join(AXES)}.")] = "flexion",
+    task: Annotated[
+        str | None,
+        typer.Option(
+            "--task",
+            help=f"{' or '.join(TASKS)}; default: neutral for the neck, target for the trunk.",
+        ),
+    ] = None,
+    target_deg: Annotated[
+        float | None,
+        typer.Option("--target-deg", help="Target angle in degrees (default: the demonstration)."),
+    ] = None,
+    trials: Annotated[int, typer.Option("--trials", min=1, help="Trials required.")] = 6,
+    no_demonstration: Annotated[
+        bool,
+        typer.Option(
+            "--no-demonstration",
+            help="Target task: the first hold is a trial, not the eyes-open demonstration.",
+        ),
+    ] = False,
+    placement: Annotated[
+        str | None,
+        typer.Option("--placement", help="Where the sensor was worn (default: lower back / head)."),
+    ] = None,
+    magnetometer: Annotated[
+        bool,
+        typer.Option("--magnetometer", help="Rotation: correct heading with the magnetometer."),
+    ] = False,
+    model: ModelOption = "full",
+    output: OutputOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    if (imu is None) == (video is None):
+        raise KinesenseError("give exactly one recording: --imu FILE or --video FILE")
+    path = imu if imu is not None else video
+    assert path is not None
+    if not path.exists():
+        raise InputFileError(f"file not found: {path}")
+    try:
+        if imu is not None:
+            result = _from_imu(
+                imu,
+                joint,
+                axis,
+                task,
+                target_deg,
+                trials,
+                no_demonstration,
+                placement,
+                magnetometer,
+            )
+        else:
+            from kinesense.series import PoseSeries
+
+            pose = _load_pose(path, model)
+            if not isinstance(pose, PoseSeries):
+                raise InputFileError(f"{path} holds no body landmarks (use --imu for sensors)")
+            result = assess_repositioning_pose(
+                pose,
+                joint=joint,
+                axis=axis,
+                task=task,
+                target_deg=target_deg,
+                trials=trials,
+                demonstration=not no_demonstration,
+            )
+    except ValueError as exc:
+        raise KinesenseError(str(exc)) from exc
+    _emit(result, as_json, output)
+
+
+def _from_imu(
+    path: Path,
+    joint: str,
+    axis: str,
+    task: str | None,
+    target_deg: float | None,
+    trials: int,
+    no_demonstration: bool,
+    placement: str | None,
+    magnetometer: bool,
+) -> AssessmentResult:
+    from kinesense.capture.readers import read_imu_csv
+    from kinesense.series import MotionSeries, load_series
+
+    where = placement or ("head" if joint == "neck" else "lower back")
+    if path.suffix == ".npz":
+        motion = load_series(path)
+        if not isinstance(motion, MotionSeries):
+            raise InputFileError(f"{path} is not an IMU recording")
+        motion = motion.replace(placement=where)
+    else:
+        motion = read_imu_csv(path, placement=where)
+    return assess_repositioning_imu(
+        motion,
+        joint=joint,
+        axis=axis,
+        task=task,
+        target_deg=target_deg,
+        trials=trials,
+        demonstration=not no_demonstration,
+        use_magnetometer=magnetometer,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """The command is added to the ``assess`` group at import (see commands/assess.py)."""
