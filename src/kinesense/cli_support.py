@@ -73,24 +73,22 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 
 
 def load_pose(path: Path, *, model: str = "full", show_progress: bool = True) -> "PoseSeries":
-    """Landmarks from a video (extracted with a progress bar) or from a saved ``.npz`` series.
+    """Landmarks from a video (extracted with a progress bar on a terminal), a saved series or
+    another tool's keypoint file (OpenPose, TRC, C3D).
 
-    The pose model's native log lines are kept off the terminal; a file that is neither a
-    video nor a saved pose series gives a one-line :class:`InputFileError`.
+    The pose model's native log lines are kept off the terminal; a file that holds no body
+    landmarks gives a one-line :class:`InputFileError`.
     """
-    from kinesense.capture.readers.detect import detect_format
-    from kinesense.series import PoseSeries, load_series
+    from kinesense.capture.readers.detect import detect_format, read_any
+    from kinesense.series import PoseSeries
 
-    kind = detect_format(path)
-    if kind == "series":
-        series = load_series(path)
-        if not isinstance(series, PoseSeries):
-            raise InputFileError(f"{path} holds a {series.KIND} series, not landmarks")
-        return series
-    if kind != "video":
-        raise InputFileError(f"{path} is a {kind} file: give a video or a saved pose series")
-    from kinesense.capture.extract import extract_video
-    from kinesense.progress import frame_progress
+    if detect_format(path) == "video":
+        from kinesense.capture.extract import extract_video
+        from kinesense.progress import frame_progress
 
-    with frame_progress("Finding the person", enabled=show_progress) as (_, advance):
-        return extract_video(path, model=model, progress=advance).series
+        with frame_progress("Finding the person", enabled=show_progress) as (_, advance):
+            return extract_video(path, model=model, progress=advance).series
+    series = read_any(path)
+    if not isinstance(series, PoseSeries):
+        raise InputFileError(f"{path} holds no body landmarks (it is a {series.KIND} recording)")
+    return series

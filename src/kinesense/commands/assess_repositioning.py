@@ -14,7 +14,14 @@ from kinesense.assess.repositioning import (
     assess_repositioning_pose,
 )
 from kinesense.assess.result import AssessmentResult
-from kinesense.cli_support import JsonOption, ModelOption, print_json, to_plain_json, user_errors
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    load_pose,
+    print_json,
+    to_plain_json,
+    user_errors,
+)
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
 
@@ -68,16 +75,6 @@ def _emit(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
         typer.echo(f"  {name:22s} {result.metrics[name]:8.2f} deg")
     for note in result.notes:
         typer.echo(f"note: {note}")
-
-
-def _load_pose(path: Path, model: str) -> object:
-    from kinesense.capture.readers.detect import detect_format, read_any
-
-    if detect_format(path) == "video":
-        from kinesense.capture.extract import extract_video
-
-        return extract_video(path, model=model).series
-    return read_any(path)
 
 
 @assess_app.command("repositioning", help=HELP)
@@ -141,11 +138,7 @@ def repositioning_command(
                 magnetometer,
             )
         else:
-            from kinesense.series import PoseSeries
-
-            pose = _load_pose(path, model)
-            if not isinstance(pose, PoseSeries):
-                raise InputFileError(f"{path} holds no body landmarks (use --imu for sensors)")
+            pose = load_pose(path, model=model)
             result = assess_repositioning_pose(
                 pose,
                 joint=joint,

@@ -8,9 +8,15 @@ from typing import Annotated
 import typer
 
 from kinesense.assess.result import AssessmentResult
-from kinesense.cli_support import JsonOption, ModelOption, print_json, to_plain_json, user_errors
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    load_pose,
+    print_json,
+    to_plain_json,
+    user_errors,
+)
 from kinesense.commands.assess import assess_app
-from kinesense.errors import InputFileError
 from kinesense.series import PoseSeries
 
 HELP = (
@@ -53,17 +59,8 @@ OutputOption = Annotated[
 
 
 def load_pose_recording(path: Path, model: str) -> PoseSeries:
-    """Landmarks from a video (runs the pose model) or from a saved series or keypoint file."""
-    from kinesense.capture.readers.detect import detect_format, read_any
-
-    if detect_format(path) == "video":
-        from kinesense.capture.extract import extract_video
-
-        return extract_video(path, model=model).series
-    series = read_any(path)
-    if not isinstance(series, PoseSeries):
-        raise InputFileError(f"{path} holds no body landmarks (it is a {series.KIND} recording)")
-    return series
+    """Landmarks from a video, a saved series or a keypoint file (see :func:`load_pose`)."""
+    return load_pose(path, model=model)
 
 
 def emit_result(result: AssessmentResult, as_json: bool, output: Path | None) -> None:

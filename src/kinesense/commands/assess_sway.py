@@ -20,7 +20,14 @@ from kinesense.assess.balance_tests import (
 from kinesense.assess.result import AssessmentResult
 from kinesense.assess.sway import DEFAULT_CUTOFF_HZ
 from kinesense.assess.sway_sources import AXES, SwayTrace, from_cop, from_imu, from_pose
-from kinesense.cli_support import JsonOption, ModelOption, print_json, to_plain_json, user_errors
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    load_pose,
+    print_json,
+    to_plain_json,
+    user_errors,
+)
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
 
@@ -125,7 +132,7 @@ def _kind_of(path: Path, source: str) -> str:
 
 def load_trace(path: Path, kind: str, options: _SourceOptions) -> SwayTrace:
     """Read a recording of ``kind`` (cop, video, imu; or auto) and turn it into a trace."""
-    from kinesense.series import CopSeries, MotionSeries, PoseSeries, load_series
+    from kinesense.series import CopSeries, MotionSeries, load_series
 
     kind = _kind_of(path, kind)
     if not path.exists():
@@ -161,14 +168,7 @@ def load_trace(path: Path, kind: str, options: _SourceOptions) -> SwayTrace:
                 sensor_height_cm=options.sensor_height_cm,
                 forward_axis=options.forward_axis,
             )
-        if path.suffix == ".npz":
-            pose = load_series(path)
-        else:
-            from kinesense.capture.extract import extract_video
-
-            pose = extract_video(path, model=options.model).series
-        if not isinstance(pose, PoseSeries):
-            raise InputFileError(f"{path} is not a video or a pose series")
+        pose = load_pose(path, model=options.model)
         return from_pose(pose, height_cm=options.height_cm, direction=options.direction)
     except ValueError as exc:  # a bad option value (units, axis, height)
         raise KinesenseError(str(exc)) from exc
