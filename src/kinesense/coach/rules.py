@@ -1,0 +1,141 @@
+"""Form rules: a fault condition with hysteresis, debounced, and its cue rate-limited.
+
+For a rule ``{quantity, comparison, value, tolerance}`` the condition switches
+
+- on when the quantity goes beyond ``value`` by more than ``tolerance`` (``above``:
+  ``q > value + tolerance``; ``below``: ``q < value - tolerance``; ``abs_above``:
+  ``|q| > value + tolerance``),
+- off when it comes back to ``value`` or inside (``q <= value``, ``q >= value``, ``|q| <= value``),
+
+and keeps its state in between, so a quantity jittering near the threshold does not flicker.
+The fault becomes *active* once the condition has stayed on for ``debounce_s`` seconds and
+inactive once it has stayed off for ``debounce_s``. An activation emits a ``form_fault`` event
+with the rule's cue unless the same cue was given less than ``repeat_after_s`` seconds before;
+the deactivation of a cued fault emits ``form_ok``. A missing quantity (``None``) leaves the
+rule's state untouched; a rule outside the phases it applies to is reset silently.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kinesense.exercises.schema import FormRule
+
+
+@dataclass
+class RuleState:
+    """The live state of one rule (mutable, owned by :class:`FormChecker`)."""
+
+    condition: bool = False
+    changed_at_s: float | None = None  # when ``condition`` last changed
+    active: bool = False
+    cued: bool = False
+    last_cue_s: float | None = None
+    episodes: int = 0
+    cues: int = 0
+
+
+@dataclass(frozen=True)
+class RuleEvent:
+    """``form_fault`` or ``form_ok`` for one rule."""
+
+    kind: str
+    time_s: float
+    rule: FormRule
+    value: float | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+def beyond(rule: FormRule, value: float) -> bool | None:
+    """True past the switch-on threshold, False inside the switch-off one, None in between."""
+    when = rule.when
+    if when.comparison == "above":
+        q, on, off = value, when.value + when.tolerance, when.value
+    elif when.comparison == "below":
+        q, on, off = -value, -(when.value - when.tolerance), -when.value
+    else:  # abs_above
+        q, on, off = abs(value), when.value + when.tolerance, when.value
+    if q > on:
+        return True
+    if q <= off:
+        return False
+    return None
+
+
+class FormChecker:
+    """Evaluate an exercise's form rules frame by frame.
+
+    Args:
+        rules: the exercise's form rules.
+    """
+
+    def __init__(self, rules: tuple[FormRule, ...]) -> None:
+        self.rules = rules
+        self.states = {rule.id: RuleState() for rule in rules}
+
+    def update(
+        self, time_s: float, values: Mapping[str, float | None], phase: str
+    ) -> list[RuleEvent]:
+        """Advance every rule to ``time_s`` in ``phase``; return the events it produced."""
+        events: list[RuleEvent] = []
+        for rule in self.rules:
+            state = self.states[rule.id]
+            if "always" not in rule.applies_during and phase not in rule.applies_during:
+                self._reset(state)
+                continue
+            value = values.get(rule.when.quantity)
+            if value is None:
+                continue
+            switched = beyond(rule, value)
+            if switched is not None and switched != state.condition:
+                state.condition = switched
+                state.changed_at_s = time_s
+            event = self._debounce(rule, state, time_s, value)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def faulty(self) -> bool:
+        """Whether any rule's condition is on now (before debouncing): for form scores."""
+        return any(state.condition for state in self.states.values())
+
+    def active_cues(self) -> list[str]:
+        """Cues of the active (debounced) faults, in rule order."""
+        return [rule.cue for rule in self.rules if self.states[rule.id].active]
+
+    def reset(self) -> None:
+        """Clear every rule silently (after tracking loss, at rest between sets)."""
+        for state in self.states.values():
+            self._reset(state)
+
+    @staticmethod
+    def _reset(state: RuleState) -> None:
+        state.condition = False
+        state.changed_at_s = None
+        state.active = False
+        state.cued = False
+
+    @staticmethod
+    def _debounce(
+        rule: FormRule, state: RuleState, time_s: float, value: float
+    ) -> RuleEvent | None:
+        if state.changed_at_s is None or state.condition == state.active:
+            return None
+        if time_s - state.changed_at_s < rule.debounce_s:
+            return None
+        state.active = state.condition
+        if state.active:
+            state.episodes += 1
+            recent = (
+                state.last_cue_s is not None and time_s - state.last_cue_s < rule.repeat_after_s
+            )
+            state.cued = not recent
+            if recent:
+                return None
+            state.cues += 1
+            state.last_cue_s = time_s
+            return RuleEvent("form_fault", time_s, rule, value, {"rule": rule.id})
+        if state.cued:
+            state.cued = False
+            return RuleEvent("form_ok", time_s, rule, value, {"rule": rule.id})
+        return None

@@ -1,0 +1,110 @@
+"""Tracked quantities against hand computations on poses built with known geometry."""
+
+import math
+
+import numpy as np
+import pytest
+
+from kinesense.coach.signals import SignalTracker, compute_quantities, mirror_name
+from kinesense.exercises import load_exercise
+from kinesense.exercises.schema import Tracked
+from kinesense.landmarks import LANDMARK_INDEX as IDX
+from tests.coach import synthetic as syn
+
+W, H = syn.RESOLUTION
+
+
+def normalised(points_px: np.ndarray) -> np.ndarray:
+    xyz = np.zeros((33, 3))
+    xyz[:, :2] = points_px / np.array([W, H])
+    return xyz
+
+
+def quantities(
+    points_px: np.ndarray, *tracked: Tracked, mirrored: bool = False
+) -> dict[str, float | None]:
+    vis = np.ones(33)
+    return compute_quantities(tracked, normalised(points_px), vis, (W, H), mirrored=mirrored)
+
+
+def test_joint_angle_in_pixels_matches_the_construction() -> None:
+    p = syn.standing()
+    syn.set_joint_angle(p, "left_hip", "left_knee", "left_ankle", 360 - 73.0)
+    knee = Tracked("knee", "joint_angle", ("left_hip", "left_knee", "left_ankle"))
+    assert quantities(p, knee)["knee"] == pytest.approx(73.0, abs=1e-9)
+
+
+def test_normalised_coordinates_would_distort_the_angle() -> None:
+    # 45 degrees in pixels on a 16:9 frame is not 45 degrees in normalised units
+    p = syn.standing()
+    syn.set_joint_angle(p, "left_hip", "left_knee", "left_ankle", 360 - 45.0)
+    knee = Tracked("knee", "joint_angle", ("left_hip", "left_knee", "left_ankle"))
+    vis = np.ones(33)
+    stretched = compute_quantities((knee,), normalised(p), vis, None)["knee"]
+    assert stretched is not None
+    assert abs(stretched - 45.0) > 10
+
+
+def test_signed_inclination_and_its_mirror() -> None:
+    p = syn.standing()
+    syn.tilt_trunk(p, 12.0)  # shoulders to the image right
+    trunk = Tracked("trunk", "segment_inclination", ("mid_hip", "mid_shoulder"))
+    assert quantities(p, trunk)["trunk"] == pytest.approx(12.0, abs=1e-9)
+    assert quantities(p, trunk, mirrored=True)["trunk"] == pytest.approx(-12.0, abs=1e-9)
+    absolute = Tracked("trunk", "segment_inclination", ("mid_hip", "mid_shoulder"), absolute=True)
+    syn.tilt_trunk(p, -12.0)
+    assert quantities(p, absolute)["trunk"] == pytest.approx(12.0, abs=1e-9)
+
+
+def test_distance_and_height_difference_in_torso_lengths() -> None:
+    p = syn.standing()  # torso 200 px; ankles 80 px apart; raise the right ankle by 50 px
+    p[IDX["right_ankle"], 1] -= 50.0
+    gap = Tracked("gap", "distance", ("left_ankle", "right_ankle"))
+    lift = Tracked("lift", "height_difference", ("right_ankle", "left_ankle"))
+    q = quantities(p, gap, lift)
+    assert syn.torso_px(p) == 200.0
+    assert q["gap"] == pytest.approx(math.hypot(80.0, 50.0) / 200.0, rel=1e-12)
+    assert q["lift"] == pytest.approx(0.25, rel=1e-12)
+    # mirrored: the left ankle is now the lifted one, which is 0.25 lower
+    assert quantities(p, lift, mirrored=True)["lift"] == pytest.approx(-0.25, rel=1e-12)
+
+
+def test_low_visibility_gives_none_and_landmark_visible_a_fraction() -> None:
+    p = syn.standing()
+    vis = np.ones(33)
+    vis[IDX["left_ankle"]] = 0.2
+    knee = Tracked("knee", "joint_angle", ("left_hip", "left_knee", "left_ankle"))
+    seen = Tracked("seen", "landmark_visible", ("left_ankle", "left_knee", "nose", "left_hip"))
+    gap = Tracked("gap", "distance", ("left_knee", "right_knee"))
+    q = compute_quantities((knee, seen, gap), normalised(p), vis, (W, H))
+    assert q["knee"] is None
+    assert q["seen"] == 0.75
+    assert q["gap"] == pytest.approx(0.4)
+    vis[IDX["left_shoulder"]] = 0.0  # no torso length: lengths are unknown
+    q = compute_quantities((gap,), normalised(p), vis, (W, H))
+    assert q["gap"] is None
+
+
+def test_mirror_name() -> None:
+    assert mirror_name("left_knee") == "right_knee"
+    assert mirror_name("right_hip") == "left_hip"
+    assert mirror_name("mid_hip") == "mid_hip"
+
+
+def test_tracker_smooths_noise_and_settles_on_a_constant() -> None:
+    exercise = load_exercise("squat")
+    tracker = SignalTracker(exercise)
+    rng = np.random.default_rng(1)
+    p = syn.standing()
+    syn.set_joint_angle(p, "left_hip", "left_knee", "left_ankle", 360 - 120.0)
+    raw: list[float] = []
+    smooth: list[float] = []
+    for i in range(300):
+        noisy = p + rng.normal(0, 3.0, p.shape)
+        values = tracker.update(i / 30, normalised(noisy), np.ones(33), (W, H))
+        raw.append(float(tracker.raw["knee_angle_deg"] or np.nan))
+        smooth.append(float(values["knee_angle_deg"] or np.nan))
+    assert np.std(smooth[100:]) < np.std(raw[100:]) / 2
+    assert np.mean(smooth[100:]) == pytest.approx(120.0, abs=1.0)
+    values = tracker.update(10.1, None, None)
+    assert values["knee_angle_deg"] is None
