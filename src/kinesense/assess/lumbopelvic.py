@@ -1,0 +1,459 @@
+"""Forward bending: lumbopelvic rhythm, and the waiter's bow movement-control test.
+
+**Lumbopelvic rhythm** is how trunk flexion is shared between the pelvis rotating on the femurs
+(hip flexion) and the lumbar spine flexing, over the course of a forward bend. Following Esola
+MA, McClure PW, Fitzgerald GK, Siegler S, 1996, "Analysis of lumbar spine and hip motion during
+forward bending in subjects with and without a history of low back pain", Spine 21(1):71-78, the
+outward bend is divided into its early, middle and late thirds (here by thirds of the trunk
+inclination reached) and in each the ratio of lumbar to pelvic (hip) motion is reported::
+
+    lumbar(t) = trunk(t) - pelvis(t)            (inclinations from standing, degrees)
+    ratio_third = delta lumbar / delta pelvis   over that third (> 1: the lumbar spine leads)
+
+together with the whole-bend ratio and the timing: when lumbar and pelvic motion each reach half
+their own peak, and the lead of the lumbar spine over the pelvis (s).
+
+*Which inputs can measure it.* It needs a pelvis angle and a trunk angle above the lumbar spine:
+two motion sensors (one on the sacrum, one at the thoraco-lumbar junction or the sternum: see
+:func:`kinesense.assess.mobility.imu_inclination_deg`) or pelvic markers. **Video landmarks
+cannot measure it.** BlazePose
+has no point on the pelvis other than the hip joints and none on the lumbar spine: the hip-to-
+shoulder line rotates by pelvic tilt plus lumbar (plus thoracic) flexion together, and the
+thigh-to-trunk "hip angle" measured from the landmarks contains the same lumbar flexion. Any
+split of that one angle into a pelvic and a lumbar part (e.g. "lumbar = trunk inclination minus a
+pelvis inclination estimated from the hip angle") would put the assumption back out as the
+result, so from video kinesense reports the measurable angles (trunk inclination, thigh-to-trunk
+angle, knee flexion), range and smoothness, and says that the rhythm needs sensors.
+
+**Waiter's bow** (Luomajoki H, Kool J, de Bruin ED, Airaksinen O, 2007, "Reliability of movement
+control tests in the lumbar spine", BMC Musculoskelet Disord 8:90; Luomajoki et al. 2008,
+"Movement control tests of the low back; evaluation of the difference between patients with low
+back pain and healthy controls", BMC Musculoskelet Disord 9:170): stand upright, bend forwards
+at the hips keeping the back straight. Correct: hip flexion of 50-70 degrees without flexion of
+the low back. Measured criteria (kinesense): the pelvis inclines at least
+:data:`WAITERS_BOW_MIN_HIP_DEG` (50 deg, the lower end of the published range) while the lumbar
+angle (trunk minus pelvis) changes by at most :data:`WAITERS_BOW_LUMBAR_TOLERANCE_DEG` from
+standing up to the deepest point; the source gives no number for "without flexion", so the
+tolerance is a kinesense choice, not a published threshold (to be validated against a
+therapist's rating), and is stated in every result. From video only the first criterion can
+be checked.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kinesense.assess.mobility import (
+    MAX_KNEE_FLEXION_DEG,
+    MAX_NEUTRAL_RANGE_DEG,
+    MIN_PEAK_DEG,
+    NEUTRAL_WINDOW_S,
+    SPARC_REFERENCE,
+    TRUNK_ANGLE_REFERENCE,
+    AngleTrace,
+    Peak,
+    _masked_px,
+    check_recording,
+    facing_sign,
+    find_peaks_per_side,
+    imu_inclination_deg,
+    neutral_angle_deg,
+    phase_sparcs,
+    plot_data,
+    prepare_angle,
+    sagittal_trunk_angle_deg,
+)
+from kinesense.assess.result import AssessmentResult, MetricInfo
+from kinesense.series.motion import MotionSeries
+from kinesense.series.pose import PoseSeries
+from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
+
+FloatArray = NDArray[np.float64]
+
+WAITERS_BOW_MIN_HIP_DEG = 50.0
+"""Hip flexion the waiter's bow must reach (Luomajoki 2007: 50-70 degrees)."""
+WAITERS_BOW_LUMBAR_TOLERANCE_DEG = 10.0
+"""Largest lumbar angle change still counted as a neutral low back (kinesense choice)."""
+IMU_RATE_HZ = 50.0
+"""Common rate the two sensors are resampled to."""
+
+ESOLA_1996 = (
+    "Esola MA, McClure PW, Fitzgerald GK, Siegler S 1996, Spine 21(1):71-78 "
+    "(lumbar:hip ratio in early, middle and late forward bending)"
+)
+LUOMAJOKI_2007 = (
+    "Luomajoki H, Kool J, de Bruin ED, Airaksinen O 2007, BMC Musculoskelet Disord 8:90 "
+    "(waiter's bow: hip flexion 50-70 deg without low-back flexion)"
+)
+PROTOCOLS: Final[dict[str, str]] = {
+    "forward-bend": (
+        "Stand side-on to the camera, 2-3 m away, whole body in view, knees straight. Stand "
+        "still for 2 s, then bend forwards slowly as far as is comfortable, letting the back "
+        "round naturally, and come back up; 3 times."
+    ),
+    "waiters-bow": (
+        "Stand side-on to the camera, 2-3 m away, whole body in view. Stand still for 2 s, then "
+        "bow forwards from the hips to about 60 degrees keeping the back straight (as a waiter "
+        "bows), and come back up; 3 times."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """Lumbopelvic rhythm of one outward bend (degrees, seconds; ratios have no unit)."""
+
+    trunk_peak_deg: float
+    pelvis_peak_deg: float
+    lumbar_peak_deg: float
+    ratio: float
+    ratio_thirds: tuple[float, float, float]
+    lumbar_lead_s: float
+
+
+def _ratio(lumbar: float, pelvis: float) -> float:
+    return float(lumbar / pelvis) if pelvis != 0 else float("nan")
+
+
+def _crossing(values: FloatArray, level: float) -> float:
+    """Fractional index where ``values`` first reaches ``level`` (linear between samples)."""
+    k = int(np.argmax(values >= level))
+    if k == 0:
+        return 0.0
+    lo, hi = values[k - 1], values[k]
+    return float(k - 1 + (level - lo) / (hi - lo)) if hi != lo else float(k)
+
+
+def bend_rhythm(
+    time_s: ArrayLike, trunk_deg: ArrayLike, pelvis_deg: ArrayLike, start: int, peak: int
+) -> Rhythm:
+    """Lumbopelvic rhythm of the outward bend ``start..peak`` (sample indices).
+
+    ``trunk_deg`` and ``pelvis_deg`` are inclinations from standing (forwards positive). The
+    bend is cut where the trunk first reaches 1/3 and 2/3 of its rise over the bend
+    (interpolated between samples); each
+    third's ratio is delta lumbar / delta pelvis (Esola et al. 1996). The lumbar lead is the
+    time the pelvis reaches half its rise minus the time the lumbar angle does.
+    """
+    t = np.asarray(time_s, dtype=np.float64)[start : peak + 1]
+    trunk = np.asarray(trunk_deg, dtype=np.float64)[start : peak + 1]
+    pelvis = np.asarray(pelvis_deg, dtype=np.float64)[start : peak + 1]
+    lumbar = trunk - pelvis
+    rise = trunk - trunk[0]
+    cuts = [0.0] + [_crossing(rise, share * rise[-1]) for share in (1 / 3, 2 / 3)]
+    cuts.append(float(len(trunk) - 1))
+    positions = np.arange(len(trunk), dtype=np.float64)
+    at_lumbar = np.interp(cuts, positions, lumbar)
+    at_pelvis = np.interp(cuts, positions, pelvis)
+    thirds = tuple(
+        _ratio(float(at_lumbar[k + 1] - at_lumbar[k]), float(at_pelvis[k + 1] - at_pelvis[k]))
+        for k in range(3)
+    )
+    d_lumbar, d_pelvis = lumbar - lumbar[0], pelvis - pelvis[0]
+    half_lumbar = float(t[int(np.argmax(d_lumbar >= 0.5 * d_lumbar.max()))])
+    half_pelvis = float(t[int(np.argmax(d_pelvis >= 0.5 * d_pelvis.max()))])
+    return Rhythm(
+        trunk_peak_deg=float(trunk[-1]),
+        pelvis_peak_deg=float(pelvis[-1]),
+        lumbar_peak_deg=float(lumbar[-1]),
+        ratio=_ratio(float(d_lumbar[-1]), float(d_pelvis[-1])),
+        ratio_thirds=(thirds[0], thirds[1], thirds[2]),
+        lumbar_lead_s=half_pelvis - half_lumbar,
+    )
+
+
+def bend_starts(trace: AngleTrace, excursion: FloatArray, peaks: list[Peak]) -> list[int]:
+    """Start of each outward bend: the last sample before the peak closest to standing."""
+    starts: list[int] = []
+    previous = 0
+    for p in peaks:
+        segment = excursion[previous : p.index + 1]
+        starts.append(previous + int(np.nanargmin(segment)))
+        previous = p.index
+    return starts
+
+
+def assess_forward_bend_imu(
+    trunk: MotionSeries, pelvis: MotionSeries, movement: str = "forward-bend"
+) -> AssessmentResult:
+    """Lumbopelvic rhythm (``forward-bend``) or waiter's bow from two motion sensors.
+
+    ``trunk``: sensor above the lumbar spine (thoraco-lumbar junction or sternum); ``pelvis``:
+    sensor on the sacrum. Both must share one clock (one logger) and start with 2 s of still
+    standing. Metrics in degrees, seconds and ratios; see the module docstring.
+    """
+    test = f"mobility-{movement}"
+    protocol = PROTOCOLS[movement]
+    start = max(trunk.time_s[0], pelvis.time_s[0])
+    end = min(trunk.time_s[-1], pelvis.time_s[-1])
+    if end - start < 3.0:
+        return AssessmentResult.unusable(
+            test,
+            f"the two sensor recordings overlap for {max(end - start, 0):.1f} s; at least 3 s "
+            "are needed (record both on one clock)",
+            protocol=protocol,
+        )
+    tr = imu_inclination_deg(trunk.slice_time(start, end), IMU_RATE_HZ)
+    pe = imu_inclination_deg(pelvis.slice_time(start, end), IMU_RATE_HZ)
+    n = min(len(tr.time_s), len(pe.time_s))
+    trace = AngleTrace(tr.time_s[:n], tr.angle_deg[:n], tr.sampling_rate_hz)
+    pelvis_deg = pe.angle_deg[:n]
+    peaks = find_peaks_per_side(trace, trace.angle_deg, {"flexion": 1.0})
+    quality = {"duration_s": float(end - start), "sensors": "trunk and pelvis"}
+    if not peaks:
+        return AssessmentResult.unusable(
+            test,
+            f"no forward bend of at least {MIN_PEAK_DEG:g} deg was found",
+            protocol=protocol,
+            quality=quality,
+        )
+    starts = bend_starts(trace, trace.angle_deg, peaks)
+    rhythms = [
+        bend_rhythm(trace.time_s, trace.angle_deg, pelvis_deg, s, p.index)
+        for s, p in zip(starts, peaks, strict=True)
+    ]
+    metrics, info = _rhythm_metrics(rhythms)
+    notes: list[str] = []
+    if movement == "waiters-bow":
+        hip = float(np.mean([r.pelvis_peak_deg for r in rhythms]))
+        lumbar = float(np.mean([abs(r.lumbar_peak_deg) for r in rhythms]))
+        passed = hip >= WAITERS_BOW_MIN_HIP_DEG and lumbar <= WAITERS_BOW_LUMBAR_TOLERANCE_DEG
+        metrics["waiters_bow_pass"] = 1.0 if passed else 0.0
+        info["waiters_bow_pass"] = MetricInfo(
+            "1 = pass, 0 = fail",
+            f"pelvis inclined >= {WAITERS_BOW_MIN_HIP_DEG:g} deg with the lumbar angle within "
+            f"{WAITERS_BOW_LUMBAR_TOLERANCE_DEG:g} deg of standing (tolerance: kinesense choice)",
+            LUOMAJOKI_2007,
+        )
+        verdict = "correct" if passed else "not correct"
+        text = (
+            f"Waiter's bow {verdict}: hip (pelvis) flexion {hip:.0f} deg (target at least "
+            f"{WAITERS_BOW_MIN_HIP_DEG:g}), low-back angle change {lumbar:.0f} deg (allowed "
+            f"{WAITERS_BOW_LUMBAR_TOLERANCE_DEG:g})."
+        )
+    else:
+        text = (
+            f"Forward bend of {metrics['trunk_peak_deg']:.0f} deg: lumbar to pelvis ratio "
+            f"{metrics['lumbopelvic_ratio']:.2f} overall (early "
+            f"{metrics['lumbopelvic_ratio_early']:.2f}, "
+            f"middle {metrics['lumbopelvic_ratio_middle']:.2f}, late "
+            f"{metrics['lumbopelvic_ratio_late']:.2f})."
+        )
+    sparcs = phase_sparcs(trace, trace.angle_deg, peaks)
+    if sparcs:
+        metrics["sparc"] = float(np.mean(sparcs))
+        info["sparc"] = MetricInfo(
+            "", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
+        )
+    return AssessmentResult(
+        test=test,
+        usable=True,
+        metrics=metrics,
+        metric_info=info,
+        interpretation=text,
+        notes=tuple(notes),
+        protocol=protocol,
+        quality=quality,
+        conditions={"movement": movement, "source": "imu"},
+        source={"trunk": trunk.provenance.to_json(), "pelvis": pelvis.provenance.to_json()},
+        plot_data=plot_data(trace, trace.angle_deg, peaks),
+    )
+
+
+def _rhythm_metrics(rhythms: list[Rhythm]) -> tuple[dict[str, float], dict[str, MetricInfo]]:
+    def mean(values: list[float]) -> float:
+        return float(np.nanmean(values))
+
+    metrics = {
+        "trunk_peak_deg": mean([r.trunk_peak_deg for r in rhythms]),
+        "pelvis_peak_deg": mean([r.pelvis_peak_deg for r in rhythms]),
+        "lumbar_peak_deg": mean([r.lumbar_peak_deg for r in rhythms]),
+        "lumbopelvic_ratio": mean([r.ratio for r in rhythms]),
+        "lumbopelvic_ratio_early": mean([r.ratio_thirds[0] for r in rhythms]),
+        "lumbopelvic_ratio_middle": mean([r.ratio_thirds[1] for r in rhythms]),
+        "lumbopelvic_ratio_late": mean([r.ratio_thirds[2] for r in rhythms]),
+        "lumbar_lead_s": mean([r.lumbar_lead_s for r in rhythms]),
+    }
+    info = {
+        "trunk_peak_deg": MetricInfo("deg", "trunk inclination at the deepest point", ESOLA_1996),
+        "pelvis_peak_deg": MetricInfo(
+            "deg", "pelvis (sacrum) inclination at the deepest point: hip flexion", ESOLA_1996
+        ),
+        "lumbar_peak_deg": MetricInfo(
+            "deg", "lumbar flexion at the deepest point: trunk minus pelvis inclination", ESOLA_1996
+        ),
+        "lumbopelvic_ratio": MetricInfo(
+            "ratio",
+            "lumbar flexion / pelvic rotation over the whole bend (mean of bends)",
+            ESOLA_1996,
+        ),
+        "lumbar_lead_s": MetricInfo(
+            "s",
+            "how much earlier the lumbar spine than the pelvis reaches half its own motion",
+            ESOLA_1996,
+        ),
+    }
+    for name in ("early", "middle", "late"):
+        info[f"lumbopelvic_ratio_{name}"] = MetricInfo(
+            "ratio",
+            f"lumbar / pelvic motion in the {name} third of the trunk's forward bend",
+            ESOLA_1996,
+        )
+    return metrics, info
+
+
+def thigh_inclination_deg(series: PoseSeries, view: str) -> FloatArray:
+    """(N,) near thigh's inclination (knee to hip) from vertical, degrees, positive forwards."""
+    side = "left" if view == "left-side" else "right"
+    knee, hip = _masked_px(series, f"{side}_knee"), _masked_px(series, f"{side}_hip")
+    return facing_sign(series, view) * signed_inclination_2d_deg(knee, hip)
+
+
+def knee_flexion_deg(series: PoseSeries, view: str) -> FloatArray:
+    """(N,) near knee's flexion (180 minus the hip-knee-ankle angle), degrees."""
+    side = "left" if view == "left-side" else "right"
+    hip, knee = _masked_px(series, f"{side}_hip"), _masked_px(series, f"{side}_knee")
+    ankle = _masked_px(series, f"{side}_ankle")
+    return 180.0 - joint_angle_deg(hip, knee, ankle)
+
+
+def assess_forward_bend_video(
+    series: PoseSeries, movement: str = "forward-bend"
+) -> AssessmentResult:
+    """Forward bend or waiter's bow from a side-view video (what landmarks can measure).
+
+    Metrics (degrees): ``trunk_peak_deg`` (trunk inclination from standing, mean of bends),
+    ``hip_flexion_deg`` (thigh-to-trunk angle from standing: hip flexion plus lumbar flexion,
+    an upper bound of hip flexion), ``knee_flexion_deg`` (largest, from standing), ``sparc``,
+    ``repetitions``; waiter's bow: ``hip_target_reached`` (1 when the thigh-to-trunk angle
+    reached 50 deg). No lumbopelvic ratio and no waiter's-bow verdict: see the module docstring.
+    """
+    if movement not in PROTOCOLS:
+        raise ValueError(f"movement must be forward-bend or waiters-bow; got {movement!r}")
+    test = f"mobility-{movement}"
+    protocol = PROTOCOLS[movement]
+    source = series.provenance.to_json()
+    reasons, quality = check_recording(series, movement)
+    if reasons:
+        return AssessmentResult.unusable(
+            test, *reasons, protocol=protocol, quality=quality, source=source
+        )
+    view = quality["camera_view"]
+    rate = quality["frame_rate_hz"]
+    trunk = prepare_angle(series.time_s, sagittal_trunk_angle_deg(series, view), rate)
+    thigh = prepare_angle(series.time_s, thigh_inclination_deg(series, view), rate)
+    knee = prepare_angle(series.time_s, knee_flexion_deg(series, view), rate)
+    neutral, spread = neutral_angle_deg(trunk)
+    thigh_neutral, _ = neutral_angle_deg(thigh)
+    knee_neutral, _ = neutral_angle_deg(knee)
+    quality["neutral_range_deg"] = spread
+    missing = float(np.mean(~np.isfinite(trunk.angle_deg)))
+    quality["missing_share"] = missing
+    if missing > 0.2 or not spread <= MAX_NEUTRAL_RANGE_DEG:
+        why = (
+            f"the trunk angle is missing in {100 * missing:.0f}% of the recording"
+            if missing > 0.2
+            else f"the trunk moved {spread:.0f} deg in the first {NEUTRAL_WINDOW_S:g} s: stand "
+            "still for 2 s first"
+        )
+        return AssessmentResult.unusable(
+            test, why, protocol=protocol, quality=quality, source=source
+        )
+    excursion = trunk.angle_deg - neutral
+    peaks = find_peaks_per_side(trunk, excursion, {"flexion": 1.0})
+    if not peaks:
+        return AssessmentResult.unusable(
+            test,
+            f"no forward bend of at least {MIN_PEAK_DEG:g} deg was found",
+            protocol=protocol,
+            quality=quality,
+            source=source,
+        )
+    hip = excursion - (thigh.angle_deg - thigh_neutral)
+    idx = [p.index for p in peaks]
+    metrics: dict[str, float] = {
+        "trunk_peak_deg": float(np.mean(excursion[idx])),
+        "hip_flexion_deg": float(np.nanmean(hip[idx])),
+        "knee_flexion_deg": float(np.nanmax(knee.angle_deg - knee_neutral)),
+        "repetitions": float(len(peaks)),
+    }
+    info: dict[str, MetricInfo] = {
+        "trunk_peak_deg": MetricInfo(
+            "deg",
+            "trunk inclination at the deepest point, from standing, mean of bends",
+            TRUNK_ANGLE_REFERENCE,
+        ),
+        "hip_flexion_deg": MetricInfo(
+            "deg",
+            "thigh-to-trunk angle at the deepest point, from standing (hip flexion plus lumbar "
+            "flexion: landmarks cannot separate them)",
+            TRUNK_ANGLE_REFERENCE,
+        ),
+        "knee_flexion_deg": MetricInfo(
+            "deg", "largest knee flexion during the recording, from standing", TRUNK_ANGLE_REFERENCE
+        ),
+        "repetitions": MetricInfo("count", "forward bends found", "kinesense peak detection"),
+    }
+    sparcs = phase_sparcs(trunk, excursion, peaks)
+    if sparcs:
+        metrics["sparc"] = float(np.mean(sparcs))
+        info["sparc"] = MetricInfo(
+            "", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
+        )
+    notes = [
+        "video landmarks have no points on the lumbar spine or pelvis: the lumbopelvic rhythm "
+        "(lumbar versus hip share of the bend) needs two motion sensors (sacrum and "
+        "thoraco-lumbar junction); see kinesense assess mobility --help"
+    ]
+    if metrics["knee_flexion_deg"] > MAX_KNEE_FLEXION_DEG:
+        notes.append(
+            f"the knees bent by up to {metrics['knee_flexion_deg']:.0f} deg (more than "
+            f"{MAX_KNEE_FLEXION_DEG:g}): the bend was partly a squat; repeat with straighter knees"
+        )
+    if movement == "waiters-bow":
+        reached = metrics["hip_flexion_deg"] >= WAITERS_BOW_MIN_HIP_DEG
+        metrics["hip_target_reached"] = 1.0 if reached else 0.0
+        info["hip_target_reached"] = MetricInfo(
+            "1 = yes, 0 = no",
+            f"thigh-to-trunk angle reached {WAITERS_BOW_MIN_HIP_DEG:g} deg",
+            LUOMAJOKI_2007,
+        )
+        text = (
+            f"Waiter's bow: thigh-to-trunk angle {metrics['hip_flexion_deg']:.0f} deg "
+            f"({'reached' if reached else 'below'} the {WAITERS_BOW_MIN_HIP_DEG:g} deg target). "
+            "Whether the low back stayed straight cannot be seen from body landmarks: the "
+            "therapist judges it, or use two motion sensors."
+        )
+    else:
+        text = (
+            f"Forward bend: trunk inclination {metrics['trunk_peak_deg']:.0f} deg, thigh-to-trunk "
+            f"angle {metrics['hip_flexion_deg']:.0f} deg, knee flexion up to "
+            f"{metrics['knee_flexion_deg']:.0f} deg over {len(peaks)} bends."
+        )
+    return AssessmentResult(
+        test=test,
+        usable=True,
+        metrics=metrics,
+        metric_info=info,
+        interpretation=text,
+        notes=tuple(notes),
+        protocol=protocol,
+        quality=quality,
+        conditions={"movement": movement, "source": "video"},
+        source=source,
+        plot_data=plot_data(trunk, excursion, peaks),
+    )
+
+
+def rhythm_summary(rhythm: Rhythm) -> dict[str, Any]:
+    """JSON form of a :class:`Rhythm`."""
+    return {
+        "trunk_peak_deg": rhythm.trunk_peak_deg,
+        "pelvis_peak_deg": rhythm.pelvis_peak_deg,
+        "lumbar_peak_deg": rhythm.lumbar_peak_deg,
+        "ratio": rhythm.ratio,
+        "ratio_thirds": list(rhythm.ratio_thirds),
+        "lumbar_lead_s": rhythm.lumbar_lead_s,
+    }

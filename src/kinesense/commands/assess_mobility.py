@@ -1,0 +1,167 @@
+"""``kinesense assess mobility``: trunk ranges of motion, symmetry, smoothness, forward bending."""
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kinesense.assess.result import AssessmentResult
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    load_pose,
+    print_json,
+    to_plain_json,
+    user_errors,
+)
+from kinesense.commands.assess import assess_app
+from kinesense.errors import InputFileError, KinesenseError
+from kinesense.series import MotionSeries
+
+HELP = (
+    "Trunk mobility from one recording of one movement: range of motion (degrees, largest and "
+    "mean of the repetitions), left/right symmetry index, smoothness (SPARC), and for forward "
+    "bending the share of hips and low back.\n\n"
+    "For every movement: camera at hip height, 2-3 m away, whole body in view, good light, "
+    "fitted clothes. Stand upright and STILL for 2 s before moving (the starting posture is the "
+    "zero), then move slowly, 3 times.\n\n"
+    "flexion: stand side-on to the camera; bend forwards as far as is comfortable, knees "
+    "straight, and come back up.\n\n"
+    "extension: stand side-on, hands on the hips; lean backwards as far as is comfortable and "
+    "come back.\n\n"
+    "lateral: face the camera (or turn your back to it), arms by your sides; slide one hand "
+    "down the side of the thigh and come back; alternate left and right, 3 times each side.\n\n"
+    "rotation: face the camera, arms crossed on the chest, hips facing forwards; turn the "
+    "shoulders to one side and back; alternate, 3 times each side. Measured from the model's "
+    "3-D landmarks: less exact than the other movements; compare with your own earlier results "
+    "made with the same set-up.\n\n"
+    "forward-bend: stand side-on, bend forwards letting the back round naturally. From video: "
+    "trunk angle, thigh-to-trunk angle and knee bend. The lumbopelvic rhythm (how much of the "
+    "bend comes from the low back and how much from the hips, early, middle and late in the "
+    "bend) needs two motion sensors: one on the sacrum (--imu-pelvis) and one at the bottom of "
+    "the rib cage on the spine (--imu-trunk), recorded on one clock.\n\n"
+    "waiters-bow: stand side-on, bow forwards from the hips to about 60 deg keeping the back "
+    "straight. Correct: hip flexion of 50-70 deg without the low back bending (Luomajoki 2007). "
+    "Video checks the hip angle only; the two sensors also check the low back.\n\n"
+    "A phone or sensor strapped to the sternum (--imu-trunk, no --video) measures flexion, "
+    "extension and rotation the same way; start still for 2 s.\n\n"
+    "Angles are of the whole trunk (hips to shoulders), not lumbar range of motion. kinesense "
+    "does not diagnose."
+)
+
+
+class Movement(StrEnum):
+    """Movements of ``kinesense assess mobility``."""
+
+    flexion = "flexion"
+    extension = "extension"
+    lateral = "lateral"
+    rotation = "rotation"
+    forward_bend = "forward-bend"
+    waiters_bow = "waiters-bow"
+
+
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
+]
+
+
+def _load_motion(path: Path) -> MotionSeries:
+    from kinesense.capture.readers.detect import read_any
+
+    series = read_any(path)
+    if not isinstance(series, MotionSeries):
+        raise InputFileError(f"{path} is not a motion-sensor recording (it is {series.KIND})")
+    return series
+
+
+def _run(
+    movement: str,
+    video: Path | None,
+    imu_trunk: Path | None,
+    imu_pelvis: Path | None,
+    model: str,
+    show_progress: bool,
+) -> AssessmentResult:
+    from kinesense.assess.lumbopelvic import assess_forward_bend_imu, assess_forward_bend_video
+    from kinesense.assess.mobility import assess_trunk_rom, assess_trunk_rom_imu
+
+    if imu_trunk is not None or imu_pelvis is not None:
+        if video is not None:
+            raise KinesenseError("give either --video or motion sensors, not both")
+        if movement in ("forward-bend", "waiters-bow"):
+            if imu_trunk is None or imu_pelvis is None:
+                raise KinesenseError(f"{movement} from sensors needs --imu-trunk and --imu-pelvis")
+            trunk, pelvis = _load_motion(imu_trunk), _load_motion(imu_pelvis)
+            return assess_forward_bend_imu(trunk, pelvis, movement)
+        if movement == "lateral" or imu_trunk is None or imu_pelvis is not None:
+            raise KinesenseError(
+                "one sensor (--imu-trunk) measures flexion, extension and rotation; lateral "
+                "bending needs --video"
+            )
+        return assess_trunk_rom_imu(_load_motion(imu_trunk), movement)
+    if video is None:
+        raise KinesenseError("give a recording: --video FILE (or --imu-trunk and --imu-pelvis)")
+    series = load_pose(video, model=model, show_progress=show_progress)
+    if movement in ("forward-bend", "waiters-bow"):
+        return assess_forward_bend_video(series, movement)
+    return assess_trunk_rom(series, movement)
+
+
+def _emit(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
+    data = result.to_json()
+    if output is not None:
+        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+    if as_json:
+        print_json(data)
+        return
+    if not result.usable:
+        typer.echo(f"{result.test}: cannot be judged")
+        for reason in result.reasons:
+            typer.echo(f"  - {reason}")
+        return
+    typer.echo(result.interpretation)
+    for name, value in result.metrics.items():
+        unit = result.metric_info[name].unit
+        typer.echo(f"  {name:28s} {value:9.2f} {unit}")
+    for peak in result.plot_data.get("peaks", []):
+        typer.echo(
+            f"  peak {peak['side']:9s} {peak['angle_deg']:6.1f} deg at {peak['time_s']:.2f} s"
+        )
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+
+
+@assess_app.command("mobility", help=HELP)
+@user_errors
+def mobility(
+    movement: Annotated[
+        Movement, typer.Option("--movement", help="The movement recorded (one per recording).")
+    ],
+    video: Annotated[
+        Path | None,
+        typer.Option("--video", help="Video, or landmarks saved by 'kinesense extract' (.npz)."),
+    ] = None,
+    imu_trunk: Annotated[
+        Path | None,
+        typer.Option(
+            "--imu-trunk",
+            help="Motion sensor (CSV) on the sternum or upper back: flexion, extension, rotation; "
+            "with --imu-pelvis: forward-bend, waiters-bow.",
+        ),
+    ] = None,
+    imu_pelvis: Annotated[
+        Path | None, typer.Option("--imu-pelvis", help="Motion sensor on the sacrum.")
+    ] = None,
+    model: ModelOption = "full",
+    as_json: JsonOption = False,
+    output: OutputOption = None,
+) -> None:
+    result = _run(movement.value, video, imu_trunk, imu_pelvis, model, not as_json)
+    _emit(result, as_json, output)
+
+
+def register(app: typer.Typer) -> None:
+    """The command is added to the ``assess`` group (registered by commands/assess.py)."""
