@@ -12,8 +12,8 @@ from kinesense.assess.posture import (
     craniovertebral_angle_deg,
     knee_frontal_angle_deg,
     obliquity_deg,
-    pose_from_image,
 )
+from kinesense.capture.photo import pose_from_image
 from kinesense.errors import InputFileError
 from kinesense.landmarks import LANDMARK_INDEX
 from kinesense.series import PoseSeries

@@ -48,7 +48,6 @@ inclination or knee angles: they are reported without a verdict.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -442,51 +441,3 @@ def _plot_data(
 
 
 # --- edge: a photo to landmarks --------------------------------------------------------------
-
-
-def pose_from_image(path: str | Path, model: str = "full") -> PoseSeries:
-    """Run the pose model in IMAGE mode on one photo; a one-frame :class:`PoseSeries`.
-
-    The camera view is classified from the landmarks. Raises
-    :class:`~kinesense.errors.InputFileError` when the file is not a readable image and
-    :class:`~kinesense.errors.NoPersonError` when nobody is found. (Input/output at the edge:
-    it reads a file and runs the model; everything above is pure.)
-    """
-    import cv2
-
-    from kinesense._checks import check_input_file
-    from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
-    from kinesense.capture.view import classify_view
-    from kinesense.errors import InputFileError, NoPersonError
-    from kinesense.series.provenance import Provenance
-
-    file = check_input_file(path, "image")
-    bgr = cv2.imread(str(file), cv2.IMREAD_COLOR)
-    if bgr is None:
-        raise InputFileError(f"not an image kinesense can read (JPEG, PNG...): {file}")
-    rgb = np.ascontiguousarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
-    height, width = rgb.shape[:2]
-    with MediaPipePoseEstimator(model, mode="image") as estimator:
-        detections = estimator.estimate(rgb, 0)
-        name = estimator.name
-    if not detections:
-        raise NoPersonError(f"nobody found in the photo {file}")
-    detection = detections[0]
-    image = detection.image_xyz[None]
-    visibility = detection.visibility[None]
-    view = classify_view(image, visibility, (width, height))
-    return PoseSeries(
-        time_s=np.zeros(1),
-        image_xyz=image,
-        world_xyz_m=detection.world_xyz_m[None],
-        visibility=visibility,
-        detected=np.ones(1, dtype=bool),
-        frame_rate_hz=0.0,
-        provenance=Provenance(
-            source=str(file),
-            reader="image",
-            model=name,
-            resolution=(width, height),
-            camera_view=view,
-        ),
-    )

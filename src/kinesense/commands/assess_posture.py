@@ -40,7 +40,8 @@ def posture(
     as_json: JsonOption = False,
     output: OutputOption = None,
 ) -> None:
-    from kinesense.assess.posture import assess_posture, pose_from_image
+    from kinesense.assess.posture import assess_posture
+    from kinesense.capture.photo import pose_from_image
 
     if (image is None) == (video is None):
         raise KinesenseError("give one recording: --image PHOTO or --video FILE")
