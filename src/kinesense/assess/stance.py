@@ -392,7 +392,9 @@ def _norm_comparison(
         return NormComparison(
             "stance_time_s", best_s, low, None, population, source, verdict, text
         ), plain
-    verdict = "below" if best_s < mean else "within"
+    # Averages only: no range is given (low and high stay empty), the verdict is relative to
+    # the average and the text says so.
+    verdict = "below" if best_s < mean else "above"
     if verdict == "below":
         plain = f"shorter than the average of healthy people your age ({mean:.1f} s)"
     else:
@@ -402,7 +404,7 @@ def _norm_comparison(
         "lower limit of normal: about half of healthy people score below their average."
     )
     return NormComparison(
-        "stance_time_s", best_s, mean, None, population, source, verdict, text
+        "stance_time_s", best_s, None, None, population, source, verdict, text
     ), plain
 
 
