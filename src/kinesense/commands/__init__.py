@@ -1,7 +1,8 @@
 """Sub-commands of the ``kinesense`` command line, one module per job.
 
-Each module here defines ``register(app: typer.Typer) -> None``, which adds its commands (or a
-sub-application) to the main application; :func:`register_all` calls them in name order. Keep
+Each public module here defines ``register(app: typer.Typer) -> None``, which adds its commands
+(or a sub-application) to the main application; :func:`register_all` calls them in name order.
+Modules whose names start with ``_`` are shared helpers and are not registered. Keep
 the science out of these modules: they parse options, call the library and print.
 """
 
@@ -14,6 +15,8 @@ import typer
 def register_all(app: typer.Typer) -> None:
     """Register the commands of every module in this package."""
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module_info.name.startswith("_"):
+            continue
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         register = getattr(module, "register", None)
         if register is None:

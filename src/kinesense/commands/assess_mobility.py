@@ -16,6 +16,7 @@ from kinesense.cli_support import (
     to_plain_json,
     user_errors,
 )
+from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
 from kinesense.series import MotionSeries
@@ -158,9 +159,11 @@ def mobility(
     model: ModelOption = "full",
     as_json: JsonOption = False,
     output: OutputOption = None,
+    person: PersonOption = None,
 ) -> None:
     result = _run(movement.value, video, imu_trunk, imu_pelvis, model, not as_json)
     _emit(result, as_json, output)
+    save_for_person(person, "assessment", result.to_json())
 
 
 def register(app: typer.Typer) -> None:

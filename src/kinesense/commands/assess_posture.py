@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.commands.assess_stance import OutputOption, emit_result, load_pose_recording
 from kinesense.errors import KinesenseError
@@ -39,6 +40,7 @@ def posture(
     model: ModelOption = "full",
     as_json: JsonOption = False,
     output: OutputOption = None,
+    person: PersonOption = None,
 ) -> None:
     from kinesense.assess.posture import assess_posture
     from kinesense.capture.photo import pose_from_image
@@ -50,6 +52,7 @@ def posture(
     elif video is not None:
         result = assess_posture(load_pose_recording(video, model))
     emit_result(result, as_json, output)
+    save_for_person(person, "assessment", result.to_json())
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ from kinesense.cli_support import (
     to_plain_json,
     user_errors,
 )
+from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
 
@@ -117,6 +118,7 @@ def repositioning_command(
     model: ModelOption = "full",
     output: OutputOption = None,
     as_json: JsonOption = False,
+    person: PersonOption = None,
 ) -> None:
     if (imu is None) == (video is None):
         raise KinesenseError("give exactly one recording: --imu FILE or --video FILE")
@@ -151,6 +153,7 @@ def repositioning_command(
     except ValueError as exc:
         raise KinesenseError(str(exc)) from exc
     _emit(result, as_json, output)
+    save_for_person(person, "assessment", result.to_json())
 
 
 def _from_imu(

@@ -16,6 +16,7 @@ from kinesense.cli_support import (
     to_plain_json,
     user_errors,
 )
+from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.series import PoseSeries
 
@@ -112,6 +113,7 @@ def stance(
     model: ModelOption = "full",
     as_json: JsonOption = False,
     output: OutputOption = None,
+    person: PersonOption = None,
 ) -> None:
     from kinesense.assess.stance import assess_stance
 
@@ -125,6 +127,7 @@ def stance(
         max_time_s=max_time,
     )
     emit_result(result, as_json, output)
+    save_for_person(person, "assessment", result.to_json())
 
 
 def register(app: typer.Typer) -> None:

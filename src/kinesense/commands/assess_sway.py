@@ -28,6 +28,7 @@ from kinesense.cli_support import (
     to_plain_json,
     user_errors,
 )
+from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
 
@@ -249,6 +250,7 @@ def sway_command(
     model: ModelOption = "full",
     output: OutputOption = None,
     as_json: JsonOption = False,
+    person: PersonOption = None,
 ) -> None:
     path, kind = _one_source(cop, video, imu)
     if direction not in ("auto", "ml", "ap"):
@@ -263,6 +265,7 @@ def sway_command(
         trace, conditions, duration_s=duration_s, cutoff_hz=cutoff_hz, filter=not no_filter
     )
     _emit(result, as_json, output)
+    save_for_person(person, "assessment", result.to_json())
 
 
 @assess_app.command(
@@ -291,6 +294,7 @@ def romberg_command(
     model: ModelOption = "full",
     output: OutputOption = None,
     as_json: JsonOption = False,
+    person: PersonOption = None,
 ) -> None:
     _check_source(source)
     options = _SourceOptions(
@@ -302,7 +306,9 @@ def romberg_command(
         _analyse(load_trace(path, source, options), _conditions(eyes, stance, surface), **kwargs)
         for path, eyes in ((eo, "open"), (ec, "closed"))
     ]
-    _emit(romberg(results[0], results[1]), as_json, output)
+    combined = romberg(results[0], results[1])
+    _emit(combined, as_json, output)
+    save_for_person(person, "assessment", combined.to_json())
 
 
 @assess_app.command(
@@ -333,6 +339,7 @@ def ctsib_command(
     model: ModelOption = "full",
     output: OutputOption = None,
     as_json: JsonOption = False,
+    person: PersonOption = None,
 ) -> None:
     _check_source(source)
     options = _SourceOptions(
@@ -349,7 +356,9 @@ def ctsib_command(
         )
         for name, path in files.items()
     }
-    _emit(ctsib(results), as_json, output)
+    combined = ctsib(results)
+    _emit(combined, as_json, output)
+    save_for_person(person, "assessment", combined.to_json())
 
 
 def _check_source(source: str) -> None:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from kinesense.capture.native_logs import native_stderr_silenced
 from kinesense.cli_support import JsonOption, ModelOption, print_json, user_errors
+from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.errors import KinesenseError
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def coach(
     list_exercises: Annotated[bool, typer.Option("--list", help="List the exercises.")] = False,
     model: ModelOption = "full",
     as_json: JsonOption = False,
+    person: PersonOption = None,
 ) -> None:
     if list_exercises:
         _list(as_json)
@@ -165,6 +167,7 @@ def coach(
         print_json(result.to_json())
     else:
         _print_result(Console(), result)
+    save_for_person(person, "session", result.to_json())
 
 
 def _run(

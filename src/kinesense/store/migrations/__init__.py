@@ -1,0 +1,1 @@
+"""Alembic migrations of the kinesense history, shipped inside the package."""

@@ -1,0 +1,143 @@
+"""``kinesense person add|list`` and ``kinesense history PERSON`` as a user runs them."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kinesense.cli import app
+from kinesense.store import Store
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    monkeypatch.setenv("KINESENSE_DATABASE_URL", url)
+    return url
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_json(*args: str) -> Any:
+    code, out, err = invoke(*args)
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) == 1, out
+    return json.loads(lines[0])
+
+
+def assert_one_line_error(code: int, err: str, fragment: str) -> None:
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert fragment in lines[0]
+
+
+def test_person_add_and_list(db_url: str) -> None:
+    added = one_json("person", "add", "Ann Smith", "--birth-year", "1964", "--json")
+    assert (added["id"], added["name"], added["birth_year"]) == (1, "Ann Smith", 1964)
+    code, out, _ = invoke("person", "add", "Bob")
+    assert code == 0
+    assert out.strip() == "added Bob (id 2)"
+    code, out, _ = invoke("person", "add", "Bob")
+    assert "someone else is called Bob (id 2)" in out
+    people = one_json("person", "list", "--json")
+    assert [(p["id"], p["name"]) for p in people] == [(1, "Ann Smith"), (2, "Bob"), (3, "Bob")]
+    code, out, _ = invoke("person", "list")
+    assert code == 0
+    assert "Ann Smith" in out
+    assert "1964" in out
+
+
+def test_person_list_when_empty(db_url: str) -> None:
+    code, out, _ = invoke("person", "list")
+    assert code == 0
+    assert "nobody yet" in out
+    assert one_json("person", "list", "--json") == []
+
+
+def test_person_add_rejects_a_bad_birth_year(db_url: str) -> None:
+    code, _, err = invoke("person", "add", "Ann", "--birth-year", "1700")
+    assert_one_line_error(code, err, "birth year must be between 1900")
+
+
+def test_history_text_and_json(db_url: str) -> None:
+    with Store(db_url) as store:
+        pid = store.add_person("Ann", birth_year=1964)
+        store.save_screening(pid, {"decision": "proceed", "screened_at": "2026-11-01T08:00Z"})
+        store.save_assessment(
+            pid,
+            {
+                "test": "stance",
+                "usable": True,
+                "metrics": {"best_time_s": 12.5},
+                "metric_info": {"best_time_s": {"unit": "s"}},
+                "recorded_at": "2026-11-01T08:10Z",
+            },
+        )
+        store.save_plan(
+            pid,
+            {"status": "active", "tracks": [{"name": "balance"}], "sessions": [[], [], []],
+             "created": "2026-11-01T08:20Z"},
+            reason="poor single-leg stance",
+        )  # fmt: skip
+        store.save_session(
+            pid,
+            {"exercise": "bridge", "exercise_name": "Bridge", "reps": 10, "holds": [],
+             "events": [{"kind": "form_fault"}], "started_at": "2026-11-03T18:00Z"},
+        )  # fmt: skip
+        store.save_checkin(pid, {"pain_now": 3, "pain_week": 4, "checked_at": "2026-11-08T08:00Z"})
+    code, out, err = invoke("history", "Ann")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "Ann (id 1, born 1964)",
+        "  2026-11-01 08:00  screening: proceed",
+        "  2026-11-01 08:10  assessment stance: best_time_s 12.50 s",
+        "  2026-11-01 08:20  plan (active): 3 session(s) a week; tracks: balance [active]",
+        "  2026-11-03 18:00  session Bridge: 10 repetition(s), 1 form cue(s)",
+        "  2026-11-08 08:00  check-in: pain now 3/10, week average 4/10",
+    ]
+    data = one_json("history", "1", "--json")
+    assert data["person"]["name"] == "Ann"
+    assert [e["kind"] for e in data["history"]] == [
+        "screening", "assessment", "plan", "session", "checkin",
+    ]  # fmt: skip
+    assert data["history"][3]["data"]["reps"] == 10
+    only = one_json("history", "Ann", "--kind", "checkin", "--json")
+    assert [e["kind"] for e in only["history"]] == ["checkin"]
+
+
+def test_history_of_someone_with_nothing_yet(db_url: str) -> None:
+    invoke("person", "add", "Ann")
+    code, out, _ = invoke("history", "Ann")
+    assert code == 0
+    assert "nothing recorded yet" in out
+
+
+def test_history_errors_are_one_line(db_url: str, tmp_path: Path) -> None:
+    invoke("person", "add", "Ann")
+    invoke("person", "add", "Ann")
+    code, _, err = invoke("history", "Zoe")
+    assert_one_line_error(code, err, "no person called 'Zoe'")
+    code, _, err = invoke("history", "Ann")
+    assert_one_line_error(code, err, "several people are called 'Ann' (ids 1, 2); give the id")
+    code, _, err = invoke("history", "Ann", "--kind", "dream")
+    assert_one_line_error(code, err, "--kind must be one of")
+
+
+def test_an_unreadable_database_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not sqlite\n" * 500)
+    monkeypatch.setenv("KINESENSE_DATABASE_URL", f"sqlite:///{bad}")
+    code, _, err = invoke("person", "list")
+    assert_one_line_error(code, err, "cannot open the database")

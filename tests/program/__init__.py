@@ -1,0 +1,1 @@
+"""Tests of kinesense.program: screening, outcomes, questionnaires, plans."""
