@@ -1,6 +1,6 @@
 """``kinesense assess mobility``: trunk ranges of motion, symmetry, smoothness, forward bending."""
 
-import json
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,10 +12,9 @@ from kinesense.cli_support import (
     JsonOption,
     ModelOption,
     load_pose,
-    print_json,
-    to_plain_json,
     user_errors,
 )
+from kinesense.commands._results import OutputOption, emit_result, metric_lines
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
@@ -64,11 +63,6 @@ class Movement(StrEnum):
     waiters_bow = "waiters-bow"
 
 
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
-]
-
-
 def _load_motion(path: Path) -> MotionSeries:
     from kinesense.capture.readers.detect import read_any
 
@@ -111,28 +105,10 @@ def _run(
     return assess_trunk_rom(series, movement)
 
 
-def _emit(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
-    data = result.to_json()
-    if output is not None:
-        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
-    if as_json:
-        print_json(data)
-        return
-    if not result.usable:
-        typer.echo(f"{result.test}: cannot be judged")
-        for reason in result.reasons:
-            typer.echo(f"  - {reason}")
-        return
-    typer.echo(result.interpretation)
-    for name, value in result.metrics.items():
-        unit = result.metric_info[name].unit
-        typer.echo(f"  {name:28s} {value:9.2f} {unit}")
+def _mobility_lines(result: AssessmentResult) -> Iterable[str]:
+    yield from metric_lines(result)
     for peak in result.plot_data.get("peaks", []):
-        typer.echo(
-            f"  peak {peak['side']:9s} {peak['angle_deg']:6.1f} deg at {peak['time_s']:.2f} s"
-        )
-    for note in result.notes:
-        typer.echo(f"note: {note}")
+        yield f"  peak {peak['side']:9s} {peak['angle_deg']:6.1f} deg at {peak['time_s']:.2f} s"
 
 
 @assess_app.command("mobility", help=HELP)
@@ -162,7 +138,7 @@ def mobility(
     person: PersonOption = None,
 ) -> None:
     result = _run(movement.value, video, imu_trunk, imu_pelvis, model, not as_json)
-    _emit(result, as_json, output)
+    emit_result(result, as_json, output, _mobility_lines)
     save_for_person(person, "assessment", result.to_json())
 
 

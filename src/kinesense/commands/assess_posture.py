@@ -6,9 +6,10 @@ from typing import Annotated
 import typer
 
 from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
-from kinesense.commands.assess_stance import OutputOption, emit_result, load_pose_recording
+from kinesense.commands.assess_stance import load_pose_recording
 from kinesense.errors import KinesenseError
 
 HELP = (

@@ -1,6 +1,6 @@
 """``kinesense assess repositioning``: trunk and neck joint position sense (repositioning error)."""
 
-import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +18,9 @@ from kinesense.cli_support import (
     JsonOption,
     ModelOption,
     load_pose,
-    print_json,
-    to_plain_json,
     user_errors,
 )
+from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
@@ -48,34 +47,16 @@ HELP = (
     "heading (rotation) drifts slowly, and the result states by how much."
 )
 
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
-]
 
-
-def _emit(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
-    data = result.to_json()
-    if output is not None:
-        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
-    if as_json:
-        print_json(data)
-        return
-    if not result.usable:
-        typer.echo(f"{result.test}: cannot be judged")
-        for reason in result.reasons:
-            typer.echo(f"  - {reason}")
-        return
-    typer.echo(result.interpretation)
+def _trial_lines(result: AssessmentResult) -> Iterable[str]:
     for trial_number, trial in enumerate(result.plot_data.get("trials", []), start=1):
-        typer.echo(
+        yield (
             f"  trial {trial_number}: held {trial['reproduced_deg']:6.1f} deg "
             f"(target {trial['target_deg']:.1f}, error {trial['error_deg']:+.1f}) "
             f"at {trial['hold_start_s']:.1f}-{trial['hold_end_s']:.1f} s"
         )
     for name in ("absolute_error_deg", "constant_error_deg", "variable_error_deg"):
-        typer.echo(f"  {name:22s} {result.metrics[name]:8.2f} deg")
-    for note in result.notes:
-        typer.echo(f"note: {note}")
+        yield f"  {name:22s} {result.metrics[name]:8.2f} deg"
 
 
 @assess_app.command("repositioning", help=HELP)
@@ -152,7 +133,7 @@ def repositioning_command(
             )
     except ValueError as exc:
         raise KinesenseError(str(exc)) from exc
-    _emit(result, as_json, output)
+    emit_result(result, as_json, output, _trial_lines)
     save_for_person(person, "assessment", result.to_json())
 
 

@@ -1,21 +1,18 @@
 """``kinesense assess stance``: single-leg stance time from a video, with age norms."""
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import (
     JsonOption,
     ModelOption,
     load_pose,
-    print_json,
-    to_plain_json,
     user_errors,
 )
+from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.series import PoseSeries
@@ -54,37 +51,9 @@ class Sex(StrEnum):
     male = "male"
 
 
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
-]
-
-
 def load_pose_recording(path: Path, model: str) -> PoseSeries:
     """Landmarks from a video, a saved series or a keypoint file (see :func:`load_pose`)."""
     return load_pose(path, model=model)
-
-
-def emit_result(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
-    """Print the result (plain text or one JSON line) and save it as JSON when asked."""
-    data = result.to_json()
-    if output is not None:
-        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
-    if as_json:
-        print_json(data)
-        return
-    if not result.usable:
-        typer.echo(f"{result.test}: cannot be judged")
-        for reason in result.reasons:
-            typer.echo(f"  - {reason}")
-        return
-    typer.echo(result.interpretation)
-    for name, value in result.metrics.items():
-        unit = result.metric_info[name].unit
-        typer.echo(f"  {name:30s} {value:9.2f} {unit}")
-    for norm in result.norms:
-        typer.echo(f"norm: {norm.text}")
-    for note in result.notes:
-        typer.echo(f"note: {note}")
 
 
 @assess_app.command("stance", help=HELP)

@@ -1,6 +1,5 @@
 """``kinesense assess sway|romberg|ctsib``: standing balance from a force plate, video or IMU."""
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,10 +23,9 @@ from kinesense.cli_support import (
     JsonOption,
     ModelOption,
     load_pose,
-    print_json,
-    to_plain_json,
     user_errors,
 )
+from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
@@ -88,9 +86,6 @@ ForwardAxisOption = Annotated[
 SourceOption = Annotated[
     str,
     typer.Option("--source", help="cop, video or imu; auto (default) infers it from the files."),
-]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
 ]
 
 
@@ -189,25 +184,6 @@ def _analyse(trace: SwayTrace, conditions: Conditions, **kwargs: Any) -> Assessm
         raise KinesenseError(str(exc)) from exc
 
 
-def _emit(result: AssessmentResult, as_json: bool, output: Path | None) -> None:
-    data = result.to_json()
-    if output is not None:
-        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
-    if as_json:
-        print_json(data)
-        return
-    if not result.usable:
-        typer.echo(f"{result.test}: cannot be judged")
-        for reason in result.reasons:
-            typer.echo(f"  - {reason}")
-        return
-    typer.echo(result.interpretation)
-    for name, value in result.metrics.items():
-        typer.echo(f"  {name:36s} {value:12.4g} {result.metric_info[name].unit}")
-    for note in result.notes:
-        typer.echo(f"note: {note}")
-
-
 def _one_source(cop: Path | None, video: Path | None, imu: Path | None) -> tuple[Path, str]:
     given = [(p, k) for p, k in ((cop, "cop"), (video, "video"), (imu, "imu")) if p is not None]
     if len(given) != 1:
@@ -264,7 +240,7 @@ def sway_command(
     result = _analyse(
         trace, conditions, duration_s=duration_s, cutoff_hz=cutoff_hz, filter=not no_filter
     )
-    _emit(result, as_json, output)
+    emit_result(result, as_json, output)
     save_for_person(person, "assessment", result.to_json())
 
 
@@ -307,7 +283,7 @@ def romberg_command(
         for path, eyes in ((eo, "open"), (ec, "closed"))
     ]
     combined = romberg(results[0], results[1])
-    _emit(combined, as_json, output)
+    emit_result(combined, as_json, output)
     save_for_person(person, "assessment", combined.to_json())
 
 
@@ -357,7 +333,7 @@ def ctsib_command(
         for name, path in files.items()
     }
     combined = ctsib(results)
-    _emit(combined, as_json, output)
+    emit_result(combined, as_json, output)
     save_for_person(person, "assessment", combined.to_json())
 
 

@@ -1,0 +1,54 @@
+"""How every ``kinesense assess`` command saves and prints its result."""
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kinesense.assess.result import AssessmentResult
+from kinesense.cli_support import print_json, to_plain_json
+
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
+]
+
+DetailLines = Callable[[AssessmentResult], Iterable[str]]
+
+
+def metric_lines(result: AssessmentResult) -> Iterable[str]:
+    """One line per metric: name, value, unit."""
+    for name, value in result.metrics.items():
+        yield f"  {name:36s} {value:12.4g} {result.metric_info[name].unit}"
+
+
+def emit_result(
+    result: AssessmentResult,
+    as_json: bool,
+    output: Path | None,
+    details: DetailLines = metric_lines,
+) -> None:
+    """Save the result as JSON when asked, then print it: one JSON line, or plain text.
+
+    Plain text gives the reasons of an unusable result and nothing else; otherwise the
+    interpretation, ``details`` (the metrics by default), the norms compared and the notes.
+    """
+    data = result.to_json()
+    if output is not None:
+        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+    if as_json:
+        print_json(data)
+        return
+    if not result.usable:
+        typer.echo(f"{result.test}: cannot be judged")
+        for reason in result.reasons:
+            typer.echo(f"  - {reason}")
+        return
+    typer.echo(result.interpretation)
+    for line in details(result):
+        typer.echo(line)
+    for norm in result.norms:
+        typer.echo(f"norm: {norm.text}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
