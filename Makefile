@@ -27,8 +27,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src
 
+# a throw-away PostgreSQL server (scripts/postgres.sh) for tests/store/test_postgresql.py,
+# stopped and removed afterwards whatever the result
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	url=$$(scripts/postgres.sh start) && KINESENSE_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest; \
+	status=$$?; scripts/postgres.sh stop; exit $$status
 
 test: lint pytest
 
