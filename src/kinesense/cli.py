@@ -177,7 +177,7 @@ def sample(
     ] = Path("out"),
     as_json: JsonOption = False,
 ) -> None:
-    """Analyse the bundled sample recording (single-leg balance, side camera) and summarise it."""
+    """Analyse the bundled sample recording (dynamic single-leg balance, filmed in a lab)."""
     from kinesense.sample import print_sample_report, run_sample
 
     report = run_sample(model=model, workers=workers, output_dir=output, show_progress=not as_json)
