@@ -58,7 +58,7 @@ class Person:
         image = self.landmarks()
         torso = image[[LANDMARK_INDEX[n] for n in ("left_shoulder", "right_hip")], :2]
         (x0, y0), (x1, y1) = np.sort(torso * [WIDTH, HEIGHT], axis=0)
-        frame[int(y0) : int(y1), int(x0) : int(x1)] = self.colour
+        frame[max(int(y0), 0) : max(int(y1), 0), max(int(x0), 0) : max(int(x1), 0)] = self.colour
 
 
 BLUE = (30, 60, 200)
