@@ -160,6 +160,8 @@ def coach(
     if side is not None and side not in ("left", "right"):
         raise KinesenseError(f"--side must be left or right; got {side!r}")
     chosen = _find(exercise)
+    if person is not None:
+        chosen = _with_plan_dose(chosen, person)
     with native_stderr_silenced() as real_stderr:
         result = _run(chosen, video, camera, out, side, strict, speak, window, seconds, model,
                       as_json, Console(file=real_stderr if as_json else None))  # fmt: skip
@@ -168,6 +170,30 @@ def coach(
     else:
         _print_result(Console(), result)
     save_for_person(person, "session", result.to_json())
+
+
+def _with_plan_dose(chosen: "Exercise", person: str) -> "Exercise":
+    """The exercise at the dose of ``person``'s active plan, when the plan holds it.
+
+    Also checks, before any work, that the person exists.
+    """
+    from kinesense.program.dose import apply_planned_dose, planned_exercise
+    from kinesense.program.planner import Plan
+    from kinesense.store import Store
+
+    with Store() as store:
+        found = store.person(person)
+        plan_data = store.active_plan(found.id)
+    if plan_data is None:
+        return chosen
+    planned = planned_exercise(Plan.from_json(plan_data), chosen.id)
+    if planned is None:
+        return chosen
+    amount = f"{planned.hold_s:g} s holds" if planned.hold_s is not None else f"{planned.reps} reps"
+    Console(stderr=True).print(
+        f"dose from {found.name}'s plan: {planned.sets} sets of {amount}", highlight=False
+    )
+    return apply_planned_dose(chosen, planned)
 
 
 def _run(

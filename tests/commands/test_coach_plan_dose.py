@@ -1,0 +1,65 @@
+"""`kinesense coach ... --person` coaches at the dose of the person's plan and saves the session."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared_file
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kinesense.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "KINESENSE_DATABASE_URL": f"sqlite:///{tmp_path / 'history.db'}"}
+
+
+def test_unknown_person_is_refused_before_any_work(env: dict[str, str], tmp_path: Path) -> None:
+    result = _run(
+        "coach", "glute_bridge", "--video", str(tmp_path / "x.mp4"), "--person", "Zoe", env=env
+    )
+    assert result.returncode == 2
+    assert "Zoe" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_session_counts_against_the_planned_dose(
+    env: dict[str, str], shared_data: Path
+) -> None:
+    video = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
+    assert _run("person", "add", "Ann", env=env).returncode == 0
+    assert _run("screen", "--person", "Ann", "--no-input", env=env).returncode == 0
+    plan = _run("plan", "Ann", "--json", env=env)
+    assert plan.returncode == 0, plan.stderr
+    planned = [
+        item
+        for session in json.loads(plan.stdout)["sessions"]
+        for item in session
+        if item["exercise_id"] == "glute_bridge"
+    ]
+    assert planned, "the default plan has a glute bridge"
+    coached = _run(
+        "coach", "glute_bridge", "--video", str(video), "--model", "lite", "--json",
+        "--person", "Ann", env=env,
+    )  # fmt: skip
+    assert coached.returncode == 0, coached.stderr
+    assert "dose from Ann's plan" in coached.stderr
+    summary = json.loads(coached.stdout)["summary"]
+    assert summary["sets_total"] == planned[0]["sets"]
+    assert summary["reps_target"] == planned[0]["reps"]
+    history = json.loads(_run("history", "Ann", "--json", env=env).stdout)["history"]
+    assert [entry["kind"] for entry in history].count("session") == 1
