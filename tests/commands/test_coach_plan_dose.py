@@ -54,7 +54,7 @@ def test_the_session_counts_against_the_planned_dose(
     assert planned, "the default plan has a glute bridge"
     coached = _run(
         "coach", "glute_bridge", "--video", str(video), "--model", "lite", "--json",
-        "--person", "Ann", env=env,
+        "--person", "Ann", "--pain-before", "3", "--pain-after", "4", env=env,
     )  # fmt: skip
     assert coached.returncode == 0, coached.stderr
     assert "dose from Ann's plan" in coached.stderr
@@ -62,4 +62,6 @@ def test_the_session_counts_against_the_planned_dose(
     assert summary["sets_total"] == planned[0]["sets"]
     assert summary["reps_target"] == planned[0]["reps"]
     history = json.loads(_run("history", "Ann", "--json", env=env).stdout)["history"]
-    assert [entry["kind"] for entry in history].count("session") == 1
+    sessions = [entry["data"] for entry in history if entry["kind"] == "session"]
+    assert len(sessions) == 1
+    assert (sessions[0]["pain_before"], sessions[0]["pain_after"]) == (3, 4)

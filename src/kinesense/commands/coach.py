@@ -149,6 +149,14 @@ def coach(
     model: ModelOption = "full",
     as_json: JsonOption = False,
     person: PersonOption = None,
+    pain_before: Annotated[
+        int | None,
+        typer.Option("--pain-before", min=0, max=10, help="Pain before the session, 0-10."),
+    ] = None,
+    pain_after: Annotated[
+        int | None,
+        typer.Option("--pain-after", min=0, max=10, help="Pain after the session, 0-10."),
+    ] = None,
 ) -> None:
     if list_exercises:
         _list(as_json)
@@ -169,7 +177,13 @@ def coach(
         print_json(result.to_json())
     else:
         _print_result(Console(), result)
-    save_for_person(person, "session", result.to_json())
+    record = result.to_json()
+    # The plan's rules regress an exercise when pain rises by 2 points or more over a session.
+    if pain_before is not None:
+        record["pain_before"] = pain_before
+    if pain_after is not None:
+        record["pain_after"] = pain_after
+    save_for_person(person, "session", record)
 
 
 def _with_plan_dose(chosen: "Exercise", person: str) -> "Exercise":
