@@ -55,3 +55,24 @@ def test_view_of_a_turned_figure(yaw_deg: float, view: str) -> None:
 def test_no_trunk_no_view() -> None:
     image = np.full((3, 33, 3), np.nan)
     assert classify_view(image, np.zeros((3, 33)), RESOLUTION) == "unknown"
+
+
+def test_series_view_keeps_a_known_view_and_classifies_an_unknown_one() -> None:
+    from kinesense.capture.view import series_view
+    from kinesense.series import PoseSeries, Provenance
+
+    image, visibility = figure(90)
+    n = len(image)
+    series = PoseSeries(
+        time_s=np.arange(n) / 30.0,
+        image_xyz=image,
+        world_xyz_m=np.full_like(image, np.nan),
+        visibility=visibility,
+        detected=np.ones(n, dtype=bool),
+        provenance=Provenance(resolution=RESOLUTION),
+    )
+    assert series_view(series) == "left-side"
+    labelled = series.replace(provenance=Provenance(resolution=RESOLUTION, camera_view="front"))
+    assert series_view(labelled) == "front"
+    no_size = series.replace(provenance=Provenance())
+    assert series_view(no_size) == "unknown"

@@ -56,7 +56,7 @@ from numpy.typing import NDArray
 
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.assess.smoothness import sparc, speed_of_angle
-from kinesense.capture.view import classify_view
+from kinesense.capture.view import series_view
 from kinesense.series.motion import MotionSeries
 from kinesense.series.pose import PoseSeries
 from kinesense.signal.filters import butter_lowpass_zero_lag
@@ -181,21 +181,10 @@ def required_landmarks(movement: str, view: str) -> tuple[str, ...]:
     return ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
 
 
-def camera_view(series: PoseSeries) -> str:
-    """The recording's camera view: the provenance's, or classified from the landmarks."""
-    view = series.provenance.camera_view
-    if view == "unknown" and series.provenance.resolution is not None and series.n_detected:
-        detected = series.detected
-        view = classify_view(
-            series.image_xyz[detected], series.visibility[detected], series.provenance.resolution
-        )
-    return view
-
-
 def check_recording(series: PoseSeries, movement: str) -> tuple[list[str], dict[str, Any]]:
     """Reasons a recording cannot be used for ``movement`` (empty when fine) and quality figures."""
     reasons: list[str] = []
-    view = camera_view(series)
+    view = series_view(series)
     quality: dict[str, Any] = {"camera_view": view, "duration_s": series.duration_s}
     if movement in SIDE_VIEW_MOVEMENTS and view not in ("left-side", "right-side"):
         reasons.append(

@@ -54,6 +54,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.assess.result import AssessmentResult, MetricInfo
+from kinesense.capture.view import series_view
 from kinesense.series import PoseSeries
 from kinesense.signal.geometry import joint_angle_deg
 
@@ -248,18 +249,6 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 
-def _view_of(series: PoseSeries) -> str:
-    view = series.provenance.camera_view
-    if view == "unknown" and series.provenance.resolution is not None and series.n_detected:
-        from kinesense.capture.view import classify_view
-
-        detected = series.detected
-        view = classify_view(
-            series.image_xyz[detected], series.visibility[detected], series.provenance.resolution
-        )
-    return view
-
-
 def _landmark_px(series: PoseSeries, name: str) -> FloatArray:
     """(N, 2) pixels, NaN where invisible, outside the frame or not detected."""
     index = series.index_of(name)
@@ -300,7 +289,7 @@ def assess_posture(series: PoseSeries, *, image_path: str | None = None) -> Asse
         return AssessmentResult.unusable(
             TEST_NAME, "the image size is unknown, so angles cannot be measured in pixels", **common
         )
-    view = _view_of(series)
+    view = series_view(series)
     common["conditions"] = {"view": view, "frames": len(series)}
     if view in SIDE_VIEWS:
         kind, near = "side", "left" if view == "left-side" else "right"

@@ -589,11 +589,9 @@ def assess_repositioning_pose(
         )
     if pose.provenance.resolution is None:
         return AssessmentResult.unusable(TEST, "the series has no image size", **common)
-    view = pose.provenance.camera_view
-    if view == "unknown":
-        from kinesense.capture.view import classify_view
+    from kinesense.capture.view import series_view
 
-        view = classify_view(pose.image_xyz, pose.visibility, pose.provenance.resolution)
+    view = series_view(pose)
     quality: dict[str, Any] = {"camera_view": view}
     if view not in ("left-side", "right-side"):
         return AssessmentResult.unusable(

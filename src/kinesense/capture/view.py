@@ -11,10 +11,15 @@ markerless tools; thresholds chosen on the recordings in ../shared/data and stat
 * in between: oblique.
 """
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.landmarks import LANDMARK_INDEX
+
+if TYPE_CHECKING:
+    from kinesense.series import PoseSeries
 
 FRONT_BACK_MIN_RATIO = 0.45
 SIDE_MAX_RATIO = 0.25
@@ -70,3 +75,18 @@ def classify_view(
         vis = visibility[frames]
         left_nearer = np.median(vis[:, _LEFT].mean(axis=1) - vis[:, _RIGHT].mean(axis=1)) > 0
     return "left-side" if left_nearer else "right-side"
+
+
+def series_view(series: "PoseSeries") -> str:
+    """A recording's camera view: its provenance's, or classified from its landmarks.
+
+    Series read from other tools' files carry ``"unknown"``; they are classified here when
+    their image size is known (``"unknown"`` otherwise).
+    """
+    view = series.provenance.camera_view
+    if view != "unknown" or series.provenance.resolution is None or not series.n_detected:
+        return view
+    detected = series.detected
+    return classify_view(
+        series.image_xyz[detected], series.visibility[detected], series.provenance.resolution
+    )
