@@ -5,11 +5,10 @@ from typing import Annotated
 
 import typer
 
-from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.cli_support import JsonOption, ModelOption, load_pose, user_errors
 from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
-from kinesense.commands.assess_stance import load_pose_recording
 from kinesense.errors import KinesenseError
 
 HELP = (
@@ -51,7 +50,7 @@ def posture(
     if image is not None:
         result = assess_posture(pose_from_image(image, model), image_path=str(image))
     elif video is not None:
-        result = assess_posture(load_pose_recording(video, model))
+        result = assess_posture(load_pose(video, model=model))
     emit_result(result, as_json, output)
     save_for_person(person, "assessment", result.to_json())
 

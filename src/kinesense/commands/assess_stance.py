@@ -15,7 +15,6 @@ from kinesense.cli_support import (
 from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
-from kinesense.series import PoseSeries
 
 HELP = (
     "Single-leg stance test: how long you can stand on one leg (best of 3 trials, up to 45 s), "
@@ -51,11 +50,6 @@ class Sex(StrEnum):
     male = "male"
 
 
-def load_pose_recording(path: Path, model: str) -> PoseSeries:
-    """Landmarks from a video, a saved series or a keypoint file (see :func:`load_pose`)."""
-    return load_pose(path, model=model)
-
-
 @assess_app.command("stance", help=HELP)
 @user_errors
 def stance(
@@ -86,7 +80,7 @@ def stance(
 ) -> None:
     from kinesense.assess.stance import assess_stance
 
-    series = load_pose_recording(video, model)
+    series = load_pose(video, model=model)
     result = assess_stance(
         series,
         age=age,
