@@ -93,8 +93,9 @@ def analyse_pose(series: PoseSeries) -> dict[str, Any]:
     }
     # Image y grows downwards: the lifted foot is the ankle higher up (smaller y).
     ankle_dy = point("left_ankle")[:, 1] - point("right_ankle")[:, 1]
-    lifted = np.where(ankle_dy < 0, "left", "right")
     known = np.isfinite(ankle_dy)
+    left_share = float(np.mean(ankle_dy[known] < 0)) if known.any() else None
+    lifted_foot = None if left_share is None else ("left" if left_share >= 0.5 else "right")
     stature = np.nanmedian(
         np.maximum(point("left_ankle")[:, 1], point("right_ankle")[:, 1]) - point("nose")[:, 1]
     )
@@ -106,21 +107,10 @@ def analyse_pose(series: PoseSeries) -> dict[str, Any]:
         "trunk_inclination_deg": _stats(trunk),
         "left_knee_flexion_deg": _stats(knees["left"]),
         "right_knee_flexion_deg": _stats(knees["right"]),
-        "lifted_foot": (
-            max(("left", "right"), key=lambda side: int(np.sum(lifted[known] == side)))
-            if known.any()
-            else None
+        "lifted_foot": lifted_foot,
+        "lifted_foot_share": (
+            None if left_share is None else round(max(left_share, 1.0 - left_share), 3)
         ),
-        "lifted_foot_share": round(
-            float(
-                np.mean(
-                    lifted[known] == ("left" if np.mean(ankle_dy[known] < 0) >= 0.5 else "right")
-                )
-            ),
-            3,
-        )
-        if known.any()
-        else None,
         "com_travel_pct_height": {
             "medio_lateral_image_x": round(float(100 * com_range[0] / stature), 2),
             "vertical_image_y": round(float(100 * com_range[1] / stature), 2),
