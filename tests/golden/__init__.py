@@ -1,0 +1,1 @@
+"""Golden outputs of every command on the real recordings (see cases.py)."""
