@@ -52,29 +52,55 @@ CASES: tuple[Case, ...] = (
     Case(
         "ctsib_cop",
         (
-            "assess", "ctsib", "--eo-firm", COP_EO, "--ec-firm", COP_EC, "--eo-foam", COP_EO,
-            "--ec-foam", COP_EC, "--json",
+            "assess",
+            "ctsib",
+            "--eo-firm",
+            COP_EO,
+            "--ec-firm",
+            COP_EC,
+            "--eo-foam",
+            COP_EO,
+            "--ec-foam",
+            COP_EC,
+            "--json",
         ),
-    ),  # fmt: skip
-    Case("stance_balancing", ("assess", "stance", "--video", BALANCING, "--age", "40", "--json"),
-         slow=True),  # fmt: skip
+    ),
+    Case(
+        "stance_balancing",
+        ("assess", "stance", "--video", BALANCING, "--age", "40", "--json"),
+        slow=True,
+    ),
     Case("stance_trc", ("assess", "stance", "--video", TRC, "--age", "70", "--json")),
     Case("posture_walk", ("assess", "posture", "--video", WALK, "--json"), slow=True),
     Case("posture_openpose", ("assess", "posture", "--video", OPENPOSE, "--json")),
-    Case("mobility_demo", ("assess", "mobility", "--movement", "flexion", "--video", DEMO,
-                           "--json"), slow=True),  # fmt: skip
-    Case("mobility_imu", ("assess", "mobility", "--movement", "flexion", "--imu-trunk", IMU_TRUNK,
-                          "--json")),  # fmt: skip
-    Case("repositioning_imu_trunk", ("assess", "repositioning", "--joint", "trunk", "--imu",
-                                     IMU_TRUNK, "--json")),  # fmt: skip
-    Case("repositioning_imu_neck", ("assess", "repositioning", "--joint", "neck", "--imu",
-                                    IMU_TEST, "--json")),  # fmt: skip
-    Case("repositioning_trc", ("assess", "repositioning", "--joint", "trunk", "--video", TRC,
-                               "--json")),  # fmt: skip
+    Case(
+        "mobility_demo",
+        ("assess", "mobility", "--movement", "flexion", "--video", DEMO, "--json"),
+        slow=True,
+    ),
+    Case(
+        "mobility_imu",
+        ("assess", "mobility", "--movement", "flexion", "--imu-trunk", IMU_TRUNK, "--json"),
+    ),
+    Case(
+        "repositioning_imu_trunk",
+        ("assess", "repositioning", "--joint", "trunk", "--imu", IMU_TRUNK, "--json"),
+    ),
+    Case(
+        "repositioning_imu_neck",
+        ("assess", "repositioning", "--joint", "neck", "--imu", IMU_TEST, "--json"),
+    ),
+    Case(
+        "repositioning_trc",
+        ("assess", "repositioning", "--joint", "trunk", "--video", TRC, "--json"),
+    ),
     Case("coach_list", ("coach", "--list", "--json")),
     Case("coach_squat_demo", ("coach", "squat", "--video", DEMO, "--json"), slow=True),
-    Case("coach_stance_balancing", ("coach", "single_leg_stance_eyes_open", "--video", BALANCING,
-                                    "--json"), slow=True),  # fmt: skip
+    Case(
+        "coach_stance_balancing",
+        ("coach", "single_leg_stance_eyes_open", "--video", BALANCING, "--json"),
+        slow=True,
+    ),
     Case("screen_list", ("screen", "--list", "--json")),
     Case("screen_yes_flag", ("screen", "--yes", "saddle_numbness", "--json")),
     Case("screen_yes_other", ("screen", "--yes", "night_pain", "--json")),
@@ -87,10 +113,19 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "checkin",
-        ("checkin", "Alex", "--pain-now", "3", "--pain-week", "4", "--psfs", "gardening=5",
-         "--json"),
+        (
+            "checkin",
+            "Alex",
+            "--pain-now",
+            "3",
+            "--pain-week",
+            "4",
+            "--psfs",
+            "gardening=5",
+            "--json",
+        ),
         setup=(*PERSON, ("plan", "Alex", "--json")),
-    ),  # fmt: skip
+    ),
     Case(
         "checkin_red_flag",
         ("checkin", "Alex", "--yes", "saddle_numbness", "--json"),
@@ -98,10 +133,23 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "plan_override_dose",
-        ("plan", "Alex", "--override", "glute_bridge", "--action", "dose", "--value",
-         '{"sets": 2, "reps": 6}', "--clinician", "J. Smith", "--reason", "review", "--json"),
+        (
+            "plan",
+            "Alex",
+            "--override",
+            "glute_bridge",
+            "--action",
+            "dose",
+            "--value",
+            '{"sets": 2, "reps": 6}',
+            "--clinician",
+            "J. Smith",
+            "--reason",
+            "review",
+            "--json",
+        ),
         setup=(*PERSON, ("plan", "Alex", "--equipment", "mat", "--json")),
-    ),  # fmt: skip
+    ),
     Case(
         "history",
         ("history", "Alex", "--json"),
@@ -114,12 +162,20 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "report",
-        ("report", "{tmp}/eo.json", "{tmp}/ec.json", "-o", "{tmp}/r.html", "--pdf", "{tmp}/r.pdf",
-         "--json"),
+        (
+            "report",
+            "{tmp}/eo.json",
+            "{tmp}/ec.json",
+            "-o",
+            "{tmp}/r.html",
+            "--pdf",
+            "{tmp}/r.pdf",
+            "--json",
+        ),
         setup=(
             ("assess", "sway", "--cop", COP_EO, "-o", "{tmp}/eo.json", "--json"),
             ("assess", "sway", "--cop", COP_EC, "-o", "{tmp}/ec.json", "--json"),
         ),
-    ),  # fmt: skip
+    ),
     Case("sample", ("sample", "-o", "{tmp}/out", "--json"), slow=True),
 )
