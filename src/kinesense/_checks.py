@@ -4,15 +4,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kinesense.errors import InputFileError
+from kinesense.errors import InputFileError, InvalidValueError
 
 
 def check_option(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    """Return ``value`` if it is in ``allowed``; else raise ``ValueError`` listing the choices."""
+    """Return ``value`` if it is in ``allowed``; else raise :class:`InvalidValueError` (a
+    ``ValueError``) listing the choices."""
     choices = list(allowed)
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+        raise InvalidValueError(f"{name} must be one of {listed}; got {value!r}")
     return value
 
 
@@ -20,10 +21,10 @@ def check_positive(name: str, value: float, *, allow_zero: bool = False) -> floa
     """Return ``value`` as a float if it is positive (or zero when allowed) and finite."""
     number = float(value)
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
+        raise InvalidValueError(f"{name} must be a finite number; got {value!r}")
     if number < 0 or (number == 0 and not allow_zero):
         bound = "zero or more" if allow_zero else "greater than zero"
-        raise ValueError(f"{name} must be {bound}; got {value!r}")
+        raise InvalidValueError(f"{name} must be {bound}; got {value!r}")
     return number
 
 

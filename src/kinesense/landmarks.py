@@ -10,6 +10,10 @@ missing (NaN, visibility 0) and is never synthesised from its neighbours.
 from types import MappingProxyType
 from typing import Final
 
+MIN_VISIBILITY: Final = 0.5
+"""A landmark whose visibility (BlazePose's probability that it is in view and not hidden) is
+below this is treated as not seen. The model's own examples use 0.5 as the cut-off."""
+
 BLAZEPOSE_LANDMARKS: Final[tuple[str, ...]] = (
     "nose",
     "left_eye_inner",
