@@ -314,13 +314,15 @@ def test_an_action_that_fails_saves_nothing(store: Store) -> None:
     """Issue 9: a check-in was three transactions, so a failure after the screening left the
     screening saved. Everything in one unit of work is saved together or not at all."""
     pid = add(store, "Ann")
-    with (
-        pytest.raises(RuntimeError, match="the plan could not be built"),
-        store.transaction() as unit,
-    ):
-        unit.save_screening(pid, screen({}))
-        unit.save_checkin(pid, _checkin(3))
-        raise RuntimeError("the plan could not be built")
+
+    def check_in_then_fail() -> None:
+        with store.transaction() as unit:
+            unit.save_screening(pid, screen({}))
+            unit.save_checkin(pid, _checkin(3))
+            raise RuntimeError("the plan could not be built")
+
+    with pytest.raises(RuntimeError, match="the plan could not be built"):
+        check_in_then_fail()
     with store.transaction(write=False) as unit:
         assert unit.history(pid) == []
 
