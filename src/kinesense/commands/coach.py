@@ -22,7 +22,7 @@ from kinesense.services.library import list_exercises
 from kinesense.text import printable
 
 if TYPE_CHECKING:
-    from kinesense.coach.session import SessionResult, Step
+    from kinesense.services.coaching import SessionResult, Step
 
 HELP = """Coach an exercise from a video file or live from a camera.
 

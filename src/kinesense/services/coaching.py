@@ -32,8 +32,10 @@ from kinesense.settings import Settings
 from kinesense.store import Store
 from kinesense.store.codec import plain_json
 
-if TYPE_CHECKING:
-    from kinesense.coach.session import FrameCallback, SessionResult
+if TYPE_CHECKING:  # re-exported for the front ends' type hints
+    from kinesense.coach.session import FrameCallback as FrameCallback
+    from kinesense.coach.session import SessionResult as SessionResult
+    from kinesense.coach.session import Step as Step
 
 
 @dataclass(frozen=True)
