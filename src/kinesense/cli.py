@@ -33,7 +33,7 @@ def _root(
 
 def main() -> None:
     """Entry point of the ``kinesense`` command."""
-    app()
+    app(prog_name="kinesense")
 
 
 def _register_commands() -> None:
