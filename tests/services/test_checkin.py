@@ -25,6 +25,8 @@ def test_options_are_checked_before_any_question_is_asked(store: Store) -> None:
         (CheckInRequest(answers, pain_now=3), "give both --pain-now and --pain-week"),
         (CheckInRequest(answers, pain_now=11, pain_week=2), "--pain-now must be from 0 to 10"),
         (CheckInRequest(answers, psfs=("walking",)), "activity=score"),
+        (CheckInRequest(answers, psfs=tuple(f"a{i}=1" for i in range(6))), "at most 5"),
+        (CheckInRequest(answers, psfs=("walking=1", "Walking=2")), "only once"),
     ):
         with pytest.raises(InvalidValueError, match=message):
             check_in(store, "Ann", request)

@@ -29,6 +29,8 @@ PainScore = Annotated[StrictInt, Field(ge=0, le=10)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 OVERRIDE_ACTIONS = ("hold", "progress", "regress", "pause", "resume", "dose")
 OverrideAction = Literal["hold", "progress", "regress", "pause", "resume", "dose"]
+PSFS_MAX_ACTIVITIES = 5
+"""The PSFS asks for up to five activities (Stratford et al. 1995)."""
 CLEARANCE = "*"
 """The exercise id of a clinician's clearance after a referral (an override with ``resume``)."""
 
@@ -74,6 +76,13 @@ class CheckIn(Record):
     def _both_pain_scores_or_neither(self) -> Self:
         if (self.pain_now is None) != (self.pain_week is None):
             raise ValueError("give both pain now and pain over the last week, or neither")
+        if len(self.psfs) > PSFS_MAX_ACTIVITIES:
+            raise ValueError(
+                f"the PSFS takes at most {PSFS_MAX_ACTIVITIES} activities; got {len(self.psfs)}"
+            )
+        names = [item.activity.lower() for item in self.psfs]
+        if len(set(names)) != len(names):
+            raise ValueError("each PSFS activity may be named only once")
         return self
 
 
