@@ -15,7 +15,7 @@ import functools
 import json
 import math
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -148,16 +148,6 @@ def native_logs_silenced() -> "AbstractContextManager[io.TextIOWrapper]":
     from kinesense.capture.native_logs import native_stderr_silenced
 
     return native_stderr_silenced()
-
-
-def stdin_lines() -> Iterator[str | None]:
-    """Lines typed on stdin (a pipe or a terminal), then ``None`` forever once it is closed."""
-    while True:
-        line = sys.stdin.readline()
-        if not line:
-            while True:
-                yield None
-        yield line
 
 
 ModelOption = Annotated[
