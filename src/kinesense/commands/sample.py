@@ -7,7 +7,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kinesense.cli_support import JsonOption, ModelOption, WorkersOption, print_json, user_errors
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    WorkersOption,
+    print_json,
+    say,
+    user_errors,
+)
 from kinesense.progress import frame_progress
 from kinesense.services.files import run_sample
 
@@ -64,7 +71,7 @@ def print_sample_report(report: dict[str, Any], console: Console | None = None) 
         f"{travel['medio_lateral_image_x']:.1f}% of height sideways, "
         f"{travel['vertical_image_y']:.1f}% vertically"
     )
-    out.print(f"landmarks saved to {', '.join(report['saved'])}", highlight=False, markup=False)
+    say(f"landmarks saved to {', '.join(report['saved'])}", console=out)
 
 
 def register(app: typer.Typer) -> None:
