@@ -412,3 +412,35 @@ def test_a_process_killed_during_a_write_leaves_the_history_intact(
             unit.save_checkin(pid, _checkin(2))
         with store.transaction(write=False) as unit:
             assert [c.pain_now for c in unit.checkins(pid)] == [3, 2]
+
+
+def test_a_writer_waits_for_the_lock_then_gives_up_with_one_line(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While another process holds the write lock, a writer waits (the busy timeout, here
+    shortened to 0.2 s) and tries again a bounded number of times: it goes through when the
+    lock is released in time, and otherwise fails with one line, having written nothing."""
+    import threading
+
+    from kinesense.store import engine
+    from kinesense.store import store as store_module
+
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite only")
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    with Store(url) as opened:
+        add(opened, "Ann")
+    holder = sqlite3.connect(tmp_path / "history.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    with Store(url) as opened:
+        with pytest.raises(StoreError, match="stayed busy") as info:
+            add(opened, "Bob")
+        assert "\n" not in str(info.value)
+        released = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+        released.start()
+        assert store_module.BEGIN_ATTEMPTS * 0.2 > 0.3  # released within the attempts
+        add(opened, "Cy")  # waited, tried again, went through
+        released.join()
+        with opened.transaction(write=False) as unit:
+            assert [p.name for p in unit.people()] == ["Ann", "Cy"]
+    holder.close()
