@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import NotFoundError
-from kinesense.jobs.table import JobRow
+from kinesense.store.web_tables import JobRow
 from kinesense.store.engine import StoreError, safe_url
 
 STAGE_MAX = 200

@@ -6,6 +6,7 @@ A SQLite file in the user's data folder by default; any SQLAlchemy URL (PostgreS
 never import it.
 """
 
+from kinesense.store import web_tables  # noqa: F401  (the web app's tables join Base.metadata)
 from kinesense.store.engine import StoreError
 from kinesense.store.location import database_url, user_data_dir
 from kinesense.store.store import PersonRecord, Store

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import ConflictError, InvalidValueError, NotFoundError
-from kinesense.store.account_tables import (
+from kinesense.store.web_tables import (
     LINK_PURPOSES,
     ROLES,
     Account,
