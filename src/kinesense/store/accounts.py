@@ -4,6 +4,12 @@ It stores what the web app decides and decides nothing about who may see what (t
 :mod:`kinesense.web.access`). Tokens are made by the caller, and only their SHA-256 is kept
 (:func:`token_hash`); password hashes come from :mod:`kinesense.web.passwords`. Every method is
 one transaction. Times are aware UTC in the records and naive UTC in the tables.
+
+Every transaction that writes starts with its write (an ``UPDATE ... WHERE`` that claims the row,
+or an ``INSERT``/``DELETE``), never with a read it then upgrades: under SQLite a read transaction
+that turns into a write fails at once with "database is locked" when another connection (a job
+reporting progress) wrote in between, and under PostgreSQL the claim is what stops two browsers
+from using one link twice.
 """
 
 import hashlib
@@ -11,12 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import ConflictError, InvalidValueError, NotFoundError
+from kinesense.store.engine import StoreError, safe_url
+from kinesense.store.models import Person, Record
 from kinesense.store.web_tables import (
     LINK_PURPOSES,
     ROLES,
@@ -25,8 +34,6 @@ from kinesense.store.web_tables import (
     SignInFailure,
     SignInSession,
 )
-from kinesense.store.engine import StoreError, safe_url
-from kinesense.store.models import Person, Record
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -170,10 +177,9 @@ class Accounts:
 
     def set_password_hash(self, account_id: int, password_hash: str) -> None:
         """Replace an account's password hash (after a re-hash with stronger parameters)."""
+        query = update(Account).where(Account.id == account_id)
         with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is not None:
-                row.password_hash = password_hash
+            session.execute(query.values(password_hash=password_hash))
 
     def by_role(self, role: str) -> list[AccountRecord]:
         """Every account of a role, oldest first."""
@@ -197,25 +203,23 @@ class Accounts:
 
     def record_consent(self, account_id: int, version: str) -> None:
         """Note that the account accepted the consent and disclaimer of ``version`` now."""
+        query = update(Account).where(Account.id == account_id)
+        query = query.values(consent_version=version, consent_at=now_utc())
         with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is None:
+            if not _rowcount(session.execute(query)):
                 raise NotFoundError(f"no account with id {account_id}")
-            row.consent_version, row.consent_at = version, now_utc()
 
     def delete_person_account(self, account_id: int) -> int | None:
         """Delete a person's account, their ``people`` row and every record of their history, in
         one transaction; returns the person id (to remove their files), or None."""
+        person_id = self.get(account_id).person_id
         with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is None:
+            if not _rowcount(session.execute(delete(Account).where(Account.id == account_id))):
                 raise NotFoundError(f"no account with id {account_id}")
-            person_id = row.person_id
-            session.execute(delete(Account).where(Account.id == account_id))
             if person_id is not None:
                 session.execute(delete(Record).where(Record.person_id == person_id))
                 session.execute(delete(Person).where(Person.id == person_id))
-            return person_id
+        return person_id
 
     # --- one-time links ------------------------------------------------------------------------
 
@@ -273,11 +277,10 @@ class Accounts:
     def use_signin_link(self, token: str) -> AccountRecord:
         """Mark a sign-in link used and return its account."""
         with self._transaction() as session:
-            row = _usable_link(session, token)
-            if row.purpose != "signin" or row.account_id is None:
+            link = _claim_link(session, token)
+            if link.purpose != "signin" or link.account_id is None:
                 raise NotFoundError("this link does not sign anyone in")
-            row.used_at = now_utc()
-            account = session.get(Account, row.account_id)
+            account = session.get(Account, link.account_id)
             if account is None:
                 raise NotFoundError("the account of this link no longer exists")
             return _account(account)
@@ -289,7 +292,7 @@ class Accounts:
         ``people`` row, marking the link used, all in one transaction."""
         email, name = normalise_email(email), clean_name(name)
         with self._transaction() as session:
-            link = _usable_link(session, token)
+            link = _claim_link(session, token)
             if link.purpose not in ROLES:
                 raise NotFoundError("this link is not an invitation")
             if link.purpose == "admin" and session.scalar(
@@ -309,7 +312,6 @@ class Accounts:
                 created_at=created,
             )  # fmt: skip
             session.add(account)
-            link.used_at = created
             session.flush()
             return _account(account)
 
@@ -336,20 +338,30 @@ class Accounts:
 
     def session_account(self, token: str, *, idle: timedelta) -> AccountRecord | None:
         """The account signed in with ``token``, or None when the session is unknown, expired or
-        idle for longer than ``idle`` (an expired session is deleted). Refreshes its last use
-        at most once a minute."""
-        now = now_utc()
+        idle for longer than ``idle`` (it is then deleted). Its last use is refreshed at most
+        once a minute, in a write of its own."""
+        now, key = now_utc(), token_hash(token)
         with self._transaction() as session:
-            row = session.get(SignInSession, token_hash(token))
-            if row is None:
+            found = session.execute(
+                select(SignInSession, Account)
+                .join(Account, Account.id == SignInSession.account_id)
+                .where(SignInSession.id == key)
+            ).first()
+            row, account = found if found is not None else (None, None)
+            if row is None or account is None:
                 return None
-            if now >= row.expires_at or now - row.last_seen_at > idle:
-                session.delete(row)
-                return None
-            if now - row.last_seen_at > timedelta(minutes=1):
-                row.last_seen_at = now
-            account = session.get(Account, row.account_id)
-            return None if account is None else _account(account)
+            ended = now >= row.expires_at or now - row.last_seen_at > idle
+            stale = now - row.last_seen_at > timedelta(minutes=1)
+            record = _account(account)
+        if ended:
+            self.close_session(token)
+            return None
+        if stale:
+            with self._transaction() as session:
+                session.execute(
+                    update(SignInSession).where(SignInSession.id == key).values(last_seen_at=now)
+                )
+        return record
 
     def close_session(self, token: str) -> None:
         """Sign one browser out."""
@@ -403,6 +415,10 @@ class Accounts:
             )
 
 
+def _rowcount(result: Any) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _usable_link(session: Session, token: str) -> OneTimeLink:
     row = session.scalars(select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token)))
     link = row.first()
@@ -412,4 +428,28 @@ def _usable_link(session: Session, token: str) -> OneTimeLink:
         raise NotFoundError("this link was already used: sign in, or ask for a new one")
     if now_utc() >= link.expires_at:
         raise NotFoundError("this link has expired: ask for a new one")
+    return link
+
+
+def _claim_link(session: Session, token: str) -> OneTimeLink:
+    """Mark the link of ``token`` used, as the transaction's first statement (so that only one
+    of two simultaneous uses can succeed); raises, saying why, when it cannot be used (the
+    caller's transaction then rolls the claim back)."""
+    now = now_utc()
+    claim = (
+        update(OneTimeLink)
+        .where(
+            OneTimeLink.token_hash == token_hash(token),
+            OneTimeLink.used_at.is_(None),
+            OneTimeLink.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    claimed = _rowcount(session.execute(claim))
+    link = session.scalars(
+        select(OneTimeLink).where(OneTimeLink.token_hash == token_hash(token))
+    ).first()
+    if not claimed or link is None:
+        _usable_link(session, token)  # raises with the reason
+        raise NotFoundError("this link cannot be used")
     return link
