@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
-    warnings.filterwarnings("ignore", message="Using `httpx`", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", message="Using `httpx`")
     from fastapi.testclient import TestClient
 
 from kinesense.jobs import JobRecord
@@ -29,7 +29,6 @@ from kinesense.web.security import SESSION_COOKIE, new_token
 from kinesense.web.state import INVITATION_LIFETIME, AppState
 
 PASSWORD = "a long test password"
-
 
 
 @functools.cache
@@ -154,7 +153,8 @@ def build_world(app: FastAPI) -> World:
     person = make_account(state, "person", "Pat Person", invited_by=therapist.id)
     other_person = make_account(state, "person", "Quinn Other", invited_by=other_therapist.id)
     newcomer = make_account(state, "person", "Nina New", invited_by=therapist.id, consent=False)
-    assert person.person_id is not None and other_person.person_id is not None
+    assert person.person_id is not None
+    assert other_person.person_id is not None
     return World(
         app=app, admin=admin, therapist=therapist, other_therapist=other_therapist,
         person=person, other_person=other_person, newcomer=newcomer,
