@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import NotFoundError
-from kinesense.store.web_tables import JobRow
 from kinesense.store.engine import StoreError, safe_url
+from kinesense.store.web_tables import JobRow
 
 STAGE_MAX = 200
 ERROR_MAX = 1000

@@ -38,12 +38,24 @@ def with_user_name(exc: KinesenseError, path: Path, name: str) -> KinesenseError
     return renamed
 
 
+def without_path(value: Any, path: Path, name: str) -> Any:
+    """``value`` (JSON) with the server's path of a file replaced by the user's name for it,
+    in every text at any depth, so that no result shows where the server keeps files."""
+    if isinstance(value, str):
+        return value.replace(str(path), name)
+    if isinstance(value, dict):
+        return {k: without_path(v, path, name) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_path(v, path, name) for v in value]
+    return value
+
+
 def describe_job(data_dir: Path) -> JobFunction:
     """The ``describe`` job for uploads kept in ``data_dir``.
 
     Input: ``{"file": path relative to data_dir, "name": the name the user gave}``. Result: the
     dictionary of :func:`kinesense.describe.describe_file`, with the user's file name in place
-    of the server's path."""
+    of the server's path (:func:`without_path`)."""
 
     def describe(job_input: Mapping[str, Any], progress: Progress) -> dict[str, Any]:
         from kinesense.describe import describe_file
@@ -57,7 +69,7 @@ def describe_job(data_dir: Path) -> JobFunction:
             raise with_user_name(exc, path, name) from None
         progress(0.9, "summarising")
         described.pop("path", None)
-        return {"name": name, **described}
+        return {"name": name, **without_path(described, path, name)}
 
     return describe
 
