@@ -6,8 +6,9 @@ import shutil
 from dataclasses import dataclass
 
 from kinesense.clock import utc_now
-from kinesense.errors import ConflictError, InvalidValueError
+from kinesense.errors import ConflictError, InvalidValueError, NotFoundError
 from kinesense.store.accounts import AccountRecord, LinkRecord, clean_name
+from kinesense.store.web_tables import ROLES
 from kinesense.web import access, passwords, ratelimit
 from kinesense.web.errors import ForbiddenError, NotSignedInError
 from kinesense.web.schemas import AccountPublic, DataExport, JobPublic, PersonPublic
@@ -33,6 +34,15 @@ class NewSession:
 def join_path(token: str) -> str:
     """The path of an invitation or first-run link."""
     return f"/join/{token}"
+
+
+def invitation(state: AppState, token: str) -> LinkRecord:
+    """The usable invitation (or first-run link) of ``token``; :class:`NotFoundError` for
+    anything else, sign-in links included."""
+    link = state.accounts.link(token)
+    if link.purpose not in ROLES:
+        raise NotFoundError("this link is not an invitation")
+    return link
 
 
 def setup_link(state: AppState) -> str | None:

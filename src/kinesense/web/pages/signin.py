@@ -91,7 +91,7 @@ def signout(user: SignedInUser, state: StateDep, sign_in: SessionDep) -> Respons
 @router.get("/join/{token}")
 def join_page(request: Request, token: str, state: StateDep) -> Response:
     """The form that creates an account from an invitation or the first-run link."""
-    link = state.accounts.link(token)
+    link = auth.invitation(state, token)
     context = {"title": JOIN_TITLES.get(link.purpose, "Join kinesense"), "link": link,
                "token": token, "email": "", "name": link.name, "error": ""}  # fmt: skip
     return render(request, "join.html", context)
@@ -109,7 +109,7 @@ def join(
     password_again: Annotated[str, Form(max_length=1024)],
 ) -> Response:
     """Create the account, sign it in and go on (a person goes to the consent first)."""
-    link = state.accounts.link(token)
+    link = auth.invitation(state, token)
     try:
         session = auth.join(
             state, token, email=email, name=name, password=password,
