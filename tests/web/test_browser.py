@@ -123,7 +123,8 @@ def test_the_journey(browser: Browser, server: LiveServer, shared_data: Path) ->
     page.set_input_files("#file", str(recording))
     page.click("#upload-button")
     page.wait_for_url(re.compile(r".*/jobs/[0-9a-f]{32}$"))
-    expect(page.locator("#job-result")).to_be_visible(timeout=60_000)
+    expect(page.locator("#job-summary")).to_be_visible(timeout=60_000)
+    expect(page.locator("#job-summary")).to_contain_text("A force-plate recording")
     expect(page.locator("main")).to_contain_text("Ready: the recording was read.")
     truth = describe_file(recording)
     for key in ("samples", "duration_s", "sampling_rate_hz", "format"):
@@ -235,7 +236,9 @@ def test_an_upload_the_server_refuses_shows_the_reason(
     fake.write_text("this is not a video\n" * 50)
     page.set_input_files("#file", str(fake))
     page.click("#upload-button")
-    expect(page.locator("#upload-error")).to_contain_text("Holiday.mp4: format not recognised")
+    expect(page.locator("#upload-error")).to_contain_text(
+        "This file cannot be used: holiday.mp4: format not recognised"
+    )
     assert re.search(r"/people/\d+/upload$", page.url)
     assert watched.problems == []
 

@@ -8,16 +8,20 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import Response
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def when(moment: datetime | None) -> str:
-    """A UTC time for people: ``8 Dec 2026, 14:05 UTC`` (empty for None)."""
+def when(moment: datetime | None) -> Markup:
+    """A time for people: a ``<time>`` element reading ``8 Dec 2026, 14:05 UTC``, which
+    ``static/js/local-time.js`` rewrites in the browser's own time zone and language (empty
+    for None)."""
     if moment is None:
-        return ""
-    return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+        return Markup("")
+    text = f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
 
 
 def percent(fraction: float) -> str:
@@ -26,12 +30,14 @@ def percent(fraction: float) -> str:
 
 
 def sentence(text: str, capital: bool = True) -> str:
-    """A one-line message as a sentence: first letter capital (unless ``capital`` is False),
-    a full stop at the end unless it ends with punctuation already."""
+    """A one-line message as a sentence: a full stop at the end unless it ends with punctuation,
+    and, unless ``capital`` is False, a capital first letter when the message starts with an
+    ordinary word (``walk.csv is empty`` keeps the file's own spelling)."""
     text = text.strip()
     if not text:
         return ""
-    if capital:
+    first = text.split(maxsplit=1)[0].rstrip(",;:")
+    if capital and first.isalpha() and first.islower():
         text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
 
@@ -82,6 +88,34 @@ def show(value: Any) -> str:
     return str(value)
 
 
+FORMAT_NAMES = {
+    "video": "A video",
+    "series": "A kinesense recording",
+    "trc": "Body keypoints (TRC file)",
+    "c3d": "Motion capture (C3D file)",
+    "openpose": "Body keypoints (OpenPose)",
+    "imu-csv": "A motion-sensor recording",
+    "cop-csv": "A force-plate recording",
+}
+
+
+def summary(result: dict[str, Any]) -> list[tuple[str, str]]:
+    """The few facts of a described recording a person cares about, in words and units
+    (the full list stays under "Technical details")."""
+    rows = [("What it is", FORMAT_NAMES.get(str(result.get("format")), str(result.get("format"))))]
+    duration = result.get("duration_s")
+    if isinstance(duration, int | float):
+        rows.append(("Length", f"{duration:.1f} seconds"))
+    if result.get("format") == "video":
+        rows.append(("Picture", f"{result.get('width')} x {result.get('height')} pixels"))
+        rows.append(("Frames per second", f"{float(result.get('fps') or 0):g}"))
+    elif isinstance(result.get("sampling_rate_hz"), int | float):
+        rows.append(("Measurements per second", f"{float(result['sampling_rate_hz']):g}"))
+    if isinstance(result.get("detected_frames"), int) and result.get("samples"):
+        rows.append(("Frames with a person", f"{result['detected_frames']} of {result['samples']}"))
+    return rows
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates shipped in ``kinesense/web/templates``."""
     env = jinja2.Environment(
@@ -96,6 +130,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["sentence"] = sentence
     env.filters["label"] = label
     env.filters["show"] = show
+    env.filters["summary"] = summary
     return Jinja2Templates(env=env)
 
 

@@ -4,7 +4,7 @@ export function csrfToken() {
   return meta ? meta.content : "";
 }
 
-// The one-line reason of a failed API call ({"detail": ...}), made a sentence.
+// The one-line reason of a failed upload ({"detail": ...}, the command line's message).
 export function reason(status, text) {
   let detail = "";
   try {
@@ -19,6 +19,5 @@ export function reason(status, text) {
   if (!detail) {
     return "The server could not take the file (error " + status + "). Please try again.";
   }
-  const sentence = detail.charAt(0).toUpperCase() + detail.slice(1);
-  return /[.!?]$/.test(sentence) ? sentence : sentence + ".";
+  return "This file cannot be used: " + detail + (/[.!?]$/.test(detail) ? "" : ".");
 }

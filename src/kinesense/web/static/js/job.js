@@ -6,12 +6,15 @@ const stage = document.getElementById("job-stage");
 const percent = document.getElementById("job-percent");
 const INTERVAL_MS = 1000;
 
+// As the server's "sentence" filter: a capital when it starts with an ordinary word, a full stop.
 function sentence(text) {
   const trimmed = (text || "").trim();
   if (!trimmed) {
     return "";
   }
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  const first = trimmed.split(/\s+/)[0].replace(/[,;:]$/, "");
+  const ordinary = /^[a-z]+$/.test(first);
+  const capital = ordinary ? trimmed.charAt(0).toUpperCase() + trimmed.slice(1) : trimmed;
   return /[.!?]$/.test(capital) ? capital : capital + ".";
 }
 
