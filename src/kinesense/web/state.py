@@ -3,7 +3,7 @@ templates. Built once by :func:`open_state`, reached by routes through :mod:`kin
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
@@ -22,6 +22,8 @@ SESSION_IDLE = timedelta(days=2)
 INVITATION_LIFETIME = timedelta(days=7)
 SETUP_LINK_LIFETIME = timedelta(days=1)
 SIGNIN_LINK_LIFETIME = timedelta(minutes=10)
+FORGET_AFTER = timedelta(days=1)
+"""At start-up, failed sign-ins older than this are forgotten, with expired sessions and links."""
 
 
 @dataclass
@@ -44,7 +46,7 @@ class AppState:
 
 def open_state(config: WebConfig) -> AppState:
     """Open the store (migrating it), the accounts and the job runner; jobs a previous run left
-    unfinished are marked failed."""
+    unfinished are marked failed, and old failed sign-ins, expired sessions and links deleted."""
     store = Store(config.database_url)
     engine = make_engine(config.database_url)
     config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -52,7 +54,9 @@ def open_state(config: WebConfig) -> AppState:
         JobRepository(engine), job_functions(config.data_dir), workers=config.job_workers
     )
     runner.recover()
+    accounts = Accounts(engine)
+    accounts.forget_before(datetime.now(UTC) - FORGET_AFTER)
     return AppState(
-        config=config, store=store, engine=engine, accounts=Accounts(engine), jobs=runner,
+        config=config, store=store, engine=engine, accounts=accounts, jobs=runner,
         templates=make_templates(),
     )  # fmt: skip

@@ -7,7 +7,7 @@ export and delete what they have).
 from fastapi import APIRouter, Response
 
 from kinesense.web import auth
-from kinesense.web.deps import SessionDep, SignedInUser, StateDep
+from kinesense.web.deps import SignedInUser, StateDep
 from kinesense.web.schemas import (
     AccountDelete,
     AccountPublic,
@@ -34,9 +34,7 @@ def consent(body: ConsentAccept, user: SignedInUser, state: StateDep) -> Account
 
 
 @router.post("/sessions/close-all", response_model=SessionsClosed)
-def close_all_sessions(
-    user: SignedInUser, state: StateDep, sign_in: SessionDep, response: Response
-) -> SessionsClosed:
+def close_all_sessions(user: SignedInUser, state: StateDep, response: Response) -> SessionsClosed:
     """Sign out on every device, this one included."""
     closed = state.accounts.close_all_sessions(user.id)
     response.delete_cookie(SESSION_COOKIE, path="/")
