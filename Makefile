@@ -28,9 +28,11 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 # a throw-away PostgreSQL server (scripts/postgres.sh) for tests/store/test_postgresql.py,
-# stopped and removed afterwards whatever the result
+# stopped and removed afterwards whatever the result; Debian's Chromium (scripts/chromium.sh
+# installs it when missing and prints its binary) for the browser tests in tests/web
 pytest: $(STAMP)
-	url=$$(scripts/postgres.sh start) && KINESENSE_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest; \
+	chromium=$$(scripts/chromium.sh) && url=$$(scripts/postgres.sh start) && \
+	KINESENSE_CHROMIUM="$$chromium" KINESENSE_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest; \
 	status=$$?; scripts/postgres.sh stop; exit $$status
 
 test: lint pytest

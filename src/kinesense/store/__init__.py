@@ -6,6 +6,7 @@ settings (``KINESENSE_DATABASE_URL``) or ``Store(url)``. This is an edge of kine
 layers never import it.
 """
 
+from kinesense.store import web_tables  # noqa: F401  (the web app's tables join Base.metadata)
 from kinesense.store.engine import StoreError
 from kinesense.store.location import database_url, user_data_dir
 from kinesense.store.store import Store

@@ -1,0 +1,11 @@
+"""The JSON API under ``/api/v1``: one thin router per resource."""
+
+from fastapi import APIRouter
+
+from kinesense.web.api import health, invitations, jobs, me, people
+
+router = APIRouter(prefix="/api/v1")
+for _module in (health, me, people, jobs, invitations):
+    router.include_router(_module.router)
+
+__all__ = ["router"]

@@ -1,0 +1,59 @@
+"""``/api/v1/people``: the people the signed-in account may see, their jobs and uploads."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from kinesense.web import access, recordings
+from kinesense.web.deps import CurrentUser, OwnPerson, StateDep
+from kinesense.web.schemas import JobPublic, PersonPublic
+
+router = APIRouter(prefix="/people", tags=["people"])
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The file's bytes, as they are (not a form).",
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get("", response_model=list[PersonPublic])
+def people(user: CurrentUser, state: StateDep) -> list[PersonPublic]:
+    """A therapist's people, or a person's own record."""
+    access.require_role(user, "person", "therapist")
+    accounts = [user] if user.role == "person" else state.accounts.people_of(user.id)
+    return [
+        PersonPublic.of(state.store.person(a.person_id), a)
+        for a in accounts
+        if a.person_id is not None
+    ]
+
+
+@router.get("/{person_id}", response_model=PersonPublic)
+def person(person_id: OwnPerson, state: StateDep) -> PersonPublic:
+    """One person."""
+    return PersonPublic.of(state.store.person(person_id), state.accounts.for_person(person_id))
+
+
+@router.get("/{person_id}/jobs", response_model=list[JobPublic])
+def jobs(person_id: OwnPerson, state: StateDep) -> list[JobPublic]:
+    """The person's jobs (their uploads being read or analysed), newest first."""
+    return [JobPublic.of(job) for job in state.jobs.repository.for_person(person_id)]
+
+
+@router.post(
+    "/{person_id}/uploads", response_model=JobPublic, status_code=202, openapi_extra=UPLOAD_BODY
+)
+async def upload(
+    person_id: OwnPerson,
+    user: CurrentUser,
+    state: StateDep,
+    request: Request,
+    name: Annotated[str, Query(max_length=255, description="The file's name, as a label.")],
+) -> JobPublic:
+    """Upload a recording for the person: the body is the file. Answers at once with the job
+    that reads it; poll ``/api/v1/jobs/{id}``."""
+    job = await recordings.upload_and_read(state, request, user, person_id, name)
+    return JobPublic.of(job)

@@ -1,0 +1,55 @@
+"""The application factory: ``create_app(config)`` opens the store, the accounts and the job
+runner and returns the FastAPI app (pages, ``/api/v1``, ``/static``), with the security headers
+on every response. Nothing happens on import."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kinesense import __version__
+from kinesense.web import api, pages
+from kinesense.web.config import WebConfig
+from kinesense.web.handlers import CatchUnexpected, install_error_handlers
+from kinesense.web.security import SecurityHeaders
+from kinesense.web.state import AppState, open_state
+
+STATIC = Path(__file__).resolve().parent / "static"
+OPENAPI_URL = "/api/v1/openapi.json"
+NO_TELEMETRY = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False}
+
+
+def create_app(config: WebConfig, state: AppState | None = None) -> FastAPI:
+    """The kinesense web app for ``config`` (or around an already opened ``state``).
+
+    The state is closed (jobs finished, databases released) when the app shuts down."""
+    opened = state if state is not None else open_state(config)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            opened.close()
+
+    extra = {"telemetry": NO_TELEMETRY} if "telemetry" in FastAPI.__init__.__annotations__ else {}
+    app = FastAPI(
+        title="kinesense",
+        version=__version__,
+        description="The kinesense JSON API. Every route but /api/v1/health needs a sign-in.",
+        openapi_url=OPENAPI_URL,
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not with our CSP
+        redoc_url=None,
+        lifespan=lifespan,
+        **extra,  # type: ignore[arg-type]
+    )
+    app.state.kinesense = opened
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(CatchUnexpected)
+    app.add_middleware(SecurityHeaders, secure_cookies=config.secure_cookies)
+    return app

@@ -1,0 +1,76 @@
+"""Running the server: ``kinesense serve`` checks the settings and the port, prints the address
+(and the first-run or demo link), opens the browser when there is a display, and runs uvicorn."""
+
+import os
+import socket
+import sys
+import threading
+import webbrowser
+
+from kinesense.errors import InvalidValueError
+from kinesense.store.engine import safe_url
+from kinesense.web.config import WebConfig, load_config
+
+
+def display_available() -> bool:
+    """Whether a browser window can be opened: macOS and Windows always; elsewhere when an X11
+    or Wayland display is set."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def check_port_free(host: str, port: int) -> None:
+    """:class:`InvalidValueError` when ``host``:``port`` cannot be listened on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InvalidValueError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); is kinesense already "
+                "running? Choose another port with --port"
+            ) from None
+
+
+def say(text: str) -> None:
+    """One line on stdout, at once (a test or a supervisor reads it)."""
+    print(text, flush=True)
+
+
+def serve(host: str, port: int, *, demo: bool = False, open_browser: bool = True) -> None:
+    """Serve kinesense until interrupted."""
+    import uvicorn
+
+    from kinesense.web.app import create_app
+    from kinesense.web.auth import setup_link
+    from kinesense.web.demo import prepare_demo
+    from kinesense.web.state import open_state
+
+    config = load_config(host, port)
+    if demo and not config.loopback:
+        raise InvalidValueError("--demo works only on this computer: leave --host at 127.0.0.1")
+    check_port_free(config.host, config.port)
+    state = open_state(config)
+    app = create_app(config, state)
+    _announce(config, setup_link(state), prepare_demo(state) if demo else None, open_browser)
+    uvicorn.run(
+        app, host=config.host, port=config.port, log_level="warning", server_header=False,
+        proxy_headers=True,
+    )  # fmt: skip
+
+
+def _announce(config: WebConfig, setup: str | None, demo: str | None, open_browser: bool) -> None:
+    base = config.base_url
+    say(f"kinesense is running at {base} (press Ctrl+C to stop)")
+    say(f"database: {safe_url(config.database_url)}; uploads: {config.data_dir}")
+    if setup:
+        say(f"Set up kinesense at {base}{setup} (this link works once, for one day)")
+    if demo:
+        say(f"Demo: {base}{demo} signs you in as the demo person (once, for ten minutes)")
+    if config.secure_cookies:
+        say("cookies are Secure: serve kinesense through HTTPS (a reverse proxy) to sign in")
+    start = demo or setup or "/"
+    if open_browser and display_available():
+        threading.Timer(1.0, webbrowser.open, args=(base + start,)).start()

@@ -1,0 +1,293 @@
+"""Every route of the app x every role x their own or someone else's data.
+
+:data:`SPECS` says, for each route, which roles may use it on their own data and what they get.
+The first test checks that :data:`SPECS` lists exactly the app's route table, so a new route
+cannot be added without saying who may use it; the others derive every case from it:
+
+* signed out: 401 (API and forms) or the sign-in page (pages);
+* a role not allowed: 403 (or 404 when the route names an object); a person who has not
+  accepted the consent: 403, or the consent page;
+* an allowed role on its own data: the route's success status (so the cases are set up right);
+* an allowed role on another person's data (another therapist's person, a person added with the
+  command line, another person's job, another therapist's invitation): 403 or 404, and nothing
+  of that person in the answer;
+* an unsafe request without the CSRF token: 403.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import fastapi.routing
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from starlette.routing import Mount, Route
+
+from kinesense.store.accounts import AccountRecord
+from kinesense.web.access import CONSENT_VERSION
+from kinesense.web.app import create_app
+from tests.web.conftest import (
+    PASSWORD,
+    World,
+    build_world,
+    make_account,
+    make_config,
+    make_invitation,
+    make_job,
+    signed_in,
+    state_of,
+)
+
+ROLES = ("newcomer", "person", "therapist", "admin")
+EVERYONE = frozenset({"person", "therapist", "admin"})
+CARERS = frozenset({"person", "therapist"})
+INVITERS = frozenset({"therapist", "admin"})
+FORBIDDEN = {403, 404}
+
+
+def _csv() -> bytes:
+    rows = ["Seq,Time,Fz,Mx,My,CoPx,CoPy"]
+    rows += [f"{i},{i / 100:.2f},700.0,1.0,1.0,{0.001 * (i % 7):.4f},{0.09 + 0.001 * (i % 5):.4f}"
+             for i in range(300)]  # fmt: skip
+    return ("\n".join(rows) + "\n").encode()
+
+
+UPLOAD = {"content": _csv(), "params": {"name": "sway.csv"},
+          "headers": {"content-type": "application/octet-stream"}}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Who may use a route on their own data, and what they get."""
+
+    allowed: frozenset[str] = frozenset()
+    success: int = 200
+    before_consent: bool = False
+    public: bool = False
+    request: dict[str, Any] = field(default_factory=dict)
+
+
+SPECS: dict[tuple[str, str], Spec] = {
+    # the JSON API
+    ("GET", "/api/v1/health"): Spec(public=True),
+    ("GET", "/api/v1/openapi.json"): Spec(public=True),
+    ("GET", "/api/v1/me"): Spec(EVERYONE, before_consent=True),
+    ("POST", "/api/v1/me/consent"): Spec(
+        frozenset({"person"}), before_consent=True, request={"json": {"version": CONSENT_VERSION}}
+    ),
+    ("POST", "/api/v1/me/sessions/close-all"): Spec(EVERYONE, before_consent=True),
+    ("GET", "/api/v1/me/export"): Spec(frozenset({"person"}), before_consent=True),
+    ("DELETE", "/api/v1/me"): Spec(
+        frozenset({"person"}), 204, before_consent=True, request={"json": {"password": PASSWORD}}
+    ),
+    ("GET", "/api/v1/people"): Spec(CARERS),
+    ("GET", "/api/v1/people/{person_id}"): Spec(CARERS),
+    ("GET", "/api/v1/people/{person_id}/jobs"): Spec(CARERS),
+    ("POST", "/api/v1/people/{person_id}/uploads"): Spec(CARERS, 202, request=UPLOAD),
+    ("GET", "/api/v1/jobs/{job_id}"): Spec(CARERS),
+    ("GET", "/api/v1/invitations"): Spec(INVITERS),
+    ("POST", "/api/v1/invitations"): Spec(INVITERS, 201, request={"json": {"name": "Newt"}}),
+    ("DELETE", "/api/v1/invitations/{invitation_id}"): Spec(INVITERS, 204),
+    # pages
+    ("GET", "/"): Spec(public=True),
+    ("GET", "/signin"): Spec(public=True),
+    ("POST", "/signin"): Spec(public=True),
+    ("GET", "/join/{token}"): Spec(public=True),
+    ("POST", "/join/{token}"): Spec(public=True),
+    ("GET", "/signin/link/{token}"): Spec(public=True),
+    ("POST", "/signout"): Spec(EVERYONE, 303, before_consent=True),
+    ("GET", "/consent"): Spec(frozenset({"person"}), before_consent=True),
+    ("POST", "/consent"): Spec(
+        frozenset({"person"}),
+        303,
+        before_consent=True,
+        request={"data": {"version": CONSENT_VERSION}},
+    ),
+    ("GET", "/account"): Spec(EVERYONE, before_consent=True),
+    ("POST", "/account/signout-everywhere"): Spec(EVERYONE, 303, before_consent=True),
+    ("GET", "/account/export"): Spec(frozenset({"person"}), before_consent=True),
+    ("POST", "/account/delete"): Spec(
+        frozenset({"person"}), before_consent=True, request={"data": {"password": PASSWORD}}
+    ),
+    ("GET", "/invitations"): Spec(INVITERS),
+    ("POST", "/invitations"): Spec(INVITERS, request={"data": {"name": "Newt"}}),
+    ("POST", "/invitations/{invitation_id}/revoke"): Spec(INVITERS, 303),
+    ("GET", "/people"): Spec(frozenset({"therapist"})),
+    ("GET", "/people/{person_id}"): Spec(CARERS),
+    ("GET", "/people/{person_id}/upload"): Spec(CARERS),
+    ("GET", "/jobs/{job_id}"): Spec(CARERS),
+    # files
+    ("MOUNT", "/static"): Spec(public=True),
+}
+
+GUARDED = sorted(key for key, spec in SPECS.items() if not spec.public)
+OBJECT_ROUTES = sorted(key for key in GUARDED if "{" in key[1])
+
+
+def route_table(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of every route the app answers (HEAD aside), and ("MOUNT", path) of its
+    mounts. Routes of included routers are seen with their full path (newer FastAPI keeps them
+    nested, hence ``iter_route_contexts`` when it exists)."""
+    flatten = getattr(fastapi.routing, "iter_route_contexts", None)
+    table: set[tuple[str, str]] = set()
+    for route in flatten(app.routes) if flatten else app.routes:
+        original = getattr(route, "original_route", route)
+        if isinstance(original, Mount):
+            table.add(("MOUNT", route.path))
+        elif isinstance(original, APIRoute | Route) and route.methods:
+            table.update((m, route.path) for m in route.methods if m != "HEAD")
+        else:
+            raise AssertionError(f"a route of an unknown kind: {route!r}")
+    return table
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One app and world for the module; every case makes its own objects to act on."""
+    app = create_app(make_config(tmp_path_factory.mktemp("matrix")))
+    yield build_world(app)
+    state_of(app).close()
+
+
+@dataclass
+class Case:
+    """Who acts, and the objects the route's path names."""
+
+    account: AccountRecord
+    person_id: int
+    job_id: str
+    invitation_id: int
+    person_name: str = ""
+
+    def path(self, template: str) -> str:
+        """``template`` with its parameters filled in."""
+        return template.format(
+            person_id=self.person_id, job_id=self.job_id, invitation_id=self.invitation_id
+        )
+
+
+def own_case(world: World, role: str) -> Case:
+    """``role`` acting on fresh objects of their own (a new person for people and therapists,
+    a new invitation for inviters), so that deleting or revoking spoils no other case."""
+    state = world.state
+    inviter = world.admin if role == "admin" else world.therapist
+    subject = make_account(state, "person", "Fresh Person", invited_by=world.therapist.id,
+                           consent=role != "newcomer")  # fmt: skip
+    assert subject.person_id is not None
+    actor = {"admin": world.admin, "therapist": world.therapist}.get(role, subject)
+    return Case(
+        account=actor,
+        person_id=subject.person_id,
+        job_id=make_job(state, subject.person_id, subject.id).id,
+        invitation_id=make_invitation(state, inviter, "Fresh Invitee").id,
+    )
+
+
+def other_cases(world: World, role: str) -> list[Case]:
+    """``role`` acting on objects that are not theirs."""
+    actor = {"admin": world.admin, "therapist": world.therapist, "person": world.person}[role]
+    other = world.other_person
+    assert other.person_id is not None
+    cli_job = make_job(world.state, world.cli_person_id, world.other_therapist.id)
+    return [
+        Case(actor, other.person_id, world.other_job.id, world.other_invitation.id, other.name),
+        Case(actor, world.cli_person_id, cli_job.id, world.other_invitation.id, "Carl Commandline"),
+    ]
+
+
+def send(world: World, account: AccountRecord | None, method: str, path: str, spec: Spec,
+         *, csrf: bool = True) -> Any:  # fmt: skip
+    """The answer to ``method path`` from a browser signed in as ``account``."""
+    browser = signed_in(world.app, account)
+    if not csrf:
+        del browser.headers["x-csrf-token"]
+    try:
+        return browser.request(method, path, **spec.request)
+    finally:
+        browser.close()  # not `with`: that would run the app's shutdown
+
+
+def test_every_route_has_a_spec(world: World) -> None:
+    assert route_table(world.app) == set(SPECS)
+
+
+@pytest.mark.parametrize(("method", "template"), GUARDED)
+def test_signed_out_gets_401_or_the_sign_in_page(world: World, method: str, template: str) -> None:
+    case = own_case(world, "person")
+    answer = send(world, None, method, case.path(template), SPECS[(method, template)])
+    if method == "GET" and not template.startswith("/api/"):
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/signin?next=")
+    else:
+        assert answer.status_code == 401
+        if template.startswith("/api/"):
+            assert answer.json() == {"detail": "please sign in first"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "template"), GUARDED)
+def test_each_role_on_its_own_data(world: World, method: str, template: str, role: str) -> None:
+    spec = SPECS[(method, template)]
+    case = own_case(world, role)
+    answer = send(world, case.account, method, case.path(template), spec)
+    acting_as = "person" if role == "newcomer" else role
+    if role == "newcomer" and not spec.before_consent:  # the consent comes before anything else
+        if method == "GET" and not template.startswith("/api/"):
+            assert (answer.status_code, answer.headers["location"]) == (303, "/consent")
+        else:
+            assert answer.status_code == 403
+            assert "consent" in answer.text
+    elif acting_as not in spec.allowed:
+        assert answer.status_code in FORBIDDEN, answer.text
+    else:
+        assert answer.status_code == spec.success, answer.text
+
+
+@pytest.mark.parametrize("role", ["person", "therapist", "admin"])
+@pytest.mark.parametrize(("method", "template"), OBJECT_ROUTES)
+def test_nobody_reaches_another_persons_data(
+    world: World, method: str, template: str, role: str
+) -> None:
+    spec = SPECS[(method, template)]
+    for case in other_cases(world, role):
+        answer = send(world, case.account, method, case.path(template), spec)
+        assert answer.status_code in FORBIDDEN, (case, answer.text)
+        assert case.person_name not in answer.text
+    # what the other person owns is still there
+    assert world.state.jobs.repository.get(world.other_job.id).id == world.other_job.id
+    assert world.state.accounts.link_by_id(world.other_invitation.id).used_at is None
+
+
+UNSAFE = sorted(key for key in GUARDED if key[0] in ("POST", "DELETE", "PUT", "PATCH"))
+
+
+@pytest.mark.parametrize(("method", "template"), UNSAFE)
+def test_unsafe_requests_need_the_csrf_token(world: World, method: str, template: str) -> None:
+    spec = SPECS[(method, template)]
+    role = "therapist" if "therapist" in spec.allowed else next(iter(sorted(spec.allowed)))
+    case = own_case(world, role)
+    answer = send(world, case.account, method, case.path(template), spec, csrf=False)
+    assert answer.status_code == 403
+    assert "reload the page" in answer.text
+
+
+def test_lists_hold_only_ones_own_people(world: World) -> None:
+    browser = signed_in(world.app, world.therapist)
+    names = {p["name"] for p in browser.get("/api/v1/people").json()}
+    assert "Pat Person" in names
+    assert "Nina New" in names
+    assert "Quinn Other" not in names
+    assert "Carl Commandline" not in names
+    page = browser.get("/people").text
+    assert "Pat Person" in page
+    assert "Quinn Other" not in page
+    mine = signed_in(world.app, world.person).get("/api/v1/people").json()
+    assert [p["id"] for p in mine] == [world.person.person_id]
+
+
+def test_invitation_lists_hold_only_ones_own(world: World) -> None:
+    browser = signed_in(world.app, world.therapist)
+    names = {i["name"] for i in browser.get("/api/v1/invitations").json()}
+    assert "Invited Ivy" in names
+    assert "Invited Otto" not in names
