@@ -50,6 +50,8 @@ COMMANDS_MAY_IMPORT = frozenset(
         "kinesense.schemas",
         # typed result models, for printing
         "kinesense.assess.result",
+        # `kinesense serve` starts the other front end, the web app
+        "kinesense.web.serving",
     }
 )
 """What a command module may import from kinesense (a module or a package and its modules);

@@ -178,8 +178,8 @@ def test_a_job_blocked_mid_way_is_seen_running_by_a_poller(repository: JobReposi
 def test_jobs_of_a_person_newest_first(repository: JobRepository, engine: Engine) -> None:
     from kinesense.store import Store
 
-    with Store(str(engine.url)) as store:
-        ann, bob = store.add_person("Ann"), store.add_person("Bob")
+    with Store(str(engine.url)) as store, store.transaction() as unit:
+        ann, bob = unit.add_person("Ann").id, unit.add_person("Bob").id
     first = repository.create("total", {}, person_id=ann)
     second = repository.create("total", {}, person_id=ann)
     repository.create("total", {}, person_id=bob)

@@ -11,6 +11,8 @@ from sqlalchemy import Engine, func, select, update
 
 from kinesense.errors import ConflictError, InvalidValueError, NotFoundError
 from kinesense.jobs import JobRepository
+from kinesense.program.records import CheckIn
+from kinesense.services.people import find_person, list_people
 from kinesense.store import Store
 from kinesense.store.accounts import Accounts, clean_name, normalise_email, token_hash
 from kinesense.store.engine import make_engine
@@ -81,12 +83,12 @@ def test_a_person_joins_once_and_gets_a_person_record(accounts: Accounts, store:
     person = accounts.accept_link("p-link", email="P@X.org", name="Pat  P", password_hash="h")
     assert (person.role, person.email, person.therapist_id) == ("person", "p@x.org", therapist.id)
     assert person.person_id is not None
-    assert store.person(person.person_id).name == "Pat P"
+    assert find_person(store, person.person_id).name == "Pat P"
     assert accounts.people_of(therapist.id) == [person]
     assert accounts.for_person(person.person_id) == person
     with pytest.raises(NotFoundError, match="already used"):
         accounts.accept_link("p-link", email="q@x.org", name="Q", password_hash="h")
-    assert len(store.people()) == 1  # the refused second use made nobody
+    assert len(list_people(store)) == 1  # the refused second use made nobody
 
 
 def test_links_expire_and_unknown_links_say_so(accounts: Accounts, engine: Engine) -> None:
@@ -196,8 +198,9 @@ def test_deleting_a_person_takes_everything_of_theirs(
     account_id, person_id = make_person(accounts, "p")
     other_account, other_person = make_person(accounts, "q")
     accounts.open_session("s", account_id, lifetime=WEEK)
-    store.save_checkin(person_id, {"pain_now": 4})
-    store.save_checkin(other_person, {"pain_now": 2})
+    with store.transaction() as unit:
+        unit.save_checkin(person_id, CheckIn(pain_now=4, pain_week=4))
+        unit.save_checkin(other_person, CheckIn(pain_now=2, pain_week=2))
     jobs = JobRepository(engine)
     job = jobs.create("describe", {}, account_id=account_id, person_id=person_id)
     other_job = jobs.create("describe", {}, account_id=other_account, person_id=other_person)
@@ -205,7 +208,7 @@ def test_deleting_a_person_takes_everything_of_theirs(
     with pytest.raises(NotFoundError):
         accounts.get(account_id)
     assert accounts.session_account("s", idle=WEEK) is None
-    assert [p.id for p in store.people()] == [other_person]
+    assert [p.id for p in list_people(store)] == [other_person]
     with engine.connect() as connection:
         owners = connection.execute(
             select(Record.person_id, func.count()).group_by(Record.person_id)

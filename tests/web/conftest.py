@@ -19,6 +19,7 @@ with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
     from fastapi.testclient import TestClient
 
 from kinesense.jobs import JobRecord
+from kinesense.services.people import add_person
 from kinesense.store.accounts import AccountRecord, LinkRecord
 from kinesense.web.access import CONSENT_VERSION
 from kinesense.web.app import create_app
@@ -158,7 +159,7 @@ def build_world(app: FastAPI) -> World:
     return World(
         app=app, admin=admin, therapist=therapist, other_therapist=other_therapist,
         person=person, other_person=other_person, newcomer=newcomer,
-        cli_person_id=state.store.add_person("Carl Commandline"),
+        cli_person_id=add_person(state.store, "Carl Commandline").person.id,
         job=make_job(state, person.person_id, person.id),
         other_job=make_job(state, other_person.person_id, other_person.id),
         invitation=make_invitation(state, therapist, "Invited Ivy"),

@@ -9,6 +9,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from kinesense.program.records import CheckIn
+from kinesense.services.people import list_people
 from kinesense.web import ratelimit
 from kinesense.web.access import CONSENT_VERSION
 from kinesense.web.auth import setup_link, signin_link
@@ -180,8 +182,11 @@ def test_signing_out_ends_only_this_browser(world: World) -> None:
 def test_the_export_holds_the_persons_data_and_no_one_elses(world: World) -> None:
     person_id = world.person.person_id
     assert person_id is not None
-    world.state.store.save_checkin(person_id, {"pain_now": 5, "checked_at": "2026-12-01T09:00Z"})
-    world.state.store.save_checkin(world.other_person.person_id or 0, {"pain_now": 1})
+    with world.state.store.transaction() as unit:
+        unit.save_checkin(
+            person_id, CheckIn(pain_now=5, pain_week=5, checked_at="2026-12-01T09:00Z")
+        )
+        unit.save_checkin(world.other_person.person_id or 0, CheckIn(pain_now=1, pain_week=1))
     client = browser(world.app)
     sign_in(client, world.person.email, PASSWORD)
     download = client.get("/account/export")
@@ -213,10 +218,10 @@ def test_deleting_the_account_needs_the_password_and_takes_everything(world: Wor
     assert done.status_code == 200
     assert "Your account was deleted" in done.text
     assert not folder.exists()
-    assert person_id not in [p.id for p in world.state.store.people()]
+    assert person_id not in [p.id for p in list_people(world.state.store)]
     assert client.get("/api/v1/me").status_code == 401
     assert sign_in(browser(world.app), world.person.email, PASSWORD).status_code == 401
-    assert world.other_person.person_id in [p.id for p in world.state.store.people()]
+    assert world.other_person.person_id in [p.id for p in list_people(world.state.store)]
 
 
 def test_therapists_and_admins_cannot_delete_or_export_here(world: World) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from kinesense.services.people import list_people
 from kinesense.web.app import create_app
 from tests.store.test_accounts_postgresql import url  # noqa: F401  (the emptied database)
 from tests.web.conftest import PASSWORD, build_world, make_config, signed_in, state_of
@@ -47,5 +48,5 @@ def test_the_app_on_postgresql(app: FastAPI) -> None:
     assert signed_in(app, world.other_therapist).get(f"/api/v1/jobs/{job['id']}").status_code == 404
     deleted = client.request("DELETE", "/api/v1/me", json={"password": PASSWORD})
     assert deleted.status_code == 204
-    assert person_id not in [p.id for p in world.state.store.people()]
+    assert person_id not in [p.id for p in list_people(world.state.store)]
     assert therapist.get(f"/api/v1/jobs/{job['id']}").status_code == 404

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kinesense.clock import utc_now
 from kinesense.errors import ConflictError, InvalidValueError, NotFoundError
+from kinesense.services.history import person_history
 from kinesense.store.accounts import AccountRecord, LinkRecord, clean_name
 from kinesense.store.web_tables import ROLES
 from kinesense.web import access, passwords, ratelimit
@@ -135,13 +136,13 @@ def export_data(state: AppState, account: AccountRecord) -> DataExport:
     access.require_role(account, "person")
     if account.person_id is None:
         raise ForbiddenError("this account has no person record")
-    person = state.store.person(account.person_id)
+    found = person_history(state.store, str(account.person_id))
     jobs = state.jobs.repository.for_person(account.person_id, limit=10_000)
     return DataExport(
         exported_at=utc_now(),
         account=AccountPublic.of(account),
-        person=PersonPublic.of(person, account),
-        history=state.store.history(account.person_id),
+        person=PersonPublic.of(found.person, account),
+        history=[entry.to_json() for entry in found.entries],
         jobs=[JobPublic.of(job) for job in jobs],
     )
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense.jobs import JobRecord
-from kinesense.store import PersonRecord
+from kinesense.program.records import Person
 from kinesense.store.accounts import AccountRecord, LinkRecord
 
 
@@ -45,12 +45,15 @@ class PersonPublic(BaseModel):
     account_email: str | None = Field(None, description="The person's sign-in, if they have one.")
 
     @classmethod
-    def of(cls, person: PersonRecord, account: AccountRecord | None) -> "PersonPublic":
+    def of(cls, person: Person, account: AccountRecord | None) -> "PersonPublic":
         """From the store's record and the linked account."""
         return cls(
-            id=person.id, name=person.name, birth_year=person.birth_year,
-            created_at=person.created_at, account_email=account.email if account else None,
-        )  # fmt: skip
+            id=person.id,
+            name=person.name,
+            birth_year=person.birth_year,
+            created_at=person.created_at.isoformat(),
+            account_email=account.email if account else None,
+        )
 
 
 class JobPublic(BaseModel):

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from kinesense.services.people import find_person
 from kinesense.web import access, recordings
 from kinesense.web.deps import CurrentUser, OwnPerson, StateDep
 from kinesense.web.schemas import JobPublic, PersonPublic
@@ -25,7 +26,7 @@ def people(user: CurrentUser, state: StateDep) -> list[PersonPublic]:
     access.require_role(user, "person", "therapist")
     accounts = [user] if user.role == "person" else state.accounts.people_of(user.id)
     return [
-        PersonPublic.of(state.store.person(a.person_id), a)
+        PersonPublic.of(find_person(state.store, a.person_id), a)
         for a in accounts
         if a.person_id is not None
     ]
@@ -34,7 +35,8 @@ def people(user: CurrentUser, state: StateDep) -> list[PersonPublic]:
 @router.get("/{person_id}", response_model=PersonPublic)
 def person(person_id: OwnPerson, state: StateDep) -> PersonPublic:
     """One person."""
-    return PersonPublic.of(state.store.person(person_id), state.accounts.for_person(person_id))
+    found = find_person(state.store, person_id)
+    return PersonPublic.of(found, state.accounts.for_person(person_id))
 
 
 @router.get("/{person_id}/jobs", response_model=list[JobPublic])

@@ -7,6 +7,7 @@ check-ins, progress) is added here as calls to ``kinesense.services``.
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from kinesense.services.people import find_person
 from kinesense.web.deps import OwnJob, OwnPerson, StateDep, TherapistUser
 from kinesense.web.templating import render
 from kinesense.web.uploads import ACCEPTED_TEXT
@@ -24,7 +25,7 @@ def people_page(request: Request, user: TherapistUser, state: StateDep) -> Respo
 @router.get("/people/{person_id}")
 def person_page(request: Request, person_id: OwnPerson, state: StateDep) -> Response:
     """A person's page: their recordings and what became of them."""
-    person = state.store.person(person_id)
+    person = find_person(state.store, person_id)
     jobs = state.jobs.repository.for_person(person_id)
     return render(request, "person.html", {"title": person.name, "person": person, "jobs": jobs})
 
@@ -32,7 +33,7 @@ def person_page(request: Request, person_id: OwnPerson, state: StateDep) -> Resp
 @router.get("/people/{person_id}/upload")
 def upload_page(request: Request, person_id: OwnPerson, state: StateDep) -> Response:
     """The upload form (sent by a script, with progress)."""
-    person = state.store.person(person_id)
+    person = find_person(state.store, person_id)
     limit_mb = state.config.max_upload_bytes // (1024 * 1024)
     context = {"title": "Upload a recording", "person": person, "accepted": ACCEPTED_TEXT,
                "limit_mb": limit_mb}  # fmt: skip
