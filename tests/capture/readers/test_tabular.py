@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kinesense.capture.readers._bundle import open_bundle
 from kinesense.capture.readers._tabular import (
     clean_time,
     first_line,
-    open_bundle,
     parse_table,
     read_text,
     require_columns,

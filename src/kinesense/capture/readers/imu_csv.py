@@ -47,12 +47,11 @@ from typing import Any
 import numpy as np
 
 from kinesense._checks import check_option, check_positive
+from kinesense.arrays import FloatArray
+from kinesense.capture.readers._bundle import Bundle, open_bundle
 from kinesense.capture.readers._tabular import (
-    Bundle,
-    FloatArray,
     Table,
     clean_time,
-    open_bundle,
     parse_table,
     require_columns,
     split_header,
