@@ -84,7 +84,7 @@ class Finding:
         return {"check": self.check, "message": self.message}
 
 
-AnyKind = TypeVar("AnyKind", CopSeries, MotionSeries, PoseSeries)
+AnyKind = TypeVar("AnyKind", bound=CopSeries | MotionSeries | PoseSeries)
 
 
 def time_holes(time_s: FloatArray) -> list[tuple[float, float]]:

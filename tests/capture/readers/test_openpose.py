@@ -204,7 +204,7 @@ def test_file_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "f_0.json").write_text("{not json")
-    with pytest.raises(InputFileError, match="not readable JSON"):
+    with pytest.raises(InputFileError, match="not valid JSON"):
         read_openpose(bad, resolution=(640, 480))
     (bad / "f_0.json").write_text('{"version": 1.3}')
     with pytest.raises(InputFileError, match="no 'people' list"):
