@@ -14,6 +14,7 @@ the real recordings in ../shared/data (force plate: CoP ranges of 10-20 mm over 
 per-axis ranges of at least 0.16 m/s² and 0.046 rad/s; Pose2Sim keypoints: a body 1.7 m tall).
 """
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -297,7 +298,9 @@ def refuse_or_flag(series: AnyKind, findings: Sequence[Finding]) -> AnyKind:
     if not findings:
         return series
     flags: list[dict[str, Any]] = [f.to_json() for f in findings]
-    return series.replace(provenance=series.provenance.with_details(**{QUALITY_FLAGS_KEY: flags}))
+    provenance = series.provenance.with_details(**{QUALITY_FLAGS_KEY: flags})
+    flagged: AnyKind = dataclasses.replace(series, provenance=provenance)
+    return flagged
 
 
 def quality_flags(series: CopSeries | MotionSeries | PoseSeries) -> list[dict[str, Any]]:
