@@ -80,10 +80,12 @@ def test_user_errors(tmp_path: Path) -> None:
         read_cop_csv(tmp_path / "absent.csv")
     with pytest.raises(InputFileError, match="is empty"):
         read_cop_csv(write(tmp_path, ""))
-    with pytest.raises(
-        InputFileError, match=r"lacks column\(s\) 'CoPy'; columns found: 'Time', 'Fz', 'CoPx'"
-    ):
+    with pytest.raises(InputFileError, match=r"one centre-of-pressure column, 'CoPx', and does"):
         read_cop_csv(write(tmp_path, "Time,Fz,CoPx\n0,700,0\n"))
+    with pytest.raises(
+        InputFileError, match=r"lacks column\(s\) 'AP'; columns found: 'Time', 'Fz', 'CoPx'"
+    ):
+        read_cop_csv(write(tmp_path, "Time,Fz,CoPx\n0,700,0\n"), ap_column="AP")
     with pytest.raises(InputFileError, match=r"line 3, column 'Fz': 'x' is not a number"):
         read_cop_csv(write(tmp_path, f"{HEADER}\n0,0,700,0,0,0,0\n1,0.001,x,0,0,0,0\n"))
     with pytest.raises(InputFileError, match="Time goes backwards at line 3"):
