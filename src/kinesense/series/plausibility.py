@@ -74,11 +74,14 @@ class Finding:
         check: short name of the check (``"time_hole"``, ``"constant"``, ``"overflow"``...).
         message: one sentence saying what was found and what to do.
         refuse: whether the recording cannot be a measurement at all.
+        subject: what the finding is about when it concerns one part (``"medio-lateral"``,
+            ``"accelerometer"``), else ``""``.
     """
 
     check: str
     message: str
     refuse: bool = False
+    subject: str = ""
 
     def to_json(self) -> dict[str, str]:
         """JSON form (as stored in ``provenance.details["quality_flags"]``)."""
@@ -159,6 +162,7 @@ def check_cop(cop: CopSeries) -> list[Finding]:
                     f"the {axis} centre of pressure is constant (it moves {width * 1000:.3g} mm, "
                     f"less than {MIN_COP_RANGE_M * 1000:g} mm): nobody stood on the plate or "
                     "the channel is stuck",
+                    subject=axis,
                 )
             )
         elif np.isfinite(width) and width > MAX_COP_RANGE_M:
@@ -167,6 +171,7 @@ def check_cop(cop: CopSeries) -> list[Finding]:
                     "units",
                     f"the {axis} centre of pressure moves over {width:.3g} m, more than a "
                     "person standing can: check the CoP unit (cm or mm read as m?)",
+                    subject=axis,
                 )
             )
     return findings + check_time(cop.time_s)
@@ -191,6 +196,7 @@ def check_motion(motion: MotionSeries) -> list[Finding]:
                     "constant",
                     f"the {name} is constant (each axis moves less than {floor:g} {unit}): the "
                     "sensor is stuck or was not recording",
+                    subject=name,
                 )
             )
     return findings + check_time(motion.time_s)
@@ -212,19 +218,33 @@ def _extent(coords: FloatArray, present: BoolArray) -> FloatArray:
     return out
 
 
-def collapsed_frames(pose: PoseSeries) -> BoolArray:
+def collapsed_frames(pose: PoseSeries, space: str = "auto") -> BoolArray:
     """(N,) frames whose landmarks are collapsed to (nearly) one point.
 
-    A frame is collapsed when at least 3 of its landmarks are present and they span less than
-    :data:`MIN_IMAGE_EXTENT` of the frame in the image, or less than
-    :data:`MIN_WORLD_EXTENT_M` in world coordinates. Such frames give angles of 0° or NaN and
-    must not be measured; assessments call this to leave them out.
+    Args:
+        pose: the landmarks.
+        space: ``"image"``, ``"world"``, or ``"auto"``: the image landmarks where a frame has
+            them, else its world landmarks.
+
+    A frame is collapsed when at least 3 of its landmarks are present (visibility above 0,
+    finite coordinates, person detected) and they span less than :data:`MIN_IMAGE_EXTENT` of
+    the frame in the image, or less than :data:`MIN_WORLD_EXTENT_M` in world coordinates.
+    Such frames give angles of 0° or NaN and must not be measured; assessments call this to
+    leave them out.
     """
-    collapsed = np.zeros(len(pose), dtype=bool)
-    for coords, floor in ((pose.image_xyz[:, :, :2], MIN_IMAGE_EXTENT),
-                          (pose.world_xyz_m, MIN_WORLD_EXTENT_M)):  # fmt: skip
-        extent = _extent(coords, _present(pose, coords) & pose.detected[:, None])
-        collapsed |= np.nan_to_num(extent, nan=np.inf) < floor
+    image = pose.image_xyz[:, :, :2]
+    image_extent = _extent(image, _present(pose, image) & pose.detected[:, None])
+    world_extent = _extent(
+        pose.world_xyz_m, _present(pose, pose.world_xyz_m) & pose.detected[:, None]
+    )
+    image_collapsed = np.nan_to_num(image_extent, nan=np.inf) < MIN_IMAGE_EXTENT
+    world_collapsed = np.nan_to_num(world_extent, nan=np.inf) < MIN_WORLD_EXTENT_M
+    if space == "image":
+        collapsed = image_collapsed
+    elif space == "world":
+        collapsed = world_collapsed
+    else:
+        collapsed = np.where(np.isfinite(image_extent), image_collapsed, world_collapsed)
     return np.asarray(collapsed, dtype=np.bool_)
 
 
@@ -235,7 +255,7 @@ def check_pose(pose: PoseSeries) -> list[Finding]:
     findings += _overflow("the world landmarks", pose.world_xyz_m, MAX_WORLD_M, "m")
     if any(f.refuse for f in findings):
         return findings
-    collapsed = collapsed_frames(pose)
+    collapsed = collapsed_frames(pose, "image") | collapsed_frames(pose, "world")
     if collapsed.any():
         findings.append(
             Finding(
