@@ -7,6 +7,7 @@ one-line :class:`~kinesense.errors.InputFileError` naming the file and the cap.
 """
 
 import gzip
+import io
 import stat
 import zipfile
 import zlib
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kinesense._checks import check_input_file, check_zip_directory, open_regular, read_capped
-from kinesense.capture.readers.limits import MAX_FILE_BYTES, MAX_TEXT_BYTES
+from kinesense.capture.readers import limits
 from kinesense.errors import InputFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -28,8 +29,10 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):g} MiB"
 
 
-def read_file(path: str | Path, what: str = "file", max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file of at most ``max_bytes``."""
+def read_file(path: str | Path, what: str = "file", max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes`` (default
+    :data:`~kinesense.capture.readers.limits.MAX_FILE_BYTES`)."""
+    max_bytes = max_bytes or limits.MAX_FILE_BYTES
     source = check_input_file(path, what)
     try:
         with open_regular(source) as handle:
@@ -38,10 +41,10 @@ def read_file(path: str | Path, what: str = "file", max_bytes: int = MAX_FILE_BY
         raise InputFileError(f"cannot read {what} {source}: {exc.strerror}") from exc
 
 
-def gunzip(raw: bytes, source: str, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
-    """``raw`` unpacked (every gzip member), stopping at ``max_bytes``."""
-    import io
-
+def gunzip(raw: bytes, source: str, max_bytes: int | None = None) -> bytes:
+    """``raw`` unpacked (every gzip member), stopping at ``max_bytes`` (default
+    :data:`~kinesense.capture.readers.limits.MAX_TEXT_BYTES`)."""
+    max_bytes = max_bytes or limits.MAX_TEXT_BYTES
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
             return read_capped(stream, max_bytes, source, "the unpacked gzip content")
@@ -51,9 +54,11 @@ def gunzip(raw: bytes, source: str, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
         ) from exc
 
 
-def read_member(archive: Path, member: str, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
-    """The unpacked bytes of one zip member, streamed with a cap (never trusting the sizes the
-    archive announces)."""
+def read_member(archive: Path, member: str, max_bytes: int | None = None) -> bytes:
+    """The unpacked bytes of one zip member, streamed with a cap (default
+    :data:`~kinesense.capture.readers.limits.MAX_TEXT_BYTES`; the sizes the archive announces
+    are not trusted)."""
+    max_bytes = max_bytes or limits.MAX_TEXT_BYTES
     label = f"{archive}:{member}"
     check_zip(archive)
     try:
@@ -127,9 +132,9 @@ def decode_bytes(raw: bytes, source: str) -> str:
     Latin-1."""
     if raw[:2] == GZIP_MAGIC:
         raw = gunzip(raw, source)
-    if len(raw) > MAX_TEXT_BYTES:
+    if len(raw) > limits.MAX_TEXT_BYTES:
         raise InputFileError(
-            f"{source}: the text is larger than the {_megabytes(MAX_TEXT_BYTES)} kinesense "
+            f"{source}: the text is larger than the {_megabytes(limits.MAX_TEXT_BYTES)} kinesense "
             "reads; split the recording into shorter files"
         )
     try:

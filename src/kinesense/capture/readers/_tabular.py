@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from kinesense.arrays import FloatArray, IntArray
+from kinesense.capture.readers import limits
 from kinesense.capture.readers._bounded import (
     GZIP_MAGIC,
     ZIP_MAGIC,
@@ -29,7 +30,6 @@ from kinesense.capture.readers._bounded import (
     first_line,
     read_file,
 )
-from kinesense.capture.readers.limits import MAX_CELLS, MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS
 from kinesense.errors import InputFileError
 
 __all__ = [
@@ -138,10 +138,10 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         for line in self._lines:
             self.number += 1
-            if len(line) > MAX_LINE_CHARS:
+            if len(line) > limits.MAX_LINE_CHARS:
                 raise InputFileError(
                     f"{self.source} line {self.number} has {len(line)} characters, more than the "
-                    f"{MAX_LINE_CHARS} kinesense reads in one line: this is not a table of "
+                    f"{limits.MAX_LINE_CHARS} kinesense reads in one line: this is not a table of "
                     "measurements"
                 )
             yield line
@@ -182,11 +182,12 @@ def parse_table(
     columns = tuple(trim_trailing_empty([c.strip().strip('"').strip() for c in header]))
     if not columns:
         raise InputFileError(f"{source} has no header row")
-    if len(columns) > MAX_COLUMNS:
+    if len(columns) > limits.MAX_COLUMNS:
         raise InputFileError(
-            f"{source} has {len(columns)} columns, more than the {MAX_COLUMNS} kinesense reads"
+            f"{source} has {len(columns)} columns, more than the {limits.MAX_COLUMNS} "
+            "kinesense reads"
         )
-    max_rows = min(MAX_ROWS, MAX_CELLS // len(columns))
+    max_rows = min(limits.MAX_ROWS, limits.MAX_CELLS // len(columns))
     blocks: list[FloatArray] = []
     pending: list[list[str]] = []
     line_numbers: list[int] = []
@@ -205,8 +206,8 @@ def parse_table(
             if len(line_numbers) >= max_rows:
                 raise InputFileError(
                     f"{source} has more than {max_rows} rows of {len(columns)} columns, more "
-                    f"than kinesense reads ({MAX_ROWS} rows, {MAX_CELLS} numbers); split the "
-                    "recording into shorter files"
+                    f"than kinesense reads ({limits.MAX_ROWS} rows, {limits.MAX_CELLS} "
+                    "numbers); split the recording into shorter files"
                 )
             pending.append(row + [""] * (len(columns) - len(row)))
             line_numbers.append(lines.number)
@@ -326,4 +327,4 @@ def split_header(line: str) -> list[str]:
         cells = next(csv.reader([line], delimiter=sniff_delimiter(line)))
     except (csv.Error, StopIteration):
         return []
-    return [c.strip().strip('"').strip() for c in cells[:MAX_COLUMNS]]
+    return [c.strip().strip('"').strip() for c in cells[: limits.MAX_COLUMNS]]

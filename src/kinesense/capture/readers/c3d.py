@@ -116,15 +116,25 @@ def read_c3d(path: str | Path, *, up_axis: UpAxis = "+z") -> PoseSeries:
     return refuse_or_flag(series, check_pose(series))
 
 
-def parse_in_child(source: Path, file_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def parse_in_child(
+    source: Path,
+    file_bytes: int,
+    *,
+    memory_bytes: int | None = None,
+    timeout_s: float | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run :mod:`~kinesense.capture.readers._c3d_child` on ``source`` within limits; return its
     arrays and metadata.
+
+    The limits default to :data:`~kinesense.capture.readers.limits.C3D_MEMORY_BYTES` plus
+    :data:`MEMORY_PER_FILE_BYTE` per byte of file, and
+    :data:`~kinesense.capture.readers.limits.C3D_TIMEOUT_S` plus :data:`SECONDS_PER_MB` per MB.
 
     Raises:
         InputFileError: the parser refused the file, crashed, ran out of memory or of time.
     """
-    memory = C3D_MEMORY_BYTES + MEMORY_PER_FILE_BYTE * file_bytes
-    timeout = C3D_TIMEOUT_S + SECONDS_PER_MB * file_bytes / 1e6
+    memory = memory_bytes or C3D_MEMORY_BYTES + MEMORY_PER_FILE_BYTE * file_bytes
+    timeout = timeout_s or C3D_TIMEOUT_S + SECONDS_PER_MB * file_bytes / 1e6
     env = os.environ | {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     with tempfile.TemporaryDirectory(prefix="kinesense-c3d-") as folder:
         out = Path(folder) / "c3d.npz"

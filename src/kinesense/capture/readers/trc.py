@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from kinesense.arrays import FloatArray, IntArray
+from kinesense.capture.readers import limits
 from kinesense.capture.readers._tabular import BLOCK_ROWS, clean_time, read_text
-from kinesense.capture.readers.limits import MAX_CELLS, MAX_COLUMNS, MAX_LINE_CHARS, MAX_ROWS
 from kinesense.errors import InputFileError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS, mapping_to_blazepose
 from kinesense.series import PoseSeries, Provenance
@@ -202,10 +202,10 @@ def _bounded_lines(text: str, source: str) -> Iterator[str]:
     """The lines of ``text`` one at a time (no list of all lines), each within
     :data:`~kinesense.capture.readers.limits.MAX_LINE_CHARS`."""
     for number, line in enumerate(io.StringIO(text, newline=None), start=1):
-        if len(line) > MAX_LINE_CHARS:
+        if len(line) > limits.MAX_LINE_CHARS:
             raise InputFileError(
                 f"{source} line {number} has {len(line)} characters, more than the "
-                f"{MAX_LINE_CHARS} kinesense reads in one line"
+                f"{limits.MAX_LINE_CHARS} kinesense reads in one line"
             )
         yield line.rstrip("\n")
 
@@ -217,9 +217,9 @@ def _marker_names(line: str, source: str) -> list[str]:
     names = [c for c in cells[2:] if c]
     if not names:
         raise InputFileError(f"{source}: line 4 names no markers")
-    if 3 * len(names) > MAX_COLUMNS:
+    if 3 * len(names) > limits.MAX_COLUMNS:
         raise InputFileError(
-            f"{source}: line 4 names {len(names)} markers, more than the {MAX_COLUMNS // 3} "
+            f"{source}: line 4 names {len(names)} markers, more than the {limits.MAX_COLUMNS // 3} "
             "kinesense reads"
         )
     return names
@@ -230,7 +230,7 @@ def _data_rows(
 ) -> tuple[FloatArray, IntArray]:
     """The frame rows (NaN where a cell is empty, ``NaN`` or missing at the end of a short
     row), in blocks of numpy rows so that memory stays linear in the numbers read."""
-    max_rows = min(MAX_ROWS, MAX_CELLS // width)
+    max_rows = min(limits.MAX_ROWS, limits.MAX_CELLS // width)
     blocks: list[FloatArray] = []
     block = np.full((BLOCK_ROWS, width), np.nan)
     filled = 0
@@ -244,7 +244,7 @@ def _data_rows(
         if len(numbers) >= max_rows:
             raise InputFileError(
                 f"{source} has more than {max_rows} frames of {width} numbers, more than "
-                f"kinesense reads ({MAX_CELLS} numbers); split the trial"
+                f"kinesense reads ({limits.MAX_CELLS} numbers); split the trial"
             )
         row = [_number(c, source, line_no) for c in cells[:width]]
         block[filled, : len(row)] = row
