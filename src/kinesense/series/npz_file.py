@@ -184,7 +184,7 @@ def parse_meta(raw: NDArray[Any] | None, source: Path) -> SeriesMeta:
             "upgrade kinesense to read it"
         )
     kind = data.get("kind")
-    if kind not in META_MODELS:
+    if not isinstance(kind, str) or kind not in META_MODELS:
         shown = repr(kind)[:40]
         raise InputFileError(
             f"{source} holds an unknown series kind {shown}; expected pose, motion or cop"

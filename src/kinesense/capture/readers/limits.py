@@ -25,7 +25,7 @@ MAX_CELLS = 32_000_000
 MAX_JSON_BYTES = 16 * 1024 * 1024
 """Largest JSON file (an OpenPose frame is a few kB; a result file well under 1 MB)."""
 MAX_JSON_DEPTH = 64
-"""Deepest nesting of a JSON document (OpenPose frames nest 3 levels, results about 6)."""
+"""Deepest nesting of a JSON document (OpenPose frames nest 4 levels, results about 6)."""
 MAX_JSON_FILES = 1_000_000
 """Most JSON files in an OpenPose folder (about 9 hours at 30 frames/s)."""
 
