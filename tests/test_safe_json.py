@@ -65,7 +65,7 @@ def test_plain_json_loads_recursion_for_reference() -> None:
 def test_size_cap_names_the_cap(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"people": [0] * 1000}))
-    with pytest.raises(InputFileError, match="larger than the 0.000953674 MiB"):
+    with pytest.raises(InputFileError, match=r"larger than the 0\.000953674 MiB"):
         load_json_file(path, max_bytes=1000)
     assert load_json_file(path, max_bytes=10_000)["people"][0] == 0
 

@@ -130,7 +130,7 @@ def test_object_arrays_and_foreign_members_are_refused(pose_npz: Path) -> None:
         load_series(rewrite(pose_npz, {"detected.npy": pickled}))
     with pytest.raises(InputFileError, match="holds <U3 values"):
         load_series(rewrite(pose_npz, {"detected.npy": npy(np.array(["abc"]))}))
-    with pytest.raises(InputFileError, match="member 'notes.txt'"):
+    with pytest.raises(InputFileError, match=r"member 'notes\.txt'"):
         load_series(rewrite(pose_npz, {"notes.txt": b"hello"}))
 
 
