@@ -127,7 +127,7 @@ def _overflow(name: str, values: FloatArray, limit: float, unit: str) -> list[Fi
         return [
             Finding(
                 "overflow",
-                f"{name} reaches {largest:.3g} {unit}, beyond any real measurement "
+                f"values of {name} reach {largest:.3g} {unit}, beyond any real measurement "
                 f"({limit:g} {unit}): the file is damaged or its unit is wrong",
                 True,
             )
