@@ -126,24 +126,25 @@ def from_cop(cop: CopSeries) -> SwayTrace:
         )
     else:
         problems += _force_problems(cop, finite_force, quality)
-    finite_cop = np.where(np.isinf(cop.cop_m), np.nan, cop.cop_m)
-    cop_mm = _filled(cop.time_s, finite_cop * 1000.0, problems, "CoP")
-    axes: list[FloatArray | None] = []
+    measured: list[int] = []
     constant = {f.subject: f.message for f in findings if f.check == "constant"}
     for j, name in enumerate(("medio-lateral", "antero-posterior")):
         if np.all(np.isnan(cop.cop_m[:, j])):
             notes.append(f"{name} CoP not recorded (one-axis plate): {name} sway not measured")
-            axes.append(None)
         elif name in constant:
             notes.append(f"{constant[name]}; {name} sway not measured")
-            axes.append(None)
         else:
-            axes.append(cop_mm[:, j])
-    if axes[0] is None and axes[1] is None and not any(f.refuse for f in findings):
+            measured.append(j)
+    if not measured and not any(f.refuse for f in findings):
         problems.append(
             "the centre of pressure does not move (constant or not recorded on both axes): "
             "nobody stood on the plate, or the plate's channels are stuck; record again"
         )
+    finite_cop = np.where(np.isinf(cop.cop_m), np.nan, cop.cop_m) * 1000.0
+    cop_mm = np.full_like(finite_cop, np.nan)
+    columns = measured or [0, 1]
+    cop_mm[:, columns] = _filled(cop.time_s, finite_cop[:, columns], problems, "CoP")
+    axes = [cop_mm[:, j] if j in measured else None for j in (0, 1)]
     return SwayTrace(
         kind="cop",
         time_s=np.asarray(cop.time_s, np.float64),
