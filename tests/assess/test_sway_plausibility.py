@@ -18,9 +18,10 @@ from kinesense.assess.balance_tests import (
 )
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.assess.sway import BOTH_AXES_METRICS
-from kinesense.assess.sway_sources import from_cop, from_imu
+from kinesense.assess.sway_sources import from_cop, from_imu, from_pose
 from kinesense.capture.readers import read_cop_csv, read_imu_csv
 from kinesense.series import CopSeries, MotionSeries
+from tests.assess.test_sway_sources import pose_series
 from tests.conftest import shared_file
 
 EO = "cop/eyesOpen_1.csv.gz"
@@ -182,3 +183,15 @@ def test_a_stuck_imu_is_refused(shared_data: Path) -> None:
     )
     trace = from_imu(stuck)
     assert any("accelerometer is constant" in p for p in trace.problems)
+
+
+def test_collapsed_frames_are_left_out_of_video_sway() -> None:
+    shift = 8.0 * np.sin(2 * np.pi * 0.3 * np.arange(900) / 30.0)
+    pose = pose_series(shift)
+    clean = from_pose(pose, height_cm=175.0)
+    image = np.array(pose.image_xyz)
+    image[100:200, :, :2] = 0.5  # 100 frames with every landmark on one point
+    collapsed = from_pose(pose.replace(image_xyz=image), height_cm=175.0)
+    assert clean.quality["low_visibility_fraction"] == 0.0
+    assert collapsed.quality["low_visibility_fraction"] == pytest.approx(100 / 900)
+    assert any("not clearly in view in 11%" in p for p in collapsed.problems)
