@@ -1,0 +1,117 @@
+"""``kinesense info`` on damaged copies of real files: exit 0 (still valid) or 2 with one line
+on stderr, within 10 s and 1 GB of memory (peak resident size of the command and the processes
+it waited for, from ``wait4``), never a traceback, a crash or a hang.
+"""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.fuzz.seeds import SHARED, mutate, seeds, write_input
+
+if not SHARED.is_dir():
+    pytest.skip("real recordings absent", allow_module_level=True)
+
+TIME_LIMIT_S = 10.0
+MEMORY_LIMIT_KB = 1024 * 1024
+SEEDS = seeds()
+MUTANTS = 3
+C3D_CRASHERS = [(550, 0x80), (879, 0xFF), (900, 0x80), (538, 0xD6)]
+"""Byte changes of the small C3D that crash ezc3d (the first three) or make it allocate past
+12 GB (the last) when it runs in-process (see tests/capture/readers/test_c3d_bounds.py)."""
+
+
+def run_info(path: Path, folder: Path) -> tuple[int, str, float, int]:
+    """Exit code, stderr, seconds and peak resident kB of ``kinesense info PATH``."""
+    out, err = folder / "stdout.txt", folder / "stderr.txt"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kinesense.cli", "info", str(path)],
+            stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, cwd=folder,
+        )  # fmt: skip
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - started > TIME_LIMIT_S:
+                process.send_signal(signal.SIGKILL)
+                os.wait4(process.pid, 0)
+                process.returncode = -9
+                pytest.fail(f"kinesense info {path.name} ran longer than {TIME_LIMIT_S} s")
+            time.sleep(0.02)
+        elapsed = time.monotonic() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, err.read_text(errors="replace"), elapsed, usage.ru_maxrss
+
+
+def assert_clean(path: Path, folder: Path, *, must_fail: bool = False) -> str:
+    code, stderr, elapsed, peak_kb = run_info(path, folder)
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert code in ((2,) if must_fail else (0, 2)), stderr
+    if code == 2:
+        assert len(lines) == 1, stderr
+        assert lines[0].startswith("error: ")
+    assert elapsed < TIME_LIMIT_S
+    assert peak_kb < MEMORY_LIMIT_KB, f"{peak_kb} kB"
+    return lines[0] if lines else ""
+
+
+CASES = [(fmt, i) for fmt in SEEDS for i in range(MUTANTS)]
+
+
+@pytest.mark.parametrize(("fmt", "index"), CASES, ids=[f"{f}-{i}" for f, i in CASES])
+def test_mutated_files(fmt: str, index: int, tmp_path: Path) -> None:
+    name, seed = SEEDS[fmt]
+    data = mutate(seed, random.Random(1000 * index + len(fmt)), edits=2 + index)
+    assert_clean(write_input(fmt, name, data, tmp_path), tmp_path)
+
+
+@pytest.mark.parametrize(("offset", "value"), C3D_CRASHERS)
+def test_c3d_files_that_crash_or_exhaust_the_parser(
+    tmp_path: Path, offset: int, value: int
+) -> None:
+    data = bytearray(SEEDS["c3d"][1])
+    data[offset] = value
+    path = tmp_path / "damaged.c3d"
+    path.write_bytes(bytes(data))
+    line = assert_clean(path, tmp_path, must_fail=True)
+    assert "C3D" in line
+
+
+def test_truncated_c3d(tmp_path: Path) -> None:
+    c3d = tmp_path / "cut.c3d"
+    c3d.write_bytes(SEEDS["c3d"][1][:5573])
+    assert "is truncated" in assert_clean(c3d, tmp_path, must_fail=True)
+
+
+def test_bombs_and_special_files(tmp_path: Path) -> None:
+    """A 2-MB zip whose member unpacks to 2.2 GB, a header with 400k trailing commas (over 60 s
+    before), a deeply nested JSON frame, a FIFO (which blocked) and /dev/zero."""
+    bomb = tmp_path / "phone.zip"
+    with (
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf,
+        zf.open("Accelerometer.csv", "w", force_zip64=True) as member,
+    ):
+        member.write(b"time,seconds_elapsed,z,y,x\n")
+        block = b"0" * (1 << 24)
+        for _ in range(132):  # 2.2 GB of zeros, about 2 MB packed
+            member.write(block)
+    assert "larger than the 128 MiB" in assert_clean(bomb, tmp_path, must_fail=True)
+    wide = tmp_path / "wide.csv"  # the empty cells are trimmed, in linear time
+    wide.write_text("Time,CoPx,CoPy" + "," * 400_000 + "\n0,0,0\n")
+    assert assert_clean(wide, tmp_path) == ""
+    frames = write_input("openpose", "cam01.0001.json", b"[" * 500_000, tmp_path / "deep")
+    assert "nests deeper" in assert_clean(frames, tmp_path, must_fail=True)
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert "FIFO" in assert_clean(fifo, tmp_path, must_fail=True)
+    if Path("/dev/zero").exists():
+        assert "device" in assert_clean(Path("/dev/zero"), tmp_path, must_fail=True)
