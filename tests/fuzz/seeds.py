@@ -37,13 +37,14 @@ def _npz_seed() -> bytes:
         return series.save(Path(folder) / "pose.npz").read_bytes()
 
 
-def seeds() -> dict[str, tuple[str, bytes]]:
-    """format -> (file name, bytes) of one small valid file per reader."""
+def seeds(rows: int = 200) -> dict[str, tuple[str, bytes]]:
+    """format -> (file name, bytes) of one small valid file per reader; text tables keep about
+    ``rows`` rows (the TRC ``rows / 8`` frames, its rows being long)."""
     return {
         "c3d": ("trial.c3d", SMALL_C3D.read_bytes()),
-        "cop-csv": ("plate.csv", _lines(SHARED / "cop" / "eyesOpen_1.csv.gz", 400)),
-        "imu-csv": ("imu.txt", _lines(SHARED / "imu/uci_s1/e1/u5/test.txt.gz", 200)),
-        "trc": ("trial.trc", _lines(SHARED / "keypoints" / "pose2sim_balancing_3d.trc", 25)),
+        "cop-csv": ("plate.csv", _lines(SHARED / "cop" / "eyesOpen_1.csv.gz", rows)),
+        "imu-csv": ("imu.txt", _lines(SHARED / "imu/uci_s1/e1/u5/test.txt.gz", rows)),
+        "trc": ("trial.trc", _lines(SHARED / "keypoints/pose2sim_balancing_3d.trc", 5 + rows // 8)),
         "openpose": ("cam01.0001.json", (OPENPOSE_DIR / "cam01.0001.json").read_bytes()),
         "npz": ("pose.npz", _npz_seed()),
     }  # fmt: skip
