@@ -383,7 +383,8 @@ def ctsib(results: Mapping[str, AssessmentResult]) -> AssessmentResult:
             )
     composite = f"composite_{name}"
     metrics[composite] = sum(velocity.values()) / 4
-    info[composite] = MetricInfo(unit_v, f"mean of the four conditions' {what}", CTSIB_REF)
+    plural = what.removesuffix("velocity") + "velocities"
+    info[composite] = MetricInfo(unit_v, f"mean of the four conditions' {plural}", CTSIB_REF)
     for key, num, den, words in (
         ("romberg_quotient_firm", "ec_firm", "eo_firm", "eyes closed / eyes open, firm floor"),
         ("romberg_quotient_foam", "ec_foam", "eo_foam", "eyes closed / eyes open, on foam"),
