@@ -148,6 +148,25 @@ def test_an_array_header_announcing_more_than_it_holds_allocates_nothing(pose_np
         load_series(rewrite(pose_npz, {"time_s.npy": b"\x93NUMPY\x01\x00garbage"}))
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"{'descr': '<f8', 'fortran_order': False, 'shape': (3,",  # found by atheris
+        b"{'descr': '<f8', 'fortran_order': False, 'shape': " + b"(" * 3000 + b")" * 3000 + b"}",
+        b"{'descr': [('a', '<f8')] * 9, 'fortran_order': False, 'shape': (3,)}",
+    ],
+    ids=["unclosed", "deep", "expression"],
+)
+def test_damaged_array_headers_are_one_line(pose_npz: Path, header: bytes) -> None:
+    """numpy's header parser raises tokenize.TokenError, RecursionError or SyntaxError on such
+    headers; each is a one-line InputFileError."""
+    padded = header + b" " * (-(len(header) + 11) % 64) + b"\n"
+    raw = b"\x93NUMPY\x01\x00" + len(padded).to_bytes(2, "little") + padded + b"\0" * 24
+    with pytest.raises(InputFileError, match="time_s is not a numpy array") as caught:
+        load_series(rewrite(pose_npz, {"time_s.npy": raw}))
+    assert "\n" not in str(caught.value)
+
+
 def test_too_many_members_are_refused_from_the_zip_directory(pose_npz: Path) -> None:
     extra: dict[str, bytes | None] = {f"x{i}.npy": npy(np.zeros(1)) for i in range(20)}
     with pytest.raises(InputFileError, match="announces 26 members"):

@@ -14,6 +14,7 @@ Every problem is one :class:`~kinesense.errors.InputFileError` naming the file a
 """
 
 import math
+import tokenize
 import zipfile
 import zlib
 from pathlib import Path
@@ -145,8 +146,19 @@ def _read_array(stream: Any, member_bytes: int, label: str) -> NDArray[Any]:
         reader = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
         shape, fortran, dtype = reader(stream, max_header_size=MAX_HEADER_BYTES)
         header_bytes = stream.tell()
-    except (ValueError, TypeError, SyntaxError, OSError) as exc:
-        raise InputFileError(f"{label} is not a numpy array ({exc})") from None
+    except (
+        ValueError,
+        TypeError,
+        SyntaxError,
+        OSError,
+        EOFError,
+        tokenize.TokenError,
+        RecursionError,
+        MemoryError,
+        zlib.error,
+    ) as exc:  # what numpy's header parser (tokenize, ast.literal_eval) raises on damage
+        reason = " ".join(str(exc).split())[:120]
+        raise InputFileError(f"{label} is not a numpy array ({reason})") from None
     if dtype.kind not in ARRAY_KINDS or dtype.hasobject or dtype.fields is not None:
         raise InputFileError(f"{label} holds {dtype} values; a series holds numbers only")
     count = math.prod(shape)
