@@ -5,9 +5,12 @@ it and a device such as ``/dev/zero`` never ends, so only regular files (and fol
 folder is expected) are accepted, from their ``stat``.
 """
 
+import lzma
 import os
 import stat
 import struct
+import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -151,6 +154,23 @@ def read_capped(stream: ByteStream, max_bytes: int, source: str, what: str) -> b
                 "reads; split the recording into shorter files"
             )
 
+
+ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    RuntimeError,
+    ValueError,
+    NotImplementedError,
+    KeyError,
+    struct.error,
+    OverflowError,
+)
+"""What :mod:`zipfile` raises on a damaged or hostile archive: bad structure, CRC or
+decompression errors, names that are not UTF-8 (``UnicodeDecodeError``), encrypted members
+(``RuntimeError``), unknown compression methods (``NotImplementedError``)."""
 
 ZIP_END_SIGNATURE = b"PK\x05\x06"
 ZIP_END_SEARCH_BYTES = 22 + 65535

@@ -179,3 +179,14 @@ def test_big_endian_arrays_read_as_numbers(shared_data: Path, tmp_path: Path) ->
     big = npy(np.asarray(cop.cop_m, dtype=">f8"))
     loaded = load_series(rewrite(path, {"cop_m.npy": big}))
     np.testing.assert_array_equal(loaded.cop_m, cop.cop_m)
+
+
+def test_a_member_name_that_is_not_utf8_is_one_line(pose_npz: Path) -> None:
+    """Found by atheris: zipfile raises UnicodeDecodeError for a name flagged UTF-8 that is
+    not (here 'é' = C3 A9 changed to CD 41 in both headers)."""
+    named = rewrite(pose_npz, {"é.npy": npy(np.zeros(1))})
+    broken = named.with_name("broken.npz")
+    broken.write_bytes(named.read_bytes().replace(b"\xc3\xa9.npy", b"\xcd\x41.npy"))
+    with pytest.raises(InputFileError, match=r"is not a kinesense series file .*utf-8") as caught:
+        load_series(broken)
+    assert "\n" not in str(caught.value)

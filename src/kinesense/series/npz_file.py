@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kinesense._checks import check_input_file, check_zip_directory, read_capped
+from kinesense._checks import ZIP_ERRORS, check_input_file, check_zip_directory, read_capped
 from kinesense.errors import InputFileError
 from kinesense.safe_json import loads_bounded
 from kinesense.series.provenance import CAMERA_VIEWS
@@ -134,7 +134,7 @@ def read_npz(path: str | Path) -> tuple[Path, dict[str, NDArray[Any]]]:
                 with archive.open(info) as stream:
                     name = info.filename[: -len(".npy")]
                     arrays[name] = _read_array(stream, info.file_size, f"{source}:{name}")
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         raise InputFileError(f"{source} is not a kinesense series file ({exc})") from exc
     return source, arrays
 

@@ -5,11 +5,10 @@ optional and given as a path by the user.
 """
 
 import zipfile
-import zlib
 from importlib import resources
 from pathlib import Path
 
-from kinesense._checks import check_input_file, check_zip_directory
+from kinesense._checks import ZIP_ERRORS, check_input_file, check_zip_directory
 from kinesense.errors import InputFileError
 
 SHIPPED_MODELS: tuple[str, ...] = ("full", "lite")
@@ -66,7 +65,7 @@ def check_pose_bundle(path: Path) -> Path:
                 with bundle.open(member) as model:
                     if model.read(8)[4:8] != TFLITE_IDENTIFIER:
                         raise InputFileError(wrong)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError, ValueError):
+    except ZIP_ERRORS:
         raise InputFileError(wrong) from None
     return source
 

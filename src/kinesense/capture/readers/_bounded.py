@@ -14,12 +14,20 @@ import zlib
 from pathlib import Path
 from typing import Protocol
 
-from kinesense._checks import check_input_file, check_zip_directory, open_regular, read_capped
+from kinesense._checks import (
+    ZIP_ERRORS,
+    check_input_file,
+    check_zip_directory,
+    open_regular,
+    read_capped,
+)
 from kinesense.capture.readers import limits
 from kinesense.errors import InputFileError
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
+SNIFF_ERRORS: tuple[type[BaseException], ...] = (*ZIP_ERRORS, InputFileError)
+"""What reading a member's first line may raise; the answer is then "no header"."""
 MAX_ZIP_ENTRIES = 10_000
 """Most members a zip may announce (a Sensor Logger export holds about 15)."""
 MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
@@ -64,7 +72,7 @@ def read_member(archive: Path, member: str, max_bytes: int | None = None) -> byt
     try:
         with zipfile.ZipFile(archive) as opened, opened.open(member) as stream:
             return read_capped(stream, max_bytes, label, "the unpacked member")
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError, zlib.error, RuntimeError) as exc:
+    except ZIP_ERRORS as exc:
         raise InputFileError(f"cannot read {label} ({exc})") from exc
 
 
@@ -122,8 +130,7 @@ def first_line_of_member(archive: Path, member: str, limit: int = 64 * 1024) -> 
                     return first_line_of(stream, limit)
                 with gzip.GzipFile(fileobj=stream) as inner:
                     return first_line_of(inner, limit)
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError, zlib.error, RuntimeError,
-            InputFileError):  # fmt: skip
+    except SNIFF_ERRORS:
         return ""
 
 

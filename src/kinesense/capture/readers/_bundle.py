@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from kinesense._checks import check_input_file, check_input_path, open_regular
+from kinesense._checks import ZIP_ERRORS, check_input_file, check_input_path, open_regular
 from kinesense.capture.readers._bounded import (
     ZIP_MAGIC,
     check_zip,
@@ -115,7 +115,7 @@ def open_bundle(path: str | Path, what: str = "recording") -> Bundle:
     try:
         with zipfile.ZipFile(source) as archive:
             names = [n for n in archive.namelist() if not n.endswith("/")]
-    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+    except ZIP_ERRORS as exc:
         raise InputFileError(f"{source} is not a readable zip file ({exc})") from exc
     members = {
         n.rsplit("/", 1)[-1]: n for n in names if _is_csv_name(n) and "/meta/" not in f"/{n}"

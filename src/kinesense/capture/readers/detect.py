@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kinesense._checks import check_input_path, open_regular
+from kinesense._checks import ZIP_ERRORS, check_input_path, open_regular
 from kinesense.capture.readers._bounded import ZIP_MAGIC, check_zip, first_line
 from kinesense.capture.readers.c3d import read_c3d
 from kinesense.capture.readers.cop_csv import looks_like_cop, read_cop_csv
@@ -36,6 +36,8 @@ from kinesense.safe_json import load_json_file
 from kinesense.series import AnySeries, load_series
 from kinesense.series.plausibility import check_series, refuse_or_flag
 
+SNIFF_ERRORS: tuple[type[BaseException], ...] = (*ZIP_ERRORS, KinesenseError)
+"""What sniffing a zip may raise; sniffing answers "not this format" instead."""
 FORMATS = ("video", "series", "openpose", "trc", "c3d", "imu-csv", "cop-csv")
 SUPPORTED = (
     "video (.mp4 .avi .mov .mkv), series (.npz), openpose (folder of .json), trc, c3d, "
@@ -132,7 +134,7 @@ def _is_npz_series(path: Path) -> bool:
         check_zip(path)
         with zipfile.ZipFile(path) as archive:
             return "__meta__.npy" in archive.namelist()
-    except (OSError, zipfile.BadZipFile, ValueError, KinesenseError):
+    except SNIFF_ERRORS:
         return False
 
 
