@@ -22,7 +22,7 @@ cannot be a measurement, and otherwise listed in ``provenance.details["quality_f
 """
 
 from kinesense.capture.readers.c3d import read_c3d
-from kinesense.capture.readers.cop_csv import read_cop_csv
+from kinesense.capture.readers.cop_csv import NO_COLUMN, read_cop_csv
 from kinesense.capture.readers.detect import FORMATS, detect_format, read_any
 from kinesense.capture.readers.imu_csv import read_imu_csv
 from kinesense.capture.readers.openpose import guess_layout, read_openpose
@@ -30,6 +30,7 @@ from kinesense.capture.readers.trc import read_trc
 
 __all__ = [
     "FORMATS",
+    "NO_COLUMN",
     "detect_format",
     "guess_layout",
     "read_any",
