@@ -1,17 +1,21 @@
 # kinesense: two commands set everything up on a fresh machine.
 #   make run   - create .venv if needed, install, run the sample analysis
-#   make test  - create .venv if needed, install, run lint, type check and the whole test suite
+#   make test  - create .venv if needed, install, run lint, type check, the whole test suite and a
+#                short fuzzing run of the file readers (FUZZ_SECONDS, 20 s; longer runs by hand:
+#                .venv/bin/python scripts/fuzz_readers.py --seconds 3600)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint pytest bench clean help
+FUZZ_SECONDS ?= 20
+
+.PHONY: run test lint pytest fuzz bench clean help
 
 help:
 	@echo "make run    install (first time) and run the sample analysis"
-	@echo "make test   install (first time), then ruff, mypy and pytest"
+	@echo "make test   install (first time), then ruff, mypy, pytest and $(FUZZ_SECONDS) s of fuzzing"
 	@echo "make bench  run the benchmarks under benchmarks/"
 
 $(STAMP): pyproject.toml
@@ -35,7 +39,11 @@ pytest: $(STAMP)
 	KINESENSE_CHROMIUM="$$chromium" KINESENSE_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest; \
 	status=$$?; scripts/postgres.sh stop; exit $$status
 
-test: lint pytest
+# coverage-guided fuzzing of the file readers (atheris), seeded from ../shared/data
+fuzz: $(STAMP)
+	$(BIN)/python scripts/fuzz_readers.py --seconds $(FUZZ_SECONDS)
+
+test: lint pytest fuzz
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py

@@ -30,6 +30,7 @@ from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.assess.sway import (
     DEFAULT_CUTOFF_HZ,
     METRIC_INFO,
+    not_measured,
     plot_data,
     prepare_trajectory,
     sway_metrics,
@@ -53,6 +54,11 @@ QUOTIENT_METRICS = (
     "range_ml_mm",
     "ellipse95_area_mm2",
 )
+MAX_QUOTIENT = 20.0
+"""A sway quotient (eyes closed / eyes open, foam / firm) beyond 20, or below 1/20, is refused
+as implausible. Not tuned on data: it is an order of magnitude beyond the quotients of about 1 to
+2 usual for mean sway velocity; such a value comes from a trial that barely moved (an unloaded
+plate, a frozen signal) or from trials not recorded alike."""
 ROMBERG_REF = (
     "van Parys JAP, Njiokiktjien CJS 1976, Agressologie 17:95-100 (Romberg quotient, EC/EO)"
 )
@@ -140,6 +146,13 @@ def assess_sway(
         "sampling_rate_hz": trajectory.sampling_rate_hz,
         "processing": list(trajectory.processing),
     }
+    missing = not_measured(trajectory)
+    if missing:
+        quality["not_measured"] = missing
+        common["notes"] = (
+            *common["notes"],
+            f"not measured: {', '.join(missing)} ({next(iter(missing.values()))})",
+        )
     return AssessmentResult(
         test="sway",
         usable=True,
@@ -154,23 +167,50 @@ def assess_sway(
 
 def _describe(metrics: Mapping[str, float], conditions: Conditions, kind: str) -> str:
     where = {"cop": "centre of pressure", "video": "centre of mass (video)", "imu": "sensor"}
+    axis = next((a for a in ("", "_ml", "_ap") if f"path_length{a}_mm" in metrics), "")
+    direction = {"": "", "_ml": " side to side", "_ap": " forwards and backwards"}[axis]
     text = (
         f"Standing {conditions.stance.replace('-', ' ')} on a {conditions.surface} surface with "
-        f"eyes {conditions.eyes}, the {where.get(kind, kind)} moved "
-        f"{metrics['path_length_mm']:.0f} mm in {metrics['duration_s']:.0f} s "
-        f"({metrics['mean_velocity_mm_s']:.1f} mm/s)"
+        f"eyes {conditions.eyes}, the {where.get(kind, kind)} moved{direction} "
+        f"{metrics[f'path_length{axis}_mm']:.0f} mm in {metrics['duration_s']:.0f} s "
+        f"({metrics[f'mean_velocity{axis}_mm_s']:.1f} mm/s)"
     )
     if "ellipse95_area_mm2" in metrics:
         text += f"; 95 % of the time it stayed within {metrics['ellipse95_area_mm2']:.0f} mm²"
     return text + ". Compare with your own earlier trials made the same way."
 
 
+VELOCITY_WORDS = {
+    "mean_velocity_mm_s": "mean sway velocity",
+    "mean_velocity_ap_mm_s": "mean forward-backward sway velocity",
+    "mean_velocity_ml_mm_s": "mean side-to-side sway velocity",
+}
+
+
+def velocity_metric(*results: Mapping[str, float]) -> str | None:
+    """The sway velocity every one of ``results`` has: the resultant ``mean_velocity_mm_s``, else
+    one direction's (``mean_velocity_ap_mm_s``, ``mean_velocity_ml_mm_s``), else None."""
+    for name in ("mean_velocity_mm_s", "mean_velocity_ap_mm_s", "mean_velocity_ml_mm_s"):
+        if all(name in r for r in results):
+            return name
+    return None
+
+
+def implausible_quotient(value: float) -> bool:
+    """Whether a sway quotient lies outside [1/:data:`MAX_QUOTIENT`, :data:`MAX_QUOTIENT`]."""
+    return not 1.0 / MAX_QUOTIENT <= value <= MAX_QUOTIENT
+
+
 def romberg(eyes_open: AssessmentResult, eyes_closed: AssessmentResult) -> AssessmentResult:
     """Romberg quotients (eyes closed / eyes open) of two sway results.
 
-    ``romberg_quotient`` uses mean sway velocity; ``romberg_quotient_<metric>`` the metrics of
-    :data:`QUOTIENT_METRICS` both results have. The eyes-open and eyes-closed metrics are kept
-    as ``eo_<metric>`` and ``ec_<metric>``. Unusable when either trial is.
+    ``romberg_quotient`` uses mean sway velocity (with one sway direction only, that
+    direction's: ``romberg_quotient_mean_velocity_ap`` or ``_ml``); ``romberg_quotient_<metric>``
+    the metrics of :data:`QUOTIENT_METRICS` both results have. The eyes-open and eyes-closed
+    metrics are kept as ``eo_<metric>`` and ``ec_<metric>``. Unusable when either trial is,
+    when no velocity can be compared, or when the velocity quotient is implausible (outside
+    [1/:data:`MAX_QUOTIENT`, :data:`MAX_QUOTIENT`]); other implausible quotients are left out
+    and listed in ``quality["not_measured"]``.
     """
     common: dict[str, Any] = {
         "conditions": {
@@ -187,26 +227,36 @@ def romberg(eyes_open: AssessmentResult, eyes_closed: AssessmentResult) -> Asses
     mismatch = _mismatch(eyes_open.conditions, eyes_closed.conditions)
     if mismatch:
         reasons.append(mismatch)
+    velocity = velocity_metric(eyes_open.metrics, eyes_closed.metrics)
+    if not reasons and velocity is None:
+        reasons.append("the two trials have no sway velocity in common to compare")
     if reasons:
         return AssessmentResult.unusable("romberg", *reasons, **common)
-    metrics, info = _quotients(
-        eyes_closed.metrics, eyes_open.metrics, "romberg_quotient", "eyes closed / eyes open"
-    )
+    assert velocity is not None
+    metrics, info, dropped = _quotients(
+        eyes_closed.metrics, eyes_open.metrics, "romberg_quotient", "eyes closed / eyes open",
+        velocity,
+    )  # fmt: skip
+    headline = _quotient_key("romberg_quotient", velocity)
+    if headline in dropped:
+        return AssessmentResult.unusable(
+            "romberg", f"romberg quotient {dropped[headline]}", **common
+        )
     for prefix, result, label in (
         ("eo", eyes_open, "eyes open"),
         ("ec", eyes_closed, "eyes closed"),
     ):
-        for name in ("mean_velocity_mm_s", *QUOTIENT_METRICS):
+        for name in dict.fromkeys((velocity, *QUOTIENT_METRICS)):
             if name in result.metrics:
                 metrics[f"{prefix}_{name}"] = result.metrics[name]
                 base = METRIC_INFO[name]
                 info[f"{prefix}_{name}"] = MetricInfo(
                     base.unit, f"{base.definition} ({label})", base.reference
                 )
-    q = metrics["romberg_quotient"]
-    interpretation = (
-        f"With eyes closed the mean sway velocity was {q:.2f} times that with eyes open"
-        + (" (more sway without vision)." if q > 1 else " (no increase without vision).")
+    q = metrics[headline]
+    which = VELOCITY_WORDS[velocity]
+    interpretation = f"With eyes closed the {which} was {q:.2f} times that with eyes open" + (
+        " (more sway without vision)." if q > 1 else " (no increase without vision)."
     )
     return AssessmentResult(
         test="romberg",
@@ -214,6 +264,7 @@ def romberg(eyes_open: AssessmentResult, eyes_closed: AssessmentResult) -> Asses
         metrics=metrics,
         metric_info=info,
         interpretation=interpretation,
+        quality={"not_measured": dropped} if dropped else {},
         plot_data={
             "eyes_open": dict(eyes_open.plot_data),
             "eyes_closed": dict(eyes_closed.plot_data),
@@ -232,19 +283,47 @@ def _mismatch(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return ""
 
 
+def _quotient_key(name: str, metric: str) -> str:
+    """``romberg_quotient`` for the resultant velocity, else ``<name>_<metric without unit>``."""
+    if metric == "mean_velocity_mm_s":
+        return name
+    for unit in ("_mm_s", "_mm2", "_mm"):
+        if metric.endswith(unit):
+            return f"{name}_{metric.removesuffix(unit)}"
+    return f"{name}_{metric}"
+
+
 def _quotients(
-    numerator: Mapping[str, float], denominator: Mapping[str, float], name: str, words: str
-) -> tuple[dict[str, float], dict[str, MetricInfo]]:
+    numerator: Mapping[str, float],
+    denominator: Mapping[str, float],
+    name: str,
+    words: str,
+    velocity: str = "mean_velocity_mm_s",
+) -> tuple[dict[str, float], dict[str, MetricInfo], dict[str, str]]:
+    """Quotients of the metrics both have, with the implausible or undefined ones left out
+    (``dropped``: quotient name -> reason)."""
     metrics: dict[str, float] = {}
     info: dict[str, MetricInfo] = {}
-    for metric in ("mean_velocity_mm_s", *QUOTIENT_METRICS):
-        if metric not in numerator or metric not in denominator or denominator[metric] <= 0:
+    dropped: dict[str, str] = {}
+    for metric in dict.fromkeys((velocity, *QUOTIENT_METRICS)):
+        if metric not in numerator or metric not in denominator:
             continue
-        key = name if metric == "mean_velocity_mm_s" else f"{name}_{metric.rsplit('_', 1)[0]}"
-        metrics[key] = numerator[metric] / denominator[metric]
+        key = _quotient_key(name, metric)
+        if not denominator[metric] > 0:
+            dropped[key] = f"not measured: the eyes-open {metric} is {denominator[metric]:g}"
+            continue
+        value = numerator[metric] / denominator[metric]
+        if implausible_quotient(value):
+            dropped[key] = (
+                f"refused: {value:.3g} is implausible (a real quotient lies between "
+                f"{1 / MAX_QUOTIENT:g} and {MAX_QUOTIENT:g}); one of the trials barely moved or "
+                "they were not recorded alike"
+            )
+            continue
+        metrics[key] = value
         what = METRIC_INFO[metric].definition
         info[key] = MetricInfo("1", f"{words}, of: {what}", ROMBERG_REF)
-    return metrics, info
+    return metrics, info, dropped
 
 
 CTSIB_CONDITIONS = ("eo_firm", "ec_firm", "eo_foam", "ec_foam")
@@ -283,41 +362,54 @@ def ctsib(results: Mapping[str, AssessmentResult]) -> AssessmentResult:
                 f"{c.replace('_', ' ')}: the trial was recorded as eyes {got.get('eyes')} on "
                 f"{got.get('surface')}, not eyes {eyes} on {surface}"
             )
+    name = velocity_metric(*(results[c].metrics for c in CTSIB_CONDITIONS))
+    if not reasons and name is None:
+        reasons.append("the four trials have no sway velocity in common to compare")
     if reasons:
         return AssessmentResult.unusable("ctsib", *reasons, **common)
-    velocity = {c: results[c].metrics["mean_velocity_mm_s"] for c in CTSIB_CONDITIONS}
+    assert name is not None
+    velocity = {c: results[c].metrics[name] for c in CTSIB_CONDITIONS}
+    what = VELOCITY_WORDS[name]
     metrics: dict[str, float] = {}
     info: dict[str, MetricInfo] = {}
     unit_v = "mm/s"
     for c in CTSIB_CONDITIONS:
-        metrics[f"{c}_mean_velocity_mm_s"] = velocity[c]
-        info[f"{c}_mean_velocity_mm_s"] = MetricInfo(
-            unit_v, f"mean sway velocity, {c.replace('_', ' ')}", CTSIB_REF
-        )
+        metrics[f"{c}_{name}"] = velocity[c]
+        info[f"{c}_{name}"] = MetricInfo(unit_v, f"{what}, {c.replace('_', ' ')}", CTSIB_REF)
         if "ellipse95_area_mm2" in results[c].metrics:
             metrics[f"{c}_ellipse95_area_mm2"] = results[c].metrics["ellipse95_area_mm2"]
             info[f"{c}_ellipse95_area_mm2"] = MetricInfo(
                 "mm²", f"95 % prediction ellipse area, {c.replace('_', ' ')}", CTSIB_REF
             )
-    metrics["composite_mean_velocity_mm_s"] = sum(velocity.values()) / 4
-    info["composite_mean_velocity_mm_s"] = MetricInfo(
-        unit_v, "mean of the four conditions' mean sway velocities", CTSIB_REF
-    )
+    composite = f"composite_{name}"
+    metrics[composite] = sum(velocity.values()) / 4
+    plural = what.removesuffix("velocity") + "velocities"
+    info[composite] = MetricInfo(unit_v, f"mean of the four conditions' {plural}", CTSIB_REF)
     for key, num, den, words in (
         ("romberg_quotient_firm", "ec_firm", "eo_firm", "eyes closed / eyes open, firm floor"),
         ("romberg_quotient_foam", "ec_foam", "eo_foam", "eyes closed / eyes open, on foam"),
         ("foam_quotient_eyes_open", "eo_foam", "eo_firm", "foam / firm floor, eyes open"),
         ("foam_quotient_eyes_closed", "ec_foam", "ec_firm", "foam / firm floor, eyes closed"),
     ):
-        if velocity[den] > 0:
-            metrics[key] = velocity[num] / velocity[den]
-            info[key] = MetricInfo("1", f"mean sway velocity {words}", CTSIB_REF)
+        if not velocity[den] > 0:
+            continue
+        quotient = velocity[num] / velocity[den]
+        if implausible_quotient(quotient):
+            return AssessmentResult.unusable(
+                "ctsib",
+                f"{key.replace('_', ' ')} {quotient:.3g} is implausible (a real quotient lies "
+                f"between {1 / MAX_QUOTIENT:g} and {MAX_QUOTIENT:g}): one of the trials barely "
+                "moved or they were not recorded alike",
+                **common,
+            )
+        metrics[key] = quotient
+        info[key] = MetricInfo("1", f"{what} {words}", CTSIB_REF)
     worst = max(CTSIB_CONDITIONS, key=lambda c: velocity[c])
     eyes_words = "eyes open" if worst[:2] == "eo" else "eyes closed"
     interpretation = (
-        f"Mean sway velocity was highest with {eyes_words} on {worst[3:]} "
+        f"{what[0].upper()}{what[1:]} was highest with {eyes_words} on {worst[3:]} "
         f"({velocity[worst]:.1f} mm/s); the composite of the four conditions was "
-        f"{metrics['composite_mean_velocity_mm_s']:.1f} mm/s. Rising sway on foam with eyes "
+        f"{metrics[composite]:.1f} mm/s. Rising sway on foam with eyes "
         "closed is expected; compare with your own earlier tests made the same way."
     )
     return AssessmentResult(

@@ -257,11 +257,35 @@ def spectral_measures(
     }
 
 
+BOTH_AXES_METRICS = (
+    "path_length_mm",
+    "mean_velocity_mm_s",
+    "mean_distance_mm",
+    "rms_distance_mm",
+    "mean_frequency_hz",
+    "ellipse95_area_mm2",
+    "confidence_ellipse95_area_mm2",
+)
+"""Metrics of the sway in the ML-AP plane: they need both directions (the spectral measures of
+the resultant distance, ``*_rd_*``, too)."""
+
+
+def not_measured(trajectory: Trajectory) -> dict[str, str]:
+    """The metrics of :data:`BOTH_AXES_METRICS` a one-direction trajectory cannot give, each
+    with the reason (empty with both directions)."""
+    if trajectory.ml_mm is not None and trajectory.ap_mm is not None:
+        return {}
+    seen = "antero-posterior" if trajectory.ml_mm is None else "medio-lateral"
+    reason = f"needs both sway directions; only {seen} sway was recorded"
+    return dict.fromkeys(BOTH_AXES_METRICS, reason)
+
+
 def sway_metrics(trajectory: Trajectory) -> dict[str, float]:
     """All metrics of :data:`METRIC_INFO` that the trajectory's directions allow.
 
-    With only one direction (a video from the front gives ML, from the side AP), the resultant
-    measures are those of that direction alone and no ellipse is given.
+    With only one direction (a one-axis force plate; a video from the front gives ML, from the
+    side AP) only that direction's measures are given: the path, distances, ellipse and
+    spectrum of the ML-AP plane need both (:func:`not_measured` says so).
     """
     fs = trajectory.sampling_rate_hz
     duration = trajectory.duration_s
@@ -272,21 +296,23 @@ def sway_metrics(trajectory: Trajectory) -> dict[str, float]:
         for name, v in (("ml", trajectory.ml_mm), ("ap", trajectory.ap_mm))
         if v is not None
     }
-    stacked = np.column_stack(list(axes.values()))
-    rd = np.sqrt(np.sum(stacked**2, axis=1))
-    path = float(np.sum(np.sqrt(np.sum(np.diff(stacked, axis=0) ** 2, axis=1))))
-    mean_distance = float(np.mean(rd))
-    velocity = path / duration
-    out: dict[str, float] = {
-        "duration_s": duration,
-        "path_length_mm": path,
-        "mean_velocity_mm_s": velocity,
-        "mean_distance_mm": mean_distance,
-        "rms_distance_mm": float(np.sqrt(np.mean(rd**2))),
-        "mean_frequency_hz": velocity / (2 * math.pi * mean_distance)
-        if mean_distance
-        else math.nan,
-    }
+    out: dict[str, float] = {"duration_s": duration}
+    series = dict(axes)
+    if len(axes) == 2:
+        stacked = np.column_stack(list(axes.values()))
+        rd = np.sqrt(np.sum(stacked**2, axis=1))
+        path = float(np.sum(np.sqrt(np.sum(np.diff(stacked, axis=0) ** 2, axis=1))))
+        mean_distance = float(np.mean(rd))
+        velocity = path / duration
+        out |= {
+            "path_length_mm": path,
+            "mean_velocity_mm_s": velocity,
+            "mean_distance_mm": mean_distance,
+            "rms_distance_mm": float(np.sqrt(np.mean(rd**2))),
+            "mean_frequency_hz": velocity / (2 * math.pi * mean_distance)
+            if mean_distance
+            else math.nan,
+        }
     for name, v in axes.items():
         path_axis = float(np.sum(np.abs(np.diff(v))))
         mdist = float(np.mean(np.abs(v)))
@@ -297,7 +323,6 @@ def sway_metrics(trajectory: Trajectory) -> dict[str, float]:
         out[f"mean_frequency_{name}_hz"] = (
             path_axis / duration / (4 * math.sqrt(2) * mdist) if mdist else math.nan
         )
-    series = dict(axes)
     if len(axes) == 2:
         series["rd"] = rd
         out["ellipse95_area_mm2"] = prediction_ellipse(axes["ml"], axes["ap"]).area_mm2

@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from kinesense._checks import check_option, check_positive
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
+from kinesense.series.plausibility import check_cop, check_motion, collapsed_frames, time_holes
 from kinesense.signal.com import centre_of_mass, landmark_weights
 from kinesense.signal.gaps import fill_gaps
 
@@ -102,38 +103,80 @@ class SwayTrace:
 
 
 def from_cop(cop: CopSeries) -> SwayTrace:
-    """Force-plate CoP (metres) to a trace in mm, checking the vertical force and gaps."""
+    """Force-plate CoP (metres) to a trace in mm, checking the vertical force, gaps, holes in
+    time and the plausibility of the CoP (:mod:`kinesense.series.plausibility`).
+
+    An axis without any value (a one-axis plate) or a constant one (a plate that writes zeros
+    for the axis it lacks, or a stuck channel) is not measured (``None``), with a note; a
+    trace left with no moving axis is unusable ("nobody stood on the plate"). Without a force
+    column, stepping off the plate cannot be detected and a note says so.
+    """
     problems: list[str] = []
+    notes = [f"force plate CoP; axes: {cop.axes[0]}; {cop.axes[1]}"]
+    findings = check_cop(cop)
+    problems += [f.message for f in findings if f.refuse or f.check == "units"]
+    problems += _hole_problems(cop.time_s)
+    quality: dict[str, Any] = {}
     force = cop.force_n
     finite_force = force[np.isfinite(force)]
-    median_force = float(np.median(finite_force)) if len(finite_force) else math.nan
-    quality: dict[str, Any] = {"median_force_n": median_force}
-    if not median_force >= MIN_BODY_FORCE_N:
-        problems.append(
-            f"the vertical force (median {median_force:.0f} N) is below {MIN_BODY_FORCE_N:g} N:"
-            " nobody seems to stand on the plate (or the force column is wrong)"
+    if finite_force.size == 0:
+        notes.append(
+            "no vertical force was recorded: a step off the plate cannot be detected; watch the "
+            "person during the trial"
         )
     else:
-        low = ~(force >= MIN_FORCE_FRACTION * median_force)
-        low_s = float(np.count_nonzero(low)) / max(len(force), 1) * _duration(cop.time_s)
-        quality["low_force_s"] = low_s
-        if np.any(low):
-            first = float(cop.time_s[np.flatnonzero(low)[0]] - cop.time_s[0])
-            problems.append(
-                f"the vertical force fell below {MIN_FORCE_FRACTION:.0%} of body weight at "
-                f"{first:.2f} s (for {low_s:.2f} s in all): the person stepped off the plate"
-            )
-    cop_mm = _filled(cop.time_s, cop.cop_m * 1000.0, problems, "CoP")
+        problems += _force_problems(cop, finite_force, quality)
+    measured: list[int] = []
+    constant = {f.subject: f.message for f in findings if f.check == "constant"}
+    for j, name in enumerate(("medio-lateral", "antero-posterior")):
+        if np.all(np.isnan(cop.cop_m[:, j])):
+            notes.append(f"{name} CoP not recorded (one-axis plate): {name} sway not measured")
+        elif name in constant:
+            notes.append(f"{constant[name]}; {name} sway not measured")
+        else:
+            measured.append(j)
+    if not measured and not any(f.refuse for f in findings):
+        problems.append(
+            "the centre of pressure does not move (constant or not recorded on both axes): "
+            "nobody stood on the plate, or the plate's channels are stuck; record again"
+        )
+    finite_cop = np.where(np.isinf(cop.cop_m), np.nan, cop.cop_m) * 1000.0
+    cop_mm = np.full_like(finite_cop, np.nan)
+    columns = measured or [0, 1]
+    cop_mm[:, columns] = _filled(cop.time_s, finite_cop[:, columns], problems, "CoP")
+    axes = [cop_mm[:, j] if j in measured else None for j in (0, 1)]
     return SwayTrace(
         kind="cop",
         time_s=np.asarray(cop.time_s, np.float64),
-        ml_mm=cop_mm[:, 0],
-        ap_mm=cop_mm[:, 1],
+        ml_mm=axes[0] if axes[0] is not None or axes[1] is not None else cop_mm[:, 0],
+        ap_mm=axes[1],
         problems=tuple(problems),
-        notes=(f"force plate CoP; axes: {cop.axes[0]}; {cop.axes[1]}",),
+        notes=tuple(notes),
         quality=quality,
         source=cop.provenance.to_json(),
     )
+
+
+def _force_problems(cop: CopSeries, finite_force: FloatArray, quality: dict[str, Any]) -> list[str]:
+    """Nobody on the plate, or a step off it, from the vertical force."""
+    force = cop.force_n
+    median_force = float(np.median(finite_force))
+    quality["median_force_n"] = median_force
+    if not median_force >= MIN_BODY_FORCE_N:
+        return [
+            f"the vertical force (median {median_force:.0f} N) is below {MIN_BODY_FORCE_N:g} N:"
+            " nobody seems to stand on the plate (or the force column is wrong)"
+        ]
+    low = ~(force >= MIN_FORCE_FRACTION * median_force)
+    low_s = float(np.count_nonzero(low)) / max(len(force), 1) * _duration(cop.time_s)
+    quality["low_force_s"] = low_s
+    if not np.any(low):
+        return []
+    first = float(cop.time_s[np.flatnonzero(low)[0]] - cop.time_s[0])
+    return [
+        f"the vertical force fell below {MIN_FORCE_FRACTION:.0%} of body weight at "
+        f"{first:.2f} s (for {low_s:.2f} s in all): the person stepped off the plate"
+    ]
 
 
 def from_pose(
@@ -183,6 +226,8 @@ def from_pose(
     inside = np.all((pose.image_xyz[:, idx, :2] >= 0) & (pose.image_xyz[:, idx, :2] <= 1), axis=2)
     present = np.all(np.isfinite(pose.image_xyz[:, idx, :2]), axis=(1, 2))
     good = pose.detected & present & (vis.mean(axis=1) >= MIN_VISIBILITY) & np.all(inside, axis=1)
+    good &= ~collapsed_frames(pose)
+    problems += _hole_problems(pose.time_s)
     bad_fraction = 1.0 - float(np.mean(good)) if n else 1.0
     quality["low_visibility_fraction"] = bad_fraction
     if bad_fraction > MAX_LOW_VISIBILITY_FRACTION:
@@ -227,6 +272,19 @@ def from_pose(
     )
 
 
+def _hole_problems(time_s: FloatArray) -> list[str]:
+    """A problem naming the longest hole in time (see
+    :func:`kinesense.series.plausibility.time_holes`): sway across it would be invented."""
+    holes = time_holes(time_s)
+    if not holes:
+        return []
+    start, length = max(holes, key=lambda h: h[1])
+    return [
+        f"the recording has a hole of {length:.2f} s in time at {start - float(time_s[0]):.2f} s "
+        f"({len(holes)} hole(s) in all): samples are missing; record again"
+    ]
+
+
 def _height_px(pose: PoseSeries, scale_px: FloatArray, good: NDArray[np.bool_]) -> float:
     """Median stature in pixels: eye-to-heel vertical distance / :data:`EYE_HEIGHT_FRACTION`."""
     if not np.any(good):
@@ -258,7 +316,7 @@ def from_imu(
         "sensor_height_cm",
         DEFAULT_SENSOR_HEIGHT_CM if sensor_height_cm is None else sensor_height_cm,
     )
-    problems: list[str] = []
+    problems = [f.message for f in check_motion(motion) if f.refuse or f.check == "constant"]
     t = np.asarray(motion.time_s, np.float64)
     quality: dict[str, Any] = {"placement": motion.placement}
     steps = np.diff(t)

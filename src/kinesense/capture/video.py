@@ -8,6 +8,7 @@
 * Frames are decoded one at a time: a long video never sits in memory.
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,14 @@ class Frame:
     rgb: NDArray[np.uint8]
 
 
+FFMPEG_QUIET = "-8"
+"""FFmpeg's ``AV_LOG_QUIET``: OpenCV passes ``OPENCV_FFMPEG_LOGLEVEL`` to ``av_log_set_level``
+when its FFmpeg backend starts, so that a file FFmpeg cannot open prints nothing of its own
+before kinesense's one-line error (a user's own setting of the variable is kept)."""
+
+
 def _open_capture(source: Any) -> Any:
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", FFMPEG_QUIET)
     import cv2
 
     capture = cv2.VideoCapture(source)

@@ -24,7 +24,9 @@ class CopSeries(TimeSeriesBase):
     Attributes:
         time_s: (N,) sample times in seconds, strictly increasing.
         cop_m: (N, 2) CoP in metres; column 0 medio-lateral (ML), column 1 antero-posterior (AP).
-        force_n: (N,) vertical ground reaction force in newtons.
+            A column entirely NaN is an axis the plate does not record (a one-axis plate).
+        force_n: (N,) vertical ground reaction force in newtons; entirely NaN when the source
+            has no force column.
         axes: the meaning and sign of the two CoP columns, as read from the source.
         provenance: where it came from (``details`` names the source columns).
     """

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from kinesense.errors import InvalidValueError
+
 CAMERA_VIEWS = ("front", "back", "left-side", "right-side", "oblique", "unknown")
 """Camera views a pose recording can be classified as (which side of the body faces the camera)."""
 
@@ -32,7 +34,9 @@ class Provenance:
 
     def __post_init__(self) -> None:
         if self.camera_view not in CAMERA_VIEWS:
-            raise ValueError(f"camera_view must be one of {CAMERA_VIEWS}; got {self.camera_view!r}")
+            raise InvalidValueError(
+                f"camera_view must be one of {', '.join(CAMERA_VIEWS)}; got {self.camera_view!r}"
+            )
         if self.resolution is not None:
             w, h = self.resolution
             object.__setattr__(self, "resolution", (int(w), int(h)))

@@ -8,17 +8,16 @@ File layout (``numpy.savez_compressed``, no pickled objects, readable by any num
 """
 
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kinesense._checks import check_input_file
-from kinesense.errors import InputFileError
+from kinesense.errors import InputFileError, KinesenseError
 from kinesense.series.base import TimeSeriesBase
 from kinesense.series.cop import CopSeries
 from kinesense.series.motion import MotionSeries
+from kinesense.series.npz_file import parse_meta, read_npz
 from kinesense.series.pose import PoseSeries
 
 FORMAT_NAME = "kinesense-series"
@@ -58,27 +57,26 @@ def save_series(series: TimeSeriesBase, path: str | Path) -> Path:
 
 
 def load_series(path: str | Path) -> AnySeries:
-    """Load a series saved by :func:`save_series`; :class:`InputFileError` if it is not one."""
-    source = check_input_file(path, "series file")
-    try:
-        with np.load(source, allow_pickle=False) as npz:
-            if "__meta__" not in npz.files:
-                raise InputFileError(f"{source} is a numpy archive but not a kinesense series")
-            meta = json.loads(npz["__meta__"].tobytes().decode("utf-8"))
-            arrays = {name: npz[name] for name in npz.files if name != "__meta__"}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise InputFileError(f"{source} is not a kinesense series file ({exc})") from exc
-    if meta.get("format") != FORMAT_NAME:
-        raise InputFileError(f"{source} is not a kinesense series file")
-    if int(meta.get("format_version", 0)) > FORMAT_VERSION:
+    """Load a series saved by :func:`save_series`.
+
+    The file is read within bounds and its ``__meta__`` validated
+    (:mod:`kinesense.series.npz_file`); every problem, including arrays inconsistent with the
+    metadata (wrong shapes, non-finite or unordered times), is one :class:`InputFileError`
+    naming the file.
+    """
+    source, arrays = read_npz(path)
+    meta = parse_meta(arrays.pop("__meta__", None), source)
+    series_type = SERIES_TYPES[meta.kind]
+    fields = [name for name in series_type.SAMPLE_FIELDS if name != "mag"]
+    missing = [name for name in fields if name not in arrays]
+    if missing:
         raise InputFileError(
-            f"{source} was written by a newer kinesense (format {meta['format_version']}); "
-            "upgrade kinesense to read it"
+            f"{source} is a damaged {meta.kind} series: array(s) {', '.join(missing)} missing"
         )
-    kind = meta.get("kind")
-    if kind not in SERIES_TYPES:
-        raise InputFileError(f"{source} holds an unknown series kind {kind!r}")
-    series = SERIES_TYPES[kind].from_parts(arrays, meta)
+    try:
+        series = series_type.from_parts(arrays, meta.model_dump())
+    except KinesenseError as exc:
+        raise InputFileError(f"{source} is a damaged {meta.kind} series: {exc}") from None
     return series  # type: ignore[return-value]
 
 

@@ -96,7 +96,7 @@ def test_errors(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="not found"):
         read_c3d(tmp_path / "absent.c3d")
     (tmp_path / "bad.c3d").write_text("not a c3d")
-    with pytest.raises(InputFileError, match="not a readable C3D file"):
+    with pytest.raises(InputFileError, match="not a C3D file"):
         read_c3d(tmp_path / "bad.c3d")
     lab = write_c3d(tmp_path / "lab.c3d", ["LASI", "RASI"], np.ones((2, 2, 3)), rate=100.0)
     with pytest.raises(InputFileError, match="none of the markers"):

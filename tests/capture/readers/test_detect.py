@@ -1,6 +1,7 @@
 """Format detection by content, and read_any dispatching to the right reader."""
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -131,3 +132,28 @@ def test_what_every_reader_returns_can_be_saved(
     assert type(loaded) is type(series)
     assert loaded.provenance == series.provenance
     np.testing.assert_array_equal(loaded.time_s, series.time_s)
+
+
+def test_fifos_devices_and_long_names_are_refused_before_opening(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for call in (detect_format, read_any):
+        with pytest.raises(InputFileError, match="FIFO"):
+            call(fifo)
+    if Path("/dev/zero").exists():
+        with pytest.raises(InputFileError, match="is a device"):
+            read_any("/dev/zero")
+    with pytest.raises(InputFileError, match="more than the 255 a file system allows"):
+        detect_format(tmp_path / ("x" * 300 + ".csv"))
+
+
+def test_a_series_with_overflowing_values_is_refused_by_read_any(tmp_path: Path) -> None:
+    motion = MotionSeries(
+        time_s=np.arange(5) * 0.01,
+        acc_m_s2=np.full((5, 3), 1e150),
+        gyr_rad_s=np.zeros((5, 3)),
+    )
+    path = motion.save(tmp_path / "m.npz")
+    assert load_series(path).acc_m_s2[0, 0] == 1e150  # the file itself round-trips
+    with pytest.raises(InputFileError, match="acceleration reach 1e\\+150"):
+        read_any(path)

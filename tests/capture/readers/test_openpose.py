@@ -204,7 +204,7 @@ def test_file_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "f_0.json").write_text("{not json")
-    with pytest.raises(InputFileError, match="not readable JSON"):
+    with pytest.raises(InputFileError, match="not valid JSON"):
         read_openpose(bad, resolution=(640, 480))
     (bad / "f_0.json").write_text('{"version": 1.3}')
     with pytest.raises(InputFileError, match="no 'people' list"):
@@ -244,3 +244,44 @@ def test_pose2sim_folder(shared_data: Path) -> None:
     assert series.detected.all()
     # the followed person is the balancing man, never the small figure at the left edge
     assert np.nanmin(series.image_point("left_hip")[:, 0]) > 0.3
+
+
+# --- files that are damaged or hostile ------------------------------------------------------
+
+
+def test_deeply_nested_or_huge_frames_are_one_line(tmp_path: Path) -> None:
+    folder = write_frames(tmp_path / "deep", {"f_0.json": [person("BODY_25", 320, 240, 200)]})
+    (folder / "f_1.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(InputFileError, match="nests deeper than 64 levels") as caught:
+        read_openpose(folder, resolution=(640, 480))
+    assert "\n" not in str(caught.value)
+    (folder / "f_1.json").write_text(json.dumps({"people": [], "pad": "x" * (17 << 20)}))
+    with pytest.raises(InputFileError, match="larger than the 16 MiB"):
+        read_openpose(folder, resolution=(640, 480))
+
+
+def test_confidences_outside_zero_to_one_and_huge_frame_numbers(tmp_path: Path) -> None:
+    body = person("BODY_25", 320, 240, 200)
+    body[2] = 7.0
+    with pytest.raises(InputFileError, match="confidences must lie between 0 and 1"):
+        read_openpose(write_frames(tmp_path / "conf", {"f_0.json": [body]}), resolution=(640, 480))
+    good = person("BODY_25", 320, 240, 200)
+    folder = write_frames(tmp_path / "num", {"f_0.json": [good], f"f_{'9' * 30}.json": [good]})
+    with pytest.raises(InputFileError, match="is larger than 1000000000"):
+        read_openpose(folder, resolution=(640, 480))
+
+
+def test_collapsed_people_are_flagged(tmp_path: Path) -> None:
+    """Every keypoint at one pixel (moving a little from frame to frame)."""
+    frames = {}
+    for i in range(6):
+        point = np.asarray(person("BODY_25", 320, 240, 200)).reshape(-1, 3)
+        point[:, :2] = [100.0 + i, 100.0]
+        frames[f"f_{i}.json"] = [list(point.ravel())]
+    series = read_openpose(
+        write_frames(tmp_path / "c", frames), layout="BODY_25", resolution=(640, 480)
+    )
+    flags = series.provenance.details["quality_flags"]
+    assert flags[0]["check"] == "collapsed_landmarks"
+    assert series.n_detected >= 1  # the person tracker may drop later point-sized people
+    assert f"in {series.n_detected} of 6 frames" in flags[0]["message"]

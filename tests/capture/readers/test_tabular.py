@@ -1,20 +1,23 @@
 """Shared table parsing: separators, decimal commas, missing cells, time checks, bundles."""
 
 import gzip
+import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from kinesense.capture.readers import _tabular, limits
+from kinesense.capture.readers._bundle import open_bundle
 from kinesense.capture.readers._tabular import (
     clean_time,
     first_line,
-    open_bundle,
     parse_table,
     read_text,
     require_columns,
     split_header,
+    trim_trailing_empty,
 )
 from kinesense.errors import InputFileError
 
@@ -118,3 +121,79 @@ def test_bundles_of_folders_and_zips(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputFileError, match=r"no \.csv files"):
         open_bundle(tmp_path / "empty")
+
+
+# --- bounds: time linear in the input, caps named in the message ---------------------------
+
+
+def test_a_header_of_400k_commas_is_refused_at_once() -> None:
+    text = "t" + "," * 400_000 + "x\n0" + "," * 400_000 + "1\n"
+    started = time.monotonic()
+    with pytest.raises(InputFileError, match=r"400001 columns, more than the 4096"):
+        parse_table(text, "wide.csv")
+    assert time.monotonic() - started < 2.0
+
+
+def test_trailing_empty_cells_are_trimmed_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """400k trailing separators in the header and in a row: the old trimming (one tuple or list
+    slice per empty cell) took over a minute."""
+    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 10_000_000)
+    text = "t,x" + "," * 400_000 + "\n0,1" + "," * 400_000 + "\n"
+    started = time.monotonic()
+    table = parse_table(text, "trailing.csv")
+    assert time.monotonic() - started < 2.0
+    assert table.columns == ("t", "x")
+    np.testing.assert_array_equal(table.values, [[0.0, 1.0]])
+
+
+def test_trim_trailing_empty() -> None:
+    assert trim_trailing_empty(["a", "", "b", "", ""]) == ["a", "", "b"]
+    assert trim_trailing_empty(["", ""]) == []
+    cells = ["a"]
+    assert trim_trailing_empty(cells) is cells
+
+
+def test_caps_on_line_length_rows_and_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_LINE_CHARS", 50)
+    with pytest.raises(InputFileError, match=r"line 2 has 63 characters, more than the 50"):
+        parse_table("t,x\n" + "1" * 60 + ",2\n", "long.csv")
+    monkeypatch.setattr(limits, "MAX_ROWS", 3)
+    rows = "".join(f"{i},{i}\n" for i in range(4))
+    with pytest.raises(InputFileError, match="more than 3 rows of 2 columns"):
+        parse_table("t,x\n" + rows, "rows.csv")
+    monkeypatch.setattr(limits, "MAX_ROWS", 1000)
+    monkeypatch.setattr(limits, "MAX_CELLS", 6)
+    with pytest.raises(InputFileError, match="more than 3 rows of 2 columns"):
+        parse_table("t,x\n" + rows, "cells.csv")
+    assert parse_table("t,x\n" + rows[:12], "ok.csv").values.shape == (3, 2)
+
+
+def test_blocks_are_joined_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_tabular, "BLOCK_ROWS", 4)
+    text = "t,x\n" + "".join(f"{i},{i * i}\n" for i in range(10)) + "\n9.5,abc\n"
+    with pytest.raises(InputFileError, match=r"line 13, column 'x': 'abc' is not a number"):
+        parse_table(text, "b.csv")
+    table = parse_table(text.rsplit("\n9.5", 1)[0] + "\n", "b.csv")
+    np.testing.assert_array_equal(table.column("x"), np.arange(10) ** 2)
+    np.testing.assert_array_equal(table.lines, np.arange(2, 12))
+
+
+def test_a_gzip_bomb_stops_at_the_text_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_TEXT_BYTES", 1_000_000)
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"t,x\n" + b"0,0\n" * 1_000_000))  # 4 MB unpacked, 8 kB packed
+    with pytest.raises(InputFileError, match=r"unpacked gzip content is larger than the 0.9"):
+        read_text(path)
+
+
+def test_a_zip_member_bomb_stops_at_the_text_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_TEXT_BYTES", 1_000_000)
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Accelerometer.csv", "seconds_elapsed,z,y,x\n" + "0,0,0,0\n" * 500_000)
+    bundle = open_bundle(archive)
+    assert bundle.header("Accelerometer.csv") == ["seconds_elapsed", "z", "y", "x"]
+    with pytest.raises(InputFileError, match="unpacked member is larger than"):
+        bundle.text("Accelerometer.csv")

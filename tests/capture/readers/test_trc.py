@@ -131,3 +131,49 @@ def test_pose2sim_trc(shared_data: Path) -> None:
     mapped = series.visibility[0] == 1.0
     assert int(mapped.sum()) == len(markers) - 4
     assert series.world_up == (0.0, 1.0, 0.0)
+
+
+# --- plausibility on the real trial: cut, collapsed, in the wrong unit ------------------------
+
+
+def test_a_truncated_trc_is_flagged(shared_data: Path, tmp_path: Path) -> None:
+    lines = shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc").read_text()
+    path = tmp_path / "cut.trc"
+    path.write_text("\n".join(lines.splitlines()[: 5 + 40]) + "\n")  # 40 of the 100 frames
+    series = read_trc(path)
+    assert len(series) == 40
+    flags = series.provenance.details["quality_flags"]
+    assert flags[0]["check"] == "truncated"
+    assert "announces 100 frames but the file holds 40" in flags[0]["message"]
+
+
+def test_collapsed_markers_are_flagged_and_mm_read_as_m_refused(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    text = shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc").read_text()
+    lines = text.splitlines()
+    collapsed = lines[:5]
+    for line in lines[5:]:
+        cells = line.split("\t")
+        collapsed.append("\t".join(cells[:2] + ["0.5"] * (len(cells) - 2)))
+    path = tmp_path / "point.trc"
+    path.write_text("\n".join(collapsed) + "\n")
+    flags = read_trc(path).provenance.details["quality_flags"]
+    checks = [f["check"] for f in flags]
+    assert "collapsed_landmarks" in checks
+    assert "constant" in checks
+    in_mm = tmp_path / "mm.trc"
+    scaled = lines[:5] + [
+        "\t".join(c[:2] + [str(float(v) * 1e6) for v in c[2:]])
+        for c in (line.split("\t") for line in lines[5:])
+    ]
+    in_mm.write_text("\n".join(scaled) + "\n")
+    with pytest.raises(
+        InputFileError, match=r"world landmarks reach 1\.66e\+06 m, beyond any real"
+    ):
+        read_trc(in_mm)
+
+
+def test_the_real_trial_has_no_flags(shared_data: Path) -> None:
+    series = read_trc(shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc"))
+    assert "quality_flags" not in series.provenance.details

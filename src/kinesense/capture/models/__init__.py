@@ -4,13 +4,21 @@ Nothing is ever downloaded: the lite and full bundles are package data; the heav
 optional and given as a path by the user.
 """
 
+import zipfile
 from importlib import resources
 from pathlib import Path
 
+from kinesense._checks import ZIP_ERRORS, check_input_file, check_zip_directory
 from kinesense.errors import InputFileError
 
 SHIPPED_MODELS: tuple[str, ...] = ("full", "lite")
 DEFAULT_MODEL = "full"
+POSE_BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
+"""What a MediaPipe pose landmarker bundle holds (the shipped full and lite bundles, and the
+heavy one, hold these two TensorFlow Lite models and nothing else)."""
+TFLITE_IDENTIFIER = b"TFL3"
+"""The FlatBuffers file identifier of a TensorFlow Lite model, at bytes 4-8 (TensorFlow Lite
+schema, ``file_identifier "TFL3"``)."""
 
 
 def model_file(model: str) -> Path:
@@ -29,9 +37,37 @@ def model_file(model: str) -> Path:
         raise InputFileError(
             f"pose model must be one of {', '.join(SHIPPED_MODELS)} or a .task file; got {model!r}"
         )
-    if not path.is_file():
-        raise InputFileError(f"pose model file not found: {path}")
-    return path
+    return check_pose_bundle(path)
+
+
+def check_pose_bundle(path: Path) -> Path:
+    """Return ``path`` if it is a MediaPipe pose landmarker bundle: a zip holding
+    :data:`POSE_BUNDLE_MEMBERS`, each starting like a TensorFlow Lite model.
+
+    Checked before MediaPipe sees the file, so that a wrong file is one line, not native log
+    lines and a crash.
+
+    Raises:
+        InputFileError: missing, a folder or device, or not such a bundle.
+    """
+    source = check_input_file(path, "pose model file")
+    wrong = (
+        f"{source} is not a pose model: a MediaPipe pose landmarker .task bundle holds "
+        f"{' and '.join(POSE_BUNDLE_MEMBERS)}; use 'full', 'lite' or such a file"
+    )
+    check_zip_directory(source, "pose model file", max_entries=64, max_bytes=64 * 1024)
+    try:
+        with zipfile.ZipFile(source) as bundle:
+            names = set(bundle.namelist())
+            if not set(POSE_BUNDLE_MEMBERS) <= names:
+                raise InputFileError(wrong)
+            for member in POSE_BUNDLE_MEMBERS:
+                with bundle.open(member) as model:
+                    if model.read(8)[4:8] != TFLITE_IDENTIFIER:
+                        raise InputFileError(wrong)
+    except ZIP_ERRORS:
+        raise InputFileError(wrong) from None
+    return source
 
 
 def model_label(model: str) -> str:

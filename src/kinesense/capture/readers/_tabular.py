@@ -6,74 +6,62 @@ never a raw ``csv``/``numpy`` traceback.
 
 Numbers: an empty cell or ``NaN`` (any case) is a missing value (NaN). When the separator is not a
 comma, a decimal comma is accepted (``1,5`` = 1.5), as phyphox's "decimal comma" exports write.
+
+Parsing takes time and memory linear in the input: lines are read one at a time, rows are
+converted to numbers in blocks, and the caps of :mod:`kinesense.capture.readers.limits` (line
+length, columns, rows, cells) are checked as the table is read.
 """
 
 import csv
-import gzip
 import io
-import zipfile
-import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-from kinesense._checks import check_input_file
+from kinesense.arrays import FloatArray, IntArray
+from kinesense.capture.readers import limits
+from kinesense.capture.readers._bounded import (
+    GZIP_MAGIC,
+    ZIP_MAGIC,
+    decode_bytes,
+    first_line,
+    read_file,
+)
 from kinesense.errors import InputFileError
 
-FloatArray = NDArray[np.float64]
+__all__ = [
+    "DELIMITERS",
+    "GZIP_MAGIC",
+    "ZIP_MAGIC",
+    "CleanTime",
+    "FloatArray",
+    "Table",
+    "clean_time",
+    "decode_bytes",
+    "first_line",
+    "missing_columns",
+    "parse_table",
+    "read_text",
+    "require_columns",
+    "sniff_delimiter",
+    "split_header",
+]
 
-GZIP_MAGIC = b"\x1f\x8b"
-ZIP_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")
+BLOCK_ROWS = 4096
+"""Rows converted to numbers at a time (bounds the memory held as text)."""
 _MISSING = {"", "nan", "-nan", "+nan", "na", "n/a"}
 
 
-def decode_bytes(raw: bytes, source: str) -> str:
-    """Text of ``raw`` (gunzipped when it starts with the gzip magic), UTF-8 or else Latin-1."""
-    if raw[:2] == GZIP_MAGIC:
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise InputFileError(
-                f"{source} looks gzip-compressed but cannot be unpacked ({exc})"
-            ) from exc
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
 def read_text(path: str | Path, what: str = "file") -> tuple[Path, str]:
-    """Check that ``path`` is a readable file and return it with its text (gzip unpacked)."""
-    source = check_input_file(path, what)
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"cannot read {what} {source}: {exc.strerror}") from exc
+    """Check that ``path`` is a readable regular file and return it with its text (gzip
+    unpacked), within the size caps."""
+    source = Path(path).expanduser()
+    raw = read_file(source, what)
     return source, decode_bytes(raw, str(source))
-
-
-def first_line(path: Path, limit: int = 64 * 1024) -> str:
-    """First non-empty line of a text file (gzip unpacked), or ``""``; never raises on content."""
-    try:
-        with path.open("rb") as handle:
-            compressed = handle.read(2) == GZIP_MAGIC
-        opener: Any = gzip.open if compressed else open
-        with opener(path, "rb") as stream:
-            for _ in range(50):
-                line = stream.readline(limit)
-                if not line:
-                    break
-                text = line.decode("utf-8-sig", errors="replace").strip()
-                if text:
-                    return str(text)
-    except (OSError, EOFError, zlib.error):
-        return ""
-    return ""
 
 
 def sniff_delimiter(header: str) -> str:
@@ -81,6 +69,14 @@ def sniff_delimiter(header: str) -> str:
     counts = {d: header.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] > 0 else ","
+
+
+def trim_trailing_empty(cells: list[str]) -> list[str]:
+    """``cells`` without its trailing empty strings (in time linear in the number of cells)."""
+    end = len(cells)
+    while end and cells[end - 1] == "":
+        end -= 1
+    return cells[:end] if end < len(cells) else cells
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ class Table:
     source: str
     columns: tuple[str, ...]
     values: FloatArray
-    lines: NDArray[np.int64] = field(repr=False)
+    lines: IntArray = field(repr=False)
 
     def index(self, name: str) -> int:
         """Position of column ``name`` (exact match); :class:`InputFileError` if absent."""
@@ -112,9 +108,12 @@ class Table:
 
 def missing_columns(source: str, missing: Sequence[str], found: Sequence[str]) -> InputFileError:
     """The error for absent columns: names the missing ones and lists those found."""
-    listed = ", ".join(repr(c) for c in found) if found else "none"
+    shown = [repr(c[:60]) for c in found[:40]]
+    listed = ", ".join(shown) + (f" and {len(found) - 40} more" if len(found) > 40 else "")
     wanted = ", ".join(repr(m) for m in missing)
-    return InputFileError(f"{source} lacks column(s) {wanted}; columns found: {listed}")
+    return InputFileError(
+        f"{source} lacks column(s) {wanted}; columns found: {listed if found else 'none'}"
+    )
 
 
 def require_columns(table: Table, names: Sequence[str]) -> None:
@@ -122,6 +121,37 @@ def require_columns(table: Table, names: Sequence[str]) -> None:
     missing = [n for n in names if n not in table.columns]
     if missing:
         raise missing_columns(table.source, missing, table.columns)
+
+
+class _Lines:
+    """The lines of a text after ``skip`` lines, checked for length, counting line numbers."""
+
+    def __init__(self, text: str, source: str, skip: int) -> None:
+        self.source = source
+        self.number = 0  # 1-based number of the last line handed out
+        self._lines = iter(io.StringIO(text, newline=None))
+        for _ in range(skip):
+            if next(self._lines, None) is None:
+                break
+            self.number += 1
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self._lines:
+            self.number += 1
+            if len(line) > limits.MAX_LINE_CHARS:
+                raise InputFileError(
+                    f"{self.source} line {self.number} has {len(line)} characters, more than the "
+                    f"{limits.MAX_LINE_CHARS} kinesense reads in one line: this is not a table of "
+                    "measurements"
+                )
+            yield line
+
+
+def _first_non_empty(lines: _Lines) -> str | None:
+    for line in lines:
+        if line.strip():
+            return line
+    return None
 
 
 def parse_table(
@@ -136,45 +166,76 @@ def parse_table(
         header_line: number of lines to skip before the header (0-based index of the header).
 
     Raises:
-        InputFileError: empty file, no data rows, a row with too many cells, or a cell that is
-            not a number (named by line and column).
+        InputFileError: empty file, no data rows, a row with too many cells, a cell that is
+            not a number (named by line and column), or a table beyond the caps (line length,
+            columns, rows, cells; the message names the cap).
     """
-    all_lines = text.splitlines()
-    body = all_lines[header_line:]
-    if not any(line.strip() for line in body):
+    lines = _Lines(text, source, header_line)
+    header_text = _first_non_empty(lines)
+    if header_text is None:
         raise InputFileError(f"{source} is empty")
-    first = next(i for i, line in enumerate(body) if line.strip())
-    header_text = body[first]
     sep = delimiter or sniff_delimiter(header_text)
-    reader = csv.reader(io.StringIO("\n".join(body[first:])), delimiter=sep)
     try:
-        rows = [[cell.strip() for cell in row] for row in reader]
+        header = next(csv.reader([header_text], delimiter=sep), [])
     except csv.Error as exc:
         raise InputFileError(f"{source} is not a readable delimited text file ({exc})") from exc
-    columns = tuple(cell.strip().strip('"').strip() for cell in rows[0])
-    while columns and columns[-1] == "":
-        columns = columns[:-1]
+    columns = tuple(trim_trailing_empty([c.strip().strip('"').strip() for c in header]))
     if not columns:
         raise InputFileError(f"{source} has no header row")
-    data: list[list[str]] = []
+    if len(columns) > limits.MAX_COLUMNS:
+        raise InputFileError(
+            f"{source} has {len(columns)} columns, more than the {limits.MAX_COLUMNS} "
+            "kinesense reads"
+        )
+    max_rows = min(limits.MAX_ROWS, limits.MAX_CELLS // len(columns))
+    blocks: list[FloatArray] = []
+    pending: list[list[str]] = []
     line_numbers: list[int] = []
-    for offset, row in enumerate(rows[1:], start=1):
-        if not any(row):
-            continue
-        while len(row) > len(columns) and row[-1] == "":
-            row = row[:-1]
-        line_no = header_line + first + offset + 1
-        if len(row) > len(columns):
-            raise InputFileError(
-                f"{source} line {line_no} has {len(row)} cells but the header names {len(columns)}"
-            )
-        row = row + [""] * (len(columns) - len(row))
-        data.append(row)
-        line_numbers.append(line_no)
-    if not data:
+    reader = csv.reader(lines, delimiter=sep)
+    try:
+        for raw in reader:
+            row = [cell.strip() for cell in raw]
+            if not any(row):
+                continue
+            row = trim_trailing_empty(row)
+            if len(row) > len(columns):
+                raise InputFileError(
+                    f"{source} line {lines.number} has {len(row)} cells but the header names "
+                    f"{len(columns)}"
+                )
+            if len(line_numbers) >= max_rows:
+                raise InputFileError(
+                    f"{source} has more than {max_rows} rows of {len(columns)} columns, more "
+                    f"than kinesense reads ({limits.MAX_ROWS} rows, {limits.MAX_CELLS} "
+                    "numbers); split the recording into shorter files"
+                )
+            pending.append(row + [""] * (len(columns) - len(row)))
+            line_numbers.append(lines.number)
+            if len(pending) == BLOCK_ROWS:
+                blocks.append(_block(pending, columns, line_numbers, source, sep))
+                pending = []
+    except csv.Error as exc:
+        raise InputFileError(
+            f"{source} line {lines.number} is not readable delimited text ({exc})"
+        ) from exc
+    if pending:
+        blocks.append(_block(pending, columns, line_numbers, source, sep))
+    if not blocks:
         raise InputFileError(f"{source} has a header but no data rows")
-    values = _to_float(data, columns, line_numbers, source, decimal_comma=sep != ",")
+    values = np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
     return Table(source, columns, values, np.asarray(line_numbers, dtype=np.int64))
+
+
+def _block(
+    rows: list[list[str]],
+    columns: tuple[str, ...],
+    line_numbers: list[int],
+    source: str,
+    sep: str,
+) -> FloatArray:
+    """The last ``len(rows)`` rows as numbers (``line_numbers`` covers every row so far)."""
+    first = len(line_numbers) - len(rows)
+    return _to_float(rows, columns, line_numbers[first:], source, decimal_comma=sep != ",")
 
 
 def _to_float(
@@ -189,7 +250,7 @@ def _to_float(
         rows = [[cell.replace(",", ".") for cell in row] for row in rows]
     try:
         return np.array(rows, dtype=np.float64)
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     out = np.empty((len(rows), len(columns)), dtype=np.float64)
     for i, row in enumerate(rows):
@@ -199,9 +260,9 @@ def _to_float(
                 continue
             try:
                 out[i, j] = float(cell)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise InputFileError(
-                    f"{source} line {line_numbers[i]}, column {columns[j]!r}: "
+                    f"{source} line {line_numbers[i]}, column {columns[j][:60]!r}: "
                     f"{cell[:40]!r} is not a number"
                 ) from None
     return out
@@ -211,23 +272,23 @@ def _to_float(
 class CleanTime:
     """Which samples to keep after checking a time column, and what was done."""
 
-    keep: NDArray[np.int64]
+    keep: IntArray
     notes: dict[str, Any]
 
 
 def clean_time(
-    time_s: FloatArray, source: str, *, lines: NDArray[np.int64] | None = None, label: str = "time"
+    time_s: FloatArray, source: str, *, lines: IntArray | None = None, label: str = "time"
 ) -> CleanTime:
     """Check a time column and say which samples to keep.
 
     * Missing times at the end (padding, as phyphox writes for shorter columns) are dropped.
     * Exactly repeated time stamps are dropped (the first sample is kept) and counted in
       ``notes["dropped_duplicate_times"]``.
-    * A missing time elsewhere, or a time that goes backwards, raises :class:`InputFileError`
-      naming the line.
+    * A missing time elsewhere, an infinite time, or a time that goes backwards, raises
+      :class:`InputFileError` naming the line.
     """
     t = np.asarray(time_s, dtype=np.float64)
-    finite = np.isfinite(t)
+    finite = ~np.isnan(t)
     notes: dict[str, Any] = {}
     if not finite.any():
         raise InputFileError(f"{source}: the {label} column holds no numbers")
@@ -237,7 +298,9 @@ def clean_time(
     head = t[: last + 1]
     bad = np.flatnonzero(~np.isfinite(head))
     if bad.size:
-        raise InputFileError(f"{source}: {label} is missing at {_where(int(bad[0]), lines)}")
+        i = int(bad[0])
+        what = "missing" if np.isnan(head[i]) else f"not a finite number ({head[i]:g})"
+        raise InputFileError(f"{source}: {label} is {what} at {_where(i, lines)}")
     step = np.diff(head)
     back = np.flatnonzero(step < 0)
     if back.size:
@@ -252,57 +315,8 @@ def clean_time(
     return CleanTime(keep, notes)
 
 
-def _where(index: int, lines: NDArray[np.int64] | None) -> str:
+def _where(index: int, lines: IntArray | None) -> str:
     return f"line {int(lines[index])}" if lines is not None else f"sample {index}"
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """The text tables of one recording: a single file, a folder of ``.csv`` files, or a zip.
-
-    Attributes:
-        path: what the user gave.
-        members: basename -> where to read it (a file path, or a member name inside the zip).
-    """
-
-    path: Path
-    members: dict[str, str]
-    archive: Path | None = None
-
-    @property
-    def names(self) -> list[str]:
-        """Basenames of the tables, sorted."""
-        return sorted(self.members)
-
-    def find(self, basename: str) -> str | None:
-        """The member whose basename equals ``basename`` ignoring case, or ``None``."""
-        wanted = basename.lower()
-        return next((n for n in self.members if n.lower() == wanted), None)
-
-    def text(self, name: str) -> tuple[str, str]:
-        """``(source label, text)`` of member ``name``."""
-        where = self.members[name]
-        if self.archive is None:
-            path, text = read_text(where)
-            return str(path), text
-        label = f"{self.archive}:{where}"
-        try:
-            with zipfile.ZipFile(self.archive) as archive:
-                raw = archive.read(where)
-        except (OSError, zipfile.BadZipFile, KeyError) as exc:
-            raise InputFileError(f"cannot read {label} ({exc})") from exc
-        return label, decode_bytes(raw, label)
-
-    def header(self, name: str) -> list[str]:
-        """Column names of member ``name`` (its first non-empty line), ``[]`` when unreadable."""
-        try:
-            if self.archive is None:
-                line = first_line(Path(self.members[name]))
-            else:
-                line = next((ln for ln in self.text(name)[1].splitlines() if ln.strip()), "")
-        except InputFileError:
-            return []
-        return split_header(line)
 
 
 def split_header(line: str) -> list[str]:
@@ -313,39 +327,4 @@ def split_header(line: str) -> list[str]:
         cells = next(csv.reader([line], delimiter=sniff_delimiter(line)))
     except (csv.Error, StopIteration):
         return []
-    return [c.strip().strip('"').strip() for c in cells]
-
-
-def open_bundle(path: str | Path, what: str = "recording") -> Bundle:
-    """A :class:`Bundle` for a file, a folder of ``.csv`` files or a ``.zip`` of them.
-
-    Raises:
-        InputFileError: the path does not exist, or a folder/zip holds no ``.csv`` file.
-    """
-    target = Path(path).expanduser()
-    if target.is_dir():
-        files = [p for p in target.iterdir() if p.is_file() and _is_csv_name(p.name)]
-        if not files:
-            raise InputFileError(f"no .csv files in folder {target}")
-        return Bundle(target, {p.name: str(p) for p in files})
-    source = check_input_file(target, what)
-    with source.open("rb") as handle:
-        magic = handle.read(4)
-    if magic != ZIP_MAGIC:
-        return Bundle(source, {source.name: str(source)})
-    try:
-        with zipfile.ZipFile(source) as archive:
-            names = [n for n in archive.namelist() if not n.endswith("/")]
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InputFileError(f"{source} is not a readable zip file ({exc})") from exc
-    members = {
-        n.rsplit("/", 1)[-1]: n for n in names if _is_csv_name(n) and "/meta/" not in f"/{n}"
-    }
-    if not members:
-        raise InputFileError(f"no .csv files in zip {source}")
-    return Bundle(source, members, archive=source)
-
-
-def _is_csv_name(name: str) -> bool:
-    lowered = name.lower()
-    return lowered.endswith((".csv", ".csv.gz", ".txt", ".txt.gz"))
+    return [c.strip().strip('"').strip() for c in cells[: limits.MAX_COLUMNS]]

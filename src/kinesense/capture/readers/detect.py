@@ -18,21 +18,26 @@ format         recognised by
 =============  =================================================================================
 """
 
-import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kinesense.capture.readers._tabular import ZIP_MAGIC, first_line
+from kinesense._checks import ZIP_ERRORS, check_input_path, open_regular
+from kinesense.capture.readers._bounded import ZIP_MAGIC, check_zip, first_line
 from kinesense.capture.readers.c3d import read_c3d
 from kinesense.capture.readers.cop_csv import looks_like_cop, read_cop_csv
 from kinesense.capture.readers.imu_csv import guess_imu_format, read_imu_csv
+from kinesense.capture.readers.limits import MAX_JSON_DEPTH
 from kinesense.capture.readers.openpose import VIDEO_SUFFIXES, read_openpose
 from kinesense.capture.readers.trc import read_trc
-from kinesense.errors import InputFileError, UnsupportedFormatError
+from kinesense.errors import InputFileError, KinesenseError, UnsupportedFormatError
+from kinesense.safe_json import load_json_file
 from kinesense.series import AnySeries, load_series
+from kinesense.series.plausibility import check_series, refuse_or_flag
 
+SNIFF_ERRORS: tuple[type[BaseException], ...] = (*ZIP_ERRORS, KinesenseError)
+"""What sniffing a zip may raise; sniffing answers "not this format" instead."""
 FORMATS = ("video", "series", "openpose", "trc", "c3d", "imu-csv", "cop-csv")
 SUPPORTED = (
     "video (.mp4 .avi .mov .mkv), series (.npz), openpose (folder of .json), trc, c3d, "
@@ -44,12 +49,11 @@ def detect_format(path: str | Path) -> str:
     """One of :data:`FORMATS` for ``path`` (a file or a folder).
 
     Raises:
-        InputFileError: the path does not exist.
+        InputFileError: the path does not exist, or is a FIFO or device (refused without
+            opening it), or its name is too long.
         UnsupportedFormatError: nothing matches; the message lists the supported formats.
     """
-    target = Path(path).expanduser()
-    if not target.exists():
-        raise InputFileError(f"file not found: {target}")
+    target = check_input_path(path, "file")
     fmt = _detect_folder(target) if target.is_dir() else _detect_file(target)
     if fmt is None:
         raise UnsupportedFormatError(f"{target}: format not recognised; supported: {SUPPORTED}")
@@ -63,7 +67,7 @@ def read_any(path: str | Path, **options: Any) -> AnySeries:
         UnsupportedFormatError: a video (extract landmarks from it first) or an unknown format.
         InputFileError: whatever the chosen reader finds wrong with the file.
     """
-    target = Path(path).expanduser()
+    target = check_input_path(path, "file")
     fmt = detect_format(target)
     if fmt == "video":
         raise UnsupportedFormatError(
@@ -73,7 +77,8 @@ def read_any(path: str | Path, **options: Any) -> AnySeries:
     if fmt == "series":
         if options:
             raise TypeError(f"a saved series takes no reading options; got {sorted(options)}")
-        return load_series(target)
+        series = load_series(target)
+        return refuse_or_flag(series, check_series(series))
     if fmt == "openpose":
         return read_openpose(target if target.is_dir() else target.parent, **options)
     readers: dict[str, Callable[..., AnySeries]] = {
@@ -86,8 +91,10 @@ def read_any(path: str | Path, **options: Any) -> AnySeries:
 
 
 def _detect_folder(folder: Path) -> str | None:
-    jsons = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".json" and p.is_file())
-    if jsons and _is_openpose_json(jsons[0]):
+    first_json = min(
+        (p for p in folder.iterdir() if p.suffix.lower() == ".json" and p.is_file()), default=None
+    )
+    if first_json is not None and _is_openpose_json(first_json):
         return "openpose"
     return "imu-csv" if guess_imu_format(folder) else None
 
@@ -95,7 +102,7 @@ def _detect_folder(folder: Path) -> str | None:
 def _detect_file(path: Path) -> str | None:
     suffix = path.suffix.lower()
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             magic = handle.read(12)
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
@@ -124,15 +131,18 @@ def _is_video_magic(magic: bytes) -> bool:
 
 def _is_npz_series(path: Path) -> bool:
     try:
+        check_zip(path)
         with zipfile.ZipFile(path) as archive:
             return "__meta__.npy" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
+    except SNIFF_ERRORS:
         return False
 
 
 def _is_openpose_json(path: Path) -> bool:
+    """Whether ``path`` is a JSON object with a ``people`` list (files over 1 MiB are not
+    sniffed: an OpenPose frame is a few kB)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        data = load_json_file(path, max_bytes=1024 * 1024, max_depth=MAX_JSON_DEPTH)
+    except KinesenseError:
         return False
     return isinstance(data, dict) and isinstance(data.get("people"), list)

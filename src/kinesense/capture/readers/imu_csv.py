@@ -38,6 +38,8 @@ Four formats, detected from the header when ``fmt`` is ``None`` (gzip-compressed
     ``mag_x_<unit>, mag_y_<unit>, mag_z_<unit>`` (``uT``; ``au`` is read back as ``"a.u."``).
 """
 
+import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,18 +49,18 @@ from typing import Any
 import numpy as np
 
 from kinesense._checks import check_option, check_positive
+from kinesense.arrays import FloatArray
+from kinesense.capture.readers._bundle import Bundle, open_bundle
 from kinesense.capture.readers._tabular import (
-    Bundle,
-    FloatArray,
     Table,
     clean_time,
-    open_bundle,
     parse_table,
     require_columns,
     split_header,
 )
 from kinesense.errors import InputFileError, UnsupportedFormatError
 from kinesense.series import MotionSeries, Provenance
+from kinesense.series.plausibility import check_motion, refuse_or_flag
 
 FORMATS = ("uci", "phyphox", "sensor-logger", "generic")
 UCI_RATE_HZ = 25.0
@@ -123,7 +125,9 @@ def read_imu_csv(
 
     Raises:
         InputFileError: missing or empty file, missing columns (named, with those found),
-            non-numeric cells, time that goes backwards, missing gyroscope.
+            non-numeric cells, time that goes backwards, missing gyroscope, values that
+            overflow (see :mod:`kinesense.series.plausibility`; a stuck sensor or a hole in
+            time is flagged in ``provenance.details["quality_flags"]``).
         UnsupportedFormatError: the header matches none of the formats.
     """
     if fmt is not None:
@@ -146,7 +150,7 @@ def read_imu_csv(
         )
     recording = _PARSERS[fmt](bundle, sampling_rate_hz)
     time_s, arrays, notes = _merge(recording)
-    return MotionSeries(
+    series = MotionSeries(
         time_s=time_s,
         acc_m_s2=arrays["acc"],
         gyr_rad_s=arrays["gyr"],
@@ -159,6 +163,7 @@ def read_imu_csv(
             details={"format": fmt, **recording.details, **notes},
         ),
     )
+    return refuse_or_flag(series, check_motion(series))
 
 
 def guess_imu_format(path: str | Path) -> str | None:
@@ -382,7 +387,8 @@ def _sensor_logger_metadata(bundle: Bundle) -> dict[str, str]:
     name = bundle.find("Metadata.csv")
     if name is None:
         return {}
-    lines = [ln for ln in bundle.text(name)[1].splitlines() if ln.strip()]
+    non_empty = (line for line in io.StringIO(bundle.text(name)[1]) if line.strip())
+    lines = list(itertools.islice(non_empty, 2))
     if len(lines) < 2:
         return {}
     keys, values = split_header(lines[0]), split_header(lines[1])

@@ -25,7 +25,6 @@ array ``pose_keypoints``; both are read.
 """
 
 import itertools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,16 +35,22 @@ from numpy.typing import NDArray
 
 from kinesense._checks import check_input_dir, check_option, check_positive
 from kinesense.capture.person import PersonTracker, landmark_box
+from kinesense.capture.readers.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_FILES
 from kinesense.capture.video import VideoFile
 from kinesense.errors import InputFileError, UnsupportedFormatError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS, OPENPOSE_LAYOUTS, mapping_to_blazepose
+from kinesense.safe_json import load_json_file
 from kinesense.series import PoseSeries, Provenance
+from kinesense.series.plausibility import check_pose, refuse_or_flag
 
 FloatArray = NDArray[np.float64]
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm")
 DEFAULT_FRAME_RATE_HZ = 30.0
 """Frame rate assumed when neither the caller nor a video beside the folder gives one."""
+
+MAX_FRAME_NUMBER = 10**9
+"""Largest frame number read from a file name (about a year at 30 frames/s)."""
 
 FOLDER_SUFFIXES = ("_openpose", "-openpose", "_json", "-json", "_keypoints", "-keypoints")
 """Suffixes removed from the folder name to find the video it was made from."""
@@ -126,7 +131,7 @@ def read_openpose(
     )
     if series.n_detected == 0:
         raise InputFileError(f"{directory}: nobody was detected in any of the {len(frames)} frames")
-    return series.replace(
+    series = series.replace(
         provenance=Provenance(
             source=str(directory),
             reader="openpose",
@@ -135,6 +140,7 @@ def read_openpose(
             details=details,
         )
     )
+    return refuse_or_flag(series, check_pose(series))
 
 
 def guess_layout(people: list[FloatArray], n_keypoints: int, source: str | Path = "") -> str:
@@ -201,11 +207,24 @@ def _frame_number(path: Path) -> int:
     groups = re.findall(r"\d+", path.stem)
     if not groups:
         raise InputFileError(f"cannot tell the frame number of {path.name} (no digits in the name)")
-    return int(groups[-1])
+    digits = groups[-1].lstrip("0") or "0"
+    if len(digits) > len(str(MAX_FRAME_NUMBER)) or int(digits) > MAX_FRAME_NUMBER:
+        raise InputFileError(
+            f"{path.name}: frame number {digits[:20]} is larger than {MAX_FRAME_NUMBER}"
+        )
+    return int(digits)
 
 
 def _load_frames(directory: Path) -> list[_FrameFile]:
-    files = [p for p in directory.iterdir() if p.suffix.lower() == ".json" and p.is_file()]
+    files = []
+    for entry in directory.iterdir():
+        if entry.suffix.lower() == ".json" and entry.is_file():
+            files.append(entry)
+            if len(files) > MAX_JSON_FILES:
+                raise InputFileError(
+                    f"{directory} holds more than {MAX_JSON_FILES} JSON files; give one "
+                    "recording's folder"
+                )
     if not files:
         raise InputFileError(f"no OpenPose .json files in {directory}")
     frames = sorted((_read_frame(p) for p in files), key=lambda f: f.number)
@@ -218,10 +237,7 @@ def _load_frames(directory: Path) -> list[_FrameFile]:
 
 
 def _read_frame(path: Path) -> _FrameFile:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputFileError(f"{path} is not readable JSON ({exc})") from exc
+    data = load_json_file(path, "OpenPose file", max_bytes=MAX_JSON_BYTES, max_depth=MAX_JSON_DEPTH)
     if not isinstance(data, dict) or not isinstance(data.get("people"), list):
         raise InputFileError(f"{path} is not an OpenPose file: it has no 'people' list")
     people: list[FloatArray] = []
@@ -237,7 +253,11 @@ def _read_frame(path: Path) -> _FrameFile:
             raise InputFileError(f"{path}: pose keypoints are not all numbers") from exc
         if array.ndim != 1 or array.size % 3:
             raise InputFileError(f"{path}: pose keypoints are not (x, y, confidence) triples")
-        people.append(array.reshape(-1, 3))
+        triples = array.reshape(-1, 3)
+        confidence = triples[:, 2]
+        if not np.all((confidence >= 0) & (confidence <= 1)):
+            raise InputFileError(f"{path}: keypoint confidences must lie between 0 and 1")
+        people.append(triples)
     return _FrameFile(_frame_number(path), path, people)
 
 

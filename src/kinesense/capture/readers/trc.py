@@ -19,16 +19,19 @@ made in another convention. Markers are mapped onto BlazePose landmarks by name
 ``Head``, ``SmallToe``...) are listed in ``provenance.details["unmapped_markers"]``.
 """
 
-from collections.abc import Mapping
+import io
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from kinesense.capture.readers._tabular import FloatArray, clean_time, read_text
+from kinesense.arrays import FloatArray, IntArray
+from kinesense.capture.readers import limits
+from kinesense.capture.readers._tabular import BLOCK_ROWS, clean_time, read_text
 from kinesense.errors import InputFileError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS, mapping_to_blazepose
 from kinesense.series import PoseSeries, Provenance
+from kinesense.series.plausibility import Finding, check_pose, refuse_or_flag
 
 UpAxis = str | tuple[float, float, float]
 """``"+x"``, ``"-x"``, ``"+y"``, ``"-y"``, ``"+z"``, ``"-z"`` (sign optional) or a 3-vector."""
@@ -121,23 +124,27 @@ def read_trc(path: str | Path, *, up_axis: UpAxis = "+y") -> PoseSeries:
 
     Raises:
         InputFileError: missing or empty file, not a TRC header, unknown units, non-numeric
-            cells, time that goes backwards.
+            cells, time that goes backwards, coordinates that overflow (see
+            :mod:`kinesense.series.plausibility`). Fewer frames than the header's
+            ``NumFrames`` (a truncated file) and other implausible content are flagged in
+            ``provenance.details["quality_flags"]``.
     """
     world_up = resolve_up_axis(up_axis)
     source, text = read_text(path, "TRC file")
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    lines = _bounded_lines(text, str(source))
+    head = [line for _, line in zip(range(5), lines, strict=False)]
+    if not head or not head[0].strip():
         raise InputFileError(f"{source} is empty")
-    if not lines[0].startswith("PathFileType"):
+    if not head[0].startswith("PathFileType"):
         raise InputFileError(
             f"{source} is not a TRC file: its first line should start with 'PathFileType'"
         )
-    if len(lines) < 5:
+    if len(head) < 5:
         raise InputFileError(f"{source} has an incomplete TRC header (fewer than 5 lines)")
-    header = _header(lines[1], lines[2])
+    header = _header(head[1], head[2])
     scale = _unit_scale(header, str(source))
-    names = _marker_names(lines[3], str(source))
-    rows, line_numbers = _data_rows(lines[5:], 2 + 3 * len(names), str(source), first_line=6)
+    names = _marker_names(head[3], str(source))
+    rows, line_numbers = _data_rows(lines, 2 + 3 * len(names), str(source), first_line=6)
     time_s = rows[:, 1]
     cleaned = clean_time(time_s, str(source), lines=line_numbers, label="Time")
     rows = rows[cleaned.keep]
@@ -148,9 +155,27 @@ def read_trc(path: str | Path, *, up_axis: UpAxis = "+y") -> PoseSeries:
         reader="trc",
         details={"units": header.get("Units", ""), "trc_header": header, **cleaned.notes},
     )
-    return markers_to_pose(
+    series = markers_to_pose(
         rows[:, 1], xyz_m, names, frame_rate_hz=rate, world_up=world_up, provenance=provenance
     )
+    return refuse_or_flag(series, _truncation(header, len(line_numbers)) + check_pose(series))
+
+
+def _truncation(header: Mapping[str, str], rows: int) -> list[Finding]:
+    """A flag when the file holds fewer frame rows than its header's ``NumFrames``."""
+    try:
+        announced = int(header.get("NumFrames", ""))
+    except ValueError:
+        return []
+    if rows >= announced:
+        return []
+    return [
+        Finding(
+            "truncated",
+            f"the header announces {announced} frames but the file holds {rows}: it was cut "
+            "short (copy the whole file again)",
+        )
+    ]
 
 
 def _split(line: str) -> list[str]:
@@ -173,6 +198,18 @@ def _unit_scale(header: Mapping[str, str], source: str) -> float:
     return UNIT_TO_M[units]
 
 
+def _bounded_lines(text: str, source: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time (no list of all lines), each within
+    :data:`~kinesense.capture.readers.limits.MAX_LINE_CHARS`."""
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
+        if len(line) > limits.MAX_LINE_CHARS:
+            raise InputFileError(
+                f"{source} line {number} has {len(line)} characters, more than the "
+                f"{limits.MAX_LINE_CHARS} kinesense reads in one line"
+            )
+        yield line.rstrip("\n")
+
+
 def _marker_names(line: str, source: str) -> list[str]:
     cells = [c.strip() for c in _split(line)]
     if len(cells) < 2 or cells[0].lower() != "frame#" or cells[1].lower() != "time":
@@ -180,27 +217,47 @@ def _marker_names(line: str, source: str) -> list[str]:
     names = [c for c in cells[2:] if c]
     if not names:
         raise InputFileError(f"{source}: line 4 names no markers")
+    if 3 * len(names) > limits.MAX_COLUMNS:
+        raise InputFileError(
+            f"{source}: line 4 names {len(names)} markers, more than the {limits.MAX_COLUMNS // 3} "
+            "kinesense reads"
+        )
     return names
 
 
 def _data_rows(
-    lines: list[str], width: int, source: str, *, first_line: int
-) -> tuple[FloatArray, np.ndarray[Any, np.dtype[np.int64]]]:
-    rows: list[list[float]] = []
+    lines: Iterator[str], width: int, source: str, *, first_line: int
+) -> tuple[FloatArray, IntArray]:
+    """The frame rows (NaN where a cell is empty, ``NaN`` or missing at the end of a short
+    row), in blocks of numpy rows so that memory stays linear in the numbers read."""
+    max_rows = min(limits.MAX_ROWS, limits.MAX_CELLS // width)
+    blocks: list[FloatArray] = []
+    block = np.full((BLOCK_ROWS, width), np.nan)
+    filled = 0
     numbers: list[int] = []
-    for offset, line in enumerate(lines):
+    for line_no, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
-        line_no = first_line + offset
         cells = line.rstrip("\r\n").split("\t") if "\t" in line else line.split()
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             raise InputFileError(f"{source} line {line_no} has more cells than the markers named")
+        if len(numbers) >= max_rows:
+            raise InputFileError(
+                f"{source} has more than {max_rows} frames of {width} numbers, more than "
+                f"kinesense reads ({limits.MAX_CELLS} numbers); split the trial"
+            )
         row = [_number(c, source, line_no) for c in cells[:width]]
-        rows.append(row + [np.nan] * (width - len(row)))
+        block[filled, : len(row)] = row
+        filled += 1
         numbers.append(line_no)
-    if not rows:
+        if filled == BLOCK_ROWS:
+            blocks.append(block)
+            block = np.full((BLOCK_ROWS, width), np.nan)
+            filled = 0
+    blocks.append(block[:filled])
+    if not numbers:
         raise InputFileError(f"{source} has a TRC header but no frames")
-    return np.asarray(rows, dtype=np.float64), np.asarray(numbers, dtype=np.int64)
+    return np.concatenate(blocks), np.asarray(numbers, dtype=np.int64)
 
 
 def _number(cell: str, source: str, line_no: int) -> float:
@@ -209,7 +266,7 @@ def _number(cell: str, source: str, line_no: int) -> float:
         return float("nan")
     try:
         return float(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InputFileError(f"{source} line {line_no}: {text[:40]!r} is not a number") from None
 
 
