@@ -8,8 +8,6 @@ anything is read (never an input, never a folder), and each file is replaced onl
 (written beside it, then renamed).
 """
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 from kinesense.assess.result import AssessmentResult
 from kinesense.errors import InputFileError, NotFoundError
 from kinesense.outputs import atomic_path, atomic_write, check_output_path
+from kinesense.safe_json import load_json_file
 from kinesense.store import Store
 
 MAX_RESULT_BYTES = 32 * 1024 * 1024
@@ -26,54 +25,10 @@ MAX_JSON_DEPTH = 64
 """The deepest nesting of objects and lists accepted in a result file (results nest < 10)."""
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def json_depth(text: str) -> int:
-    """The deepest nesting of objects and lists in JSON ``text`` (brackets inside strings do
-    not count), in linear time."""
-    depth = deepest = 0
-    for bracket in _BRACKET.findall(_STRING.sub("", text)):
-        if bracket in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
-
-
 def read_result_file(path: Path) -> Any:
-    """The JSON content of a result file, read within the bounds of the module docstring."""
-    if not path.exists():
-        raise InputFileError(f"result file {path} not found")
-    if path.is_dir():
-        raise InputFileError(f"{path} is a folder; give the result's .json file")
-    if not path.is_file():
-        raise InputFileError(f"{path} is not a regular file (a device or a pipe?)")
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_RESULT_BYTES + 1)
-    except OSError as exc:
-        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > MAX_RESULT_BYTES:
-        raise InputFileError(
-            f"{path} is larger than {MAX_RESULT_BYTES // (1024 * 1024)} MB: not a result file"
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path} is not UTF-8 text: not a result file") from None
-    if json_depth(text) > MAX_JSON_DEPTH:
-        raise InputFileError(
-            f"{path} is nested more than {MAX_JSON_DEPTH} levels deep: not a result file"
-        )
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFileError(
-            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+    """The JSON content of a result file, read within the bounds of the module docstring
+    (:func:`kinesense.safe_json.load_json_file`)."""
+    return load_json_file(path, "result file", max_bytes=MAX_RESULT_BYTES, max_depth=MAX_JSON_DEPTH)
 
 
 def load_result_files(paths: Sequence[Path]) -> list[AssessmentResult]:
