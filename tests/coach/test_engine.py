@@ -39,7 +39,7 @@ def kinds(events: list[CoachEvent], kind: str) -> list[CoachEvent]:
 
 
 def with_dose(exercise: Exercise, **changes: Any) -> Exercise:
-    return dataclasses.replace(exercise, dose=dataclasses.replace(exercise.dose, **changes))
+    return exercise.with_dose(**changes)
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,9 @@ def test_long_dropout_is_tracking_lost_and_abandons_the_rep(squat: Exercise) -> 
 
 
 def test_jitter_around_every_threshold_counts_once() -> None:
-    spec = Repetition("q", enter=150, target=110, exit=160, min_duration_s=1.0, max_duration_s=8)
+    spec = Repetition(
+        quantity="q", enter=150, target=110, exit=160, min_duration_s=1.0, max_duration_s=8
+    )
     counter = RepCounter(spec)
     t = 0.0
     outcomes = []
@@ -144,7 +146,9 @@ def test_jitter_through_the_coach_never_double_counts(squat: Exercise) -> None:
 
 
 def test_too_fast_incomplete_and_too_slow_movements_are_not_counted() -> None:
-    spec = Repetition("q", enter=150, target=110, exit=160, min_duration_s=1.0, max_duration_s=8)
+    spec = Repetition(
+        quantity="q", enter=150, target=110, exit=160, min_duration_s=1.0, max_duration_s=8
+    )
     counter = RepCounter(spec)
 
     def feed(values: list[int], dt: float, t0: float) -> list[str]:

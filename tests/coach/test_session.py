@@ -52,6 +52,7 @@ def knee_exercise(mode: str = "reps", reps: int = 5) -> dict[str, Any]:
         "category": "mobility",
         "level": 1,
         "starting_position": "standing",
+        "body_position": ["standing"],
         "camera_view": "side",
         "instructions": ["Bend and straighten your left knee."],
         "tracked": [

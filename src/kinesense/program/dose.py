@@ -1,7 +1,5 @@
 """Coaching an exercise at the dose of a person's plan rather than the library's default."""
 
-from dataclasses import replace
-
 from kinesense.exercises.schema import Exercise
 from kinesense.program.planner import Plan, PlannedExercise
 
@@ -20,14 +18,10 @@ def apply_planned_dose(exercise: Exercise, planned: PlannedExercise) -> Exercise
     """
     if planned.exercise_id != exercise.id:
         raise ValueError(f"the plan entry is for {planned.exercise_id!r}, not {exercise.id!r}")
-    dose = replace(
-        exercise.dose,
+    return exercise.with_dose(
         sets=planned.sets,
-        reps=planned.reps if planned.reps is not None else exercise.dose.reps,
+        reps=planned.reps,
         rest_s=planned.rest_s,
         side=planned.side,
+        hold_s=planned.hold_s,
     )
-    hold = exercise.hold
-    if hold is not None and planned.hold_s is not None:
-        hold = replace(hold, target_s=planned.hold_s)
-    return replace(exercise, dose=dose, hold=hold)
