@@ -4,15 +4,13 @@
 offline analysis of a recording feeds every frame to the same :class:`Coach`.
 """
 
+from kinesense.coach.counters import HoldTimer, RepCounter, RepOutcome
 from kinesense.coach.engine import (
     EVENT_KINDS,
     Coach,
     CoachEvent,
     CoachFrame,
     CoachState,
-    HoldTimer,
-    RepCounter,
-    RepOutcome,
     coach_series,
     frames_from_series,
 )

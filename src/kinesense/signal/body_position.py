@@ -40,7 +40,7 @@ import numpy as np
 
 from kinesense.arrays import BoolArray, FloatArray
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
-from kinesense.signal.body_features import READ_POINTS, body_features, heights_and_points
+from kinesense.signal.body_features import READ_POINTS, body_features, fill, heights_and_points
 
 if TYPE_CHECKING:
     from kinesense.series import PoseSeries
@@ -200,8 +200,8 @@ def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
         "trunk_up": _above(f["trunk_rise"], "trunk_up"),
         "head_down": 1 - _above(f["trunk_rise"], "trunk_head_down"),
         "arm_support": np.minimum(
-            _above(np.nan_to_num(f["arm_drop"], nan=-9.0), "arm_support"),
-            _above(np.nan_to_num(f["arm_vertical"], nan=-9.0), "arm_vertical"),
+            _above(fill(f["arm_drop"], -9.0), "arm_support"),
+            _above(fill(f["arm_vertical"], -9.0), "arm_vertical"),
         ),
         "shoulders_raised": _above(f["shoulder_height"], "shoulders_raised"),
         "hips_off_floor": _above(f["hip_height"], "hips_off_floor"),
@@ -209,10 +209,10 @@ def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
         "hips_on_feet": _above(f["hip_height"], "hips_on_feet"),
         "knee_low": 1 - _above(f["knee_height"], "knee_low"),
         "thigh_vertical": _above(f["thigh_drop"], "thigh_vertical"),
-        "legs_up": _above(np.nan_to_num(f["legs_height"], nan=9.0), "legs_on_floor"),
+        "legs_up": _above(fill(f["legs_height"], 9.0), "legs_on_floor"),
         "stacked": _above(f["shoulders_stacked"], "shoulders_stacked"),
-        "over_feet": 1 - _above(np.nan_to_num(f["hips_over_feet"], nan=9.0), "hips_over_support"),
-        "over_knees": 1 - _above(np.nan_to_num(f["hips_over_knees"], nan=9.0), "hips_over_support"),
+        "over_feet": 1 - _above(fill(f["hips_over_feet"], 9.0), "hips_over_support"),
+        "over_knees": 1 - _above(fill(f["hips_over_knees"], 9.0), "hips_over_support"),
         "face_up": f["face_up"],
         "toes_up": f["toes_up"],
     }
