@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from kinesense.coach.engine import CoachFrame
+from kinesense.coach.events import CoachFrame
 from kinesense.landmarks import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]

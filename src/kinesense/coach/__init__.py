@@ -5,15 +5,9 @@ offline analysis of a recording feeds every frame to the same :class:`Coach`.
 """
 
 from kinesense.coach.counters import HoldTimer, RepCounter, RepOutcome
-from kinesense.coach.engine import (
-    EVENT_KINDS,
-    Coach,
-    CoachEvent,
-    CoachFrame,
-    CoachState,
-    coach_series,
-    frames_from_series,
-)
+from kinesense.coach.engine import Coach
+from kinesense.coach.events import EVENT_KINDS, CoachEvent, CoachFrame, CoachState
+from kinesense.coach.offline import coach_series, frames_from_series
 from kinesense.coach.summary import SessionSummary
 
 __all__ = [

@@ -23,15 +23,11 @@ hold timer (:mod:`kinesense.coach.counters`) and the form rules (:mod:`kinesense
 """
 
 import math
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
-from kinesense.arrays import FloatArray
 from kinesense.coach.channels import Channel, SidePlan
 from kinesense.coach.counters import HoldChange, RepOutcome
+from kinesense.coach.events import EVENT_KINDS, CoachEvent, CoachFrame, CoachState
 from kinesense.coach.rules import merged, not_checked_reason
 from kinesense.coach.scene import PositionTracker, ViewTracker
 from kinesense.coach.summary import (
@@ -42,77 +38,8 @@ from kinesense.coach.summary import (
     SessionSummary,
     TrackingQuality,
 )
-from kinesense.errors import InvalidValueError, SeriesError
+from kinesense.errors import InvalidValueError
 from kinesense.exercises.schema import Exercise
-from kinesense.landmarks import BLAZEPOSE_LANDMARKS
-from kinesense.series.pose import PoseSeries
-
-EVENT_KINDS = (
-    "rep",
-    "hold_start",
-    "hold_end",
-    "hold_broken",
-    "form_fault",
-    "form_ok",
-    "set_done",
-    "rest_start",
-    "rest_end",
-    "exercise_done",
-    "tracking_lost",
-    "tracking_back",
-    "position",
-    "recording_end",
-)
-
-
-@dataclass(frozen=True)
-class CoachFrame:
-    """One frame of the followed person.
-
-    ``image_xyz`` (33, 3) normalised image landmarks (y down) or ``None`` when nobody is seen;
-    ``visibility`` (33,); ``resolution`` (width, height) in pixels, so that x and y are compared
-    in one unit.
-    """
-
-    time_s: float
-    image_xyz: FloatArray | None
-    visibility: FloatArray | None
-    world_xyz_m: FloatArray | None = None
-    resolution: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class CoachEvent:
-    """Something to tell the person: ``kind`` (one of :data:`EVENT_KINDS`), plain-words
-    ``message`` (empty: nothing to say) and details in ``data``."""
-
-    kind: str
-    time_s: float
-    message: str
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CoachState:
-    """What the overlay shows (``set_index`` counts from 1; ``side`` the side watched)."""
-
-    exercise_id: str
-    exercise_name: str
-    mode: str
-    side: str
-    set_index: int
-    sets_total: int
-    reps_in_set: int
-    reps_target: int
-    hold_elapsed_s: float
-    hold_target_s: float
-    resting: bool
-    rest_remaining_s: float
-    phase: str
-    active_cues: list[str]
-    values: dict[str, float | None]
-    tracking: bool
-    done: bool
 
 
 class Coach:
@@ -554,37 +481,4 @@ class Coach:
         events.append(CoachEvent("rest_end", t, message, data))
 
 
-def frames_from_series(series: PoseSeries) -> Iterator[CoachFrame]:
-    """The frames of a recorded :class:`PoseSeries`, as the live loop would give them
-    (``None`` landmarks where the person was not detected).
-
-    Raises:
-        SeriesError: the series does not hold the 33 BlazePose landmarks in order.
-    """
-    if tuple(series.landmark_names) != BLAZEPOSE_LANDMARKS:
-        raise SeriesError("coaching needs the 33 BlazePose landmarks; convert the series first")
-    resolution = series.provenance.resolution
-    for i in range(len(series.time_s)):
-        if not series.detected[i]:
-            yield CoachFrame(float(series.time_s[i]), None, None, resolution=resolution)
-            continue
-        yield CoachFrame(
-            float(series.time_s[i]),
-            np.asarray(series.image_xyz[i]),
-            np.asarray(series.visibility[i]),
-            world_xyz_m=np.asarray(series.world_xyz_m[i]),
-            resolution=resolution,
-        )
-
-
-def coach_series(
-    exercise: Exercise, series: PoseSeries, *, side: str | None = None
-) -> tuple[list[CoachEvent], SessionSummary]:
-    """Offline analysis of a recording: every frame fed to one :class:`Coach`, exactly as live,
-    then :meth:`Coach.finish`. Returns all events in order and the session summary."""
-    coach = Coach(exercise, side=side)
-    events: list[CoachEvent] = []
-    for frame in frames_from_series(series):
-        events += coach.update(frame)
-    events += coach.finish()
-    return events, coach.summary()
+__all__ = ["EVENT_KINDS", "Coach", "CoachEvent", "CoachFrame", "CoachState"]
