@@ -3,8 +3,11 @@
 The fast path runs one tracking model (VIDEO mode, one person), which is how MediaPipe is
 fastest. A second model, in IMAGE mode and able to see several people, runs only when the choice
 of person is in doubt: on the first frame where anybody is found (to choose the largest and most
-central person) and on frames where the tracking model returns somebody other than the person
-followed. Frames where only other people are found count as not detected.
+central person that shows what the exercise needs, :class:`~kinesense.capture.person.
+PersonCriteria`), on frames where the tracking model returns somebody other than the person
+followed, and when the person has been away long enough to be chosen again
+(:data:`~kinesense.capture.person.REACQUIRE_AFTER_S`). Frames where only other people, or
+nobody suitable, are found count as not detected.
 """
 
 from collections.abc import Callable
@@ -18,7 +21,13 @@ from kinesense.capture.closing import Closing
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
 from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
 from kinesense.capture.models import DEFAULT_MODEL
-from kinesense.capture.person import Box, PersonTracker, Signature, landmark_box
+from kinesense.capture.person import (
+    Box,
+    PersonCriteria,
+    PersonTracker,
+    Signature,
+    landmark_box,
+)
 
 MAX_PEOPLE = 4
 """How many people the second model looks for when the choice of person is in doubt."""
@@ -32,6 +41,8 @@ class FollowerCounters:
     detected: int = 0
     multi_person_checks: int = 0
     rejected_other_person: int = 0
+    unsuitable: int = 0
+    """Frames where nobody was followed yet and nobody found showed what the exercise needs."""
 
 
 EstimatorFactory = Callable[[str, int], PoseEstimator]
@@ -56,6 +67,7 @@ class PersonFollower(Closing):
         max_people: people the multi-person check looks for.
         make_estimator: builds the pose models; BlazePose through MediaPipe by default. Any
             :class:`~kinesense.capture.estimator.PoseEstimator` can be plugged in here.
+        criteria: what a person must show to be chosen (None: anybody).
     """
 
     def __init__(
@@ -65,8 +77,10 @@ class PersonFollower(Closing):
         tracker: PersonTracker | None = None,
         max_people: int = MAX_PEOPLE,
         make_estimator: EstimatorFactory | None = None,
+        criteria: PersonCriteria | None = None,
     ) -> None:
         self.max_people = max_people
+        self.criteria = criteria
         self.tracker = tracker if tracker is not None else PersonTracker()
         self._make = make_estimator if make_estimator is not None else mediapipe_factory(model)
         self._tracking: PoseEstimator = self._make("video", 1)
@@ -91,6 +105,8 @@ class PersonFollower(Closing):
         tracker = self.tracker
         if not found:
             return None
+        if tracker.expired(time_s):
+            tracker.release(time_s)
         found_boxes = _boxes(found)
         found_looks = [torso_signature(rgb, d.image_xyz) for d in found]
         if tracker.last_box is not None:
@@ -102,10 +118,16 @@ class PersonFollower(Closing):
         candidates = self._multi_person().estimate(rgb, 0) or found
         candidate_boxes = _boxes(candidates)
         candidate_looks = [torso_signature(rgb, d.image_xyz) for d in candidates]
-        index = tracker.match(time_s, candidate_boxes, candidate_looks)
+        suitable, preference = self._suitability(rgb, candidates)
+        index = tracker.match(
+            time_s, candidate_boxes, candidate_looks, suitable=suitable, preference=preference
+        )
         if index is None:
-            tracker.reject(time_s)
-            self.counters.rejected_other_person += 1
+            if tracker.last_box is not None:
+                tracker.reject(time_s)
+                self.counters.rejected_other_person += 1
+            else:
+                self.counters.unsuitable += 1
             return None
         chosen, chosen_box = candidates[index], candidate_boxes[index]
         # Prefer the tracking model's landmarks when it found the same person (smoother).
@@ -113,6 +135,21 @@ class PersonFollower(Closing):
             if chosen_box is not None and same_pose(detection, chosen, chosen_box):
                 return self._accept(time_s, detection, box, look)
         return self._accept(time_s, chosen, chosen_box, candidate_looks[index])
+
+    def _suitability(
+        self, rgb: NDArray[np.uint8], candidates: list[PoseDetection]
+    ) -> tuple[list[bool] | None, list[float] | None]:
+        """Which candidates may be chosen, and how much each is preferred (None: all, equally)."""
+        criteria = self.criteria
+        if criteria is None or self.tracker.last_box is not None:
+            return None, None
+        height, width = rgb.shape[:2]
+        suitable = [criteria.shows_enough(d.image_xyz, d.visibility) for d in candidates]
+        preference = [
+            criteria.preference(d.image_xyz, d.visibility, (width, height)) if ok else 0.0
+            for d, ok in zip(candidates, suitable, strict=True)
+        ]
+        return suitable, preference
 
     def _accept(
         self,

@@ -27,6 +27,7 @@ from kinesense.capture.follower import (
     PersonFollower,
     mediapipe_factory,
 )
+from kinesense.capture.person import PersonCriteria
 from kinesense.capture.video import Frame
 from kinesense.coach.session import SETUP_TIMEOUT_S, CoachSession, SessionResult, Step
 from kinesense.coach.setup_check import frame_luma
@@ -44,6 +45,22 @@ SPOKEN_KINDS = frozenset(
 """Event kinds whose message is spoken (when it has one)."""
 
 FrameCallback = Callable[[Step, float], None]
+
+
+def person_criteria(exercise: Exercise) -> PersonCriteria:
+    """What the person to coach must show to be chosen: every landmark the exercise's
+    quantities read (on either side of the body: a side view shows one), and preferably the
+    exercise's body position. A waist-up close-up is not chosen for a squat."""
+    from kinesense.exercises.schema import VIRTUAL_POINTS
+
+    groups: dict[tuple[str, ...], None] = {}
+    for item in exercise.tracked:
+        for point in item.points:
+            for name in VIRTUAL_POINTS.get(point, (point,)):
+                bare = name.removeprefix("left_").removeprefix("right_")
+                pair = (f"left_{bare}", f"right_{bare}") if bare != name else (name,)
+                groups[pair] = None
+    return PersonCriteria(needed=tuple(groups), positions=exercise.body_position)
 
 
 @dataclass
@@ -215,7 +232,9 @@ def coach_video(
         people = PeopleCounter(make_estimator or mediapipe_factory(model))
         stack.callback(people.close)
         video = stack.enter_context(VideoFile(path))
-        follower = stack.enter_context(PersonFollower(model, make_estimator=people))
+        follower = stack.enter_context(
+            PersonFollower(model, make_estimator=people, criteria=person_criteria(exercise))
+        )
         resolution = (video.info.width, video.info.height)
         session = CoachSession(
             exercise, side=side, live=False, resolution=resolution, strict=strict
@@ -267,7 +286,9 @@ def coach_camera(
         people = PeopleCounter(make_estimator or mediapipe_factory(model))
         stack.callback(people.close)
         cam = stack.enter_context(Camera(camera))
-        follower = stack.enter_context(PersonFollower(model, make_estimator=people))
+        follower = stack.enter_context(
+            PersonFollower(model, make_estimator=people, criteria=person_criteria(exercise))
+        )
         resolution = (cam.width, cam.height)
         session = CoachSession(
             exercise, side=side, live=True, resolution=resolution,

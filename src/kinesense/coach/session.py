@@ -5,8 +5,9 @@ get events and what to draw.
 the first :data:`~kinesense.coach.setup_check.SETUP_WINDOW_S` seconds, then feeds the
 :class:`~kinesense.coach.engine.Coach`:
 
-* **video file**: the findings are reported and every frame is still analysed (from the first
-  frame), unless ``strict`` asks to refuse a recording whose set-up is wrong;
+* **video file**: the check starts at the first frame with the person; the findings are
+  reported and every frame is still analysed (from the first frame), unless ``strict`` asks to
+  refuse a recording whose set-up is wrong;
 * **live camera**: instructions are shown (and spoken) and the check repeats until the set-up is
   right, the person skips it (key ``s``) or :data:`SETUP_TIMEOUT_S` passes; the coach starts
   only then.
@@ -187,9 +188,14 @@ class CoachSession:
         people_seen: int,
         person_switches: int,
     ) -> tuple[str, ...]:
-        """Collect frames; check the set-up when a window is full; instructions to show."""
+        """Collect frames; check the set-up when a window is full; instructions to show.
+
+        A file's check starts at the first frame with the person (a title card or a close-up
+        before them is not the set-up)."""
         checking = (self.live and not self._coaching) or self.setup is None
         if not checking:
+            return ()
+        if not self.live and detection is None and not self._window.times_s:
             return ()
         self._window.add(time_s, detection, luma)
         if self._window.span_s >= self.setup_window_s:
