@@ -42,6 +42,10 @@ from kinesense.errors import InvalidValueError
 from kinesense.exercises.schema import Exercise
 
 
+POSITION_WARN_S = 1.0
+"""Seconds at rest in another body position before the person is told to get into position."""
+
+
 class Coach:
     """Coach one exercise frame by frame: ``events = coach.update(frame)``.
 
@@ -75,6 +79,7 @@ class Coach:
         self._done = False
         self._finished = False
         self._position_warned = False
+        self._idle_since: float | None = None
         self._last_seen: float | None = None
         self._lost = False
         self._lost_since = 0.0
@@ -230,12 +235,20 @@ class Coach:
         return out
 
     def _check_position(self, t: float, events: list[CoachEvent]) -> None:
-        """Say so once when the person, at rest, is in another body position than the
-        exercise's (nothing counts then); and again, silently, when they are back in it."""
+        """Say so once when the person, at rest for :data:`POSITION_WARN_S`, has been in
+        another body position than the exercise's that long (nothing counts then); and again,
+        silently, when they are back in it. A squat's bottom looks like sitting: it is not
+        warned about, the person is not at rest then."""
         tracker = self._position
         idle = self._rest_until is None and all(c.idle for c in self.plan.counting())
+        if not idle:
+            self._idle_since = None
+        elif self._idle_since is None:
+            self._idle_since = t
+        since = max(self._idle_since or t, tracker.changes[-1][0] if tracker.changes else t)
         data = {"position": tracker.label, "in_position": tracker.in_position}
-        if tracker.in_position is False and idle and not self._position_warned:
+        wrong = tracker.in_position is False and idle and t - since >= POSITION_WARN_S
+        if wrong and not self._position_warned:
             self._position_warned = True
             needed = " or ".join(tracker.describe(p) for p in tracker.required)
             message = f"Get into position: this exercise is done {needed}."
@@ -281,7 +294,10 @@ class Coach:
         if not outcome.counted:
             self._reject(channel, outcome)
             return
-        if self._position.was_in_position(outcome.start_s) is False:
+        in_position = (
+            None if outcome.began_before else self._position.was_in_position(outcome.start_s)
+        )
+        if in_position is False:
             self._reject(channel, outcome, "not_in_position")
             return
         self._on_rep(channel, outcome, events)

@@ -307,11 +307,14 @@ def check_setup(
     image_xyz = np.asarray(image_xyz, dtype=np.float64)
     visibility = np.asarray(visibility, dtype=np.float64)
     frames = image_xyz.shape[0]
-    detected = np.all(np.isfinite(image_xyz[:, :, :2]), axis=(1, 2)) if frames else np.zeros(0)
-    detected = detected.astype(bool)
     key = [LANDMARK_INDEX[n] for n in KEY_LANDMARKS]
+    # A frame has the person when any key landmark is placed (the pose model places all 33;
+    # other tools' keypoints lack some, which are then left out of every check).
+    located = np.isfinite(image_xyz[:, key, :2]).all(axis=2) if frames else np.zeros((0, 0))
+    detected = np.asarray(located.any(axis=1) if frames else np.zeros(0), dtype=bool)
+    known = located[detected].any(axis=0) if frames else np.zeros(0, dtype=bool)
     mean_luma = float(np.mean(luma)) if luma is not None and len(luma) else float("nan")
-    key_vis = visibility[detected][:, key]
+    key_vis = visibility[detected][:, key][:, known] if frames else np.zeros((0, 0))
     mean_visibility = float(np.mean(key_vis)) if key_vis.size else float("nan")
     problems: list[SetupProblem] = []
     light_bad = bool(np.isfinite(mean_luma) and mean_luma < MIN_LUMA)
@@ -325,6 +328,9 @@ def check_setup(
     else:
         xy = image_xyz[detected][:, key, :2]
         seen = visibility[detected][:, key] >= MIN_VISIBILITY
+        # Landmarks the source never gives count as in the picture and seen.
+        xy = np.where(known[None, :, None], xy, 0.5)
+        seen = seen | ~known[None, :]
         framing = _framing_problems(xy, seen)
         faint = mean_visibility < MIN_MEAN_VISIBILITY
         if light_bad or faint:  # everything seen faintly: the light, not something in the way
