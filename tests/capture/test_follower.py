@@ -222,7 +222,7 @@ WHOLE_BODY = PersonCriteria(
 )
 
 
-def test_a_close_up_is_never_chosen_for_a_whole_body_exercise() -> None:
+def test_a_close_up_never_keeps_the_follower_from_the_whole_body() -> None:
     close = CloseUp(0.5, 0.9, 1.2, RED)
     user = Person(0.5, 0.55, 0.6, BLUE)
     people = [[close]] * 20 + [[user]] * 40
@@ -232,12 +232,17 @@ def test_a_close_up_is_never_chosen_for_a_whole_body_exercise() -> None:
     results, _, _ = follow(Scene(people, tracked))
     assert all(followed_x(r) == pytest.approx(0.5) for r in results[:20])
     assert all(r is None for r in results[20:25])
-    # Needing knees and ankles, the close-up is never chosen; the user is, from their first frame.
+    # Needing knees and ankles, the close-up is followed only provisionally (nobody better is
+    # in view: the set-up check can still say what to change), and the user takes over from
+    # their first frame.
     results, follower, _ = follow(Scene(people, tracked), WHOLE_BODY)
-    assert all(r is None for r in results[:20])
-    assert all(r is not None for r in results[20:])
-    assert follower.counters.unsuitable == 20
+    knee = LANDMARK_INDEX["left_knee"]
+    assert all(r is not None and r.visibility[knee] < 0.5 for r in results[:20])
+    assert all(r is not None and r.visibility[knee] == pytest.approx(0.9) for r in results[20:])
+    assert not follower.provisional
+    assert follower.counters.unsuitable == 1
+    assert follower.tracker.reacquired_s == []
     # Both in view (the close-up larger): the whole body is chosen.
     both = Scene([[close, user]] * 10, [0] * 10)
     results, _, _ = follow(both, WHOLE_BODY)
-    assert all(r is not None and r.visibility[25] == pytest.approx(0.9) for r in results)
+    assert all(r is not None and r.visibility[knee] == pytest.approx(0.9) for r in results)

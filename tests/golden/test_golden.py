@@ -55,9 +55,8 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
         "far foot, is gone; each rule reports whether it could be judged (status, "
         "checked_fraction, not_checked_reason: trunk lean and heel lift need a side view); the "
         "summary says how the side was chosen and which side each set watched, the last camera "
-        "view and the body positions seen; a frame with only part of the man is not followed "
-        "before his whole body is (193 frames with him instead of 194), and the file's set-up "
-        "check starts at his first frame (46 frames of him in its window instead of 42)",
+        "view and the body positions seen; the file's set-up check starts at the first frame "
+        "showing his whole body (46 frames of him in its window instead of 42)",
         patched("coach_squat_demo"),
     ),
     "coach_stance_balancing": (

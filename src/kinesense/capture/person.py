@@ -199,9 +199,10 @@ class PersonTracker:
             and time_s - self.last_time_s > self.reacquire_after_s
         )
 
-    def release(self, time_s: float) -> None:
-        """Forget the followed person: the next suitable candidate is chosen afresh."""
-        if self.last_box is not None:
+    def release(self, time_s: float, *, note: bool = True) -> None:
+        """Forget the followed person: the next suitable candidate is chosen afresh (recorded
+        in :attr:`reacquired_s` when ``note``)."""
+        if self.last_box is not None and note:
             self.reacquired_s.append(time_s)
         self.last_box = None
         self.signature = None

@@ -153,6 +153,7 @@ def run_frames(
             person_switches=sum(
                 1 for t in follower.switch_times_s if t >= frame.time_s - session.setup_window_s
             ),
+            partial=follower.provisional,
         )
         # The follower looks for other people only when in doubt: recount them live.
         recount = people is not None and session.live and not session.coaching

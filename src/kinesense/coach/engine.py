@@ -41,7 +41,6 @@ from kinesense.coach.summary import (
 from kinesense.errors import InvalidValueError
 from kinesense.exercises.schema import Exercise
 
-
 POSITION_WARN_S = 1.0
 """Seconds at rest in another body position before the person is told to get into position."""
 

@@ -132,6 +132,7 @@ class CoachSession:
         self.frames = 0
         self.detected_frames = 0
         self._window = _Window()
+        self._partial = _Window()
         self.checks = 0
         """Set-up checks done so far."""
         self._start_s: float | None = None
@@ -158,11 +159,14 @@ class CoachSession:
         luma: float = float("nan"),
         people_seen: int = 1,
         person_switches: int = 0,
+        partial: bool = False,
     ) -> Step:
         """Process one frame (in time order); returns its events and the overlay panel.
 
         ``people_seen`` and ``person_switches`` count, since the session started, the most
-        people found in one frame and the times the model turned to somebody else.
+        people found in one frame and the times the model turned to somebody else;
+        ``partial``: the person found does not show what the exercise needs (followed only
+        provisionally, :class:`~kinesense.capture.follower.PersonFollower`).
         """
         if self._start_s is None:
             self._start_s = time_s
@@ -170,7 +174,9 @@ class CoachSession:
         if detection is not None:
             self.detected_frames += 1
             self._last_seen_s = time_s
-        instructions = self._check_setup(time_s, detection, luma, people_seen, person_switches)
+        instructions = self._check_setup(
+            time_s, detection, luma, people_seen, person_switches, partial
+        )
         events: list[CoachEvent] = []
         if self._coaching:
             events = self.coach.update(_coach_frame(time_s, detection, self.resolution))
@@ -187,15 +193,19 @@ class CoachSession:
         luma: float,
         people_seen: int,
         person_switches: int,
+        partial: bool = False,
     ) -> tuple[str, ...]:
         """Collect frames; check the set-up when a window is full; instructions to show.
 
-        A file's check starts at the first frame with the person (a title card or a close-up
-        before them is not the set-up)."""
+        A file's check starts at the first frame with the person showing what the exercise
+        needs (a title card or a close-up before them is not the set-up); when nobody ever
+        does, the first frames with somebody are checked at the end (:meth:`finish`)."""
         checking = (self.live and not self._coaching) or self.setup is None
         if not checking:
             return ()
-        if not self.live and detection is None and not self._window.times_s:
+        if not self.live and not self._window.times_s and (detection is None or partial):
+            if detection is not None and self._partial.span_s < self.setup_window_s:
+                self._partial.add(time_s, detection, luma)
             return ()
         self._window.add(time_s, detection, luma)
         if self._window.span_s >= self.setup_window_s:
@@ -236,6 +246,8 @@ class CoachSession:
             self.events.extend(self.coach.finish())
         report = self.setup
         if report is None:
+            if not self._window.times_s and self._partial.times_s:
+                self._window = self._partial
             if not self._window.times_s:
                 self.setup = report = check_setup(
                     np.zeros((0, N_LANDMARKS, 3)), np.zeros((0, N_LANDMARKS)),

@@ -310,11 +310,11 @@ def check_setup(
     key = [LANDMARK_INDEX[n] for n in KEY_LANDMARKS]
     # A frame has the person when any key landmark is placed (the pose model places all 33;
     # other tools' keypoints lack some, which are then left out of every check).
-    located = np.isfinite(image_xyz[:, key, :2]).all(axis=2) if frames else np.zeros((0, 0))
-    detected = np.asarray(located.any(axis=1) if frames else np.zeros(0), dtype=bool)
-    known = located[detected].any(axis=0) if frames else np.zeros(0, dtype=bool)
+    located = np.asarray(np.isfinite(image_xyz[:, key, :2]).all(axis=2), dtype=bool)
+    detected = np.asarray(located.any(axis=1), dtype=bool)
+    known = np.asarray(located[detected].any(axis=0), dtype=bool)
     mean_luma = float(np.mean(luma)) if luma is not None and len(luma) else float("nan")
-    key_vis = visibility[detected][:, key][:, known] if frames else np.zeros((0, 0))
+    key_vis = visibility[detected][:, key][:, known]
     mean_visibility = float(np.mean(key_vis)) if key_vis.size else float("nan")
     problems: list[SetupProblem] = []
     light_bad = bool(np.isfinite(mean_luma) and mean_luma < MIN_LUMA)
