@@ -143,7 +143,7 @@ def test_a_hold_condition_takes_views_and_names_min_and_max() -> None:
     assert plank.hold is not None
     by_quantity = {c.quantity: c for c in plank.hold.conditions}
     assert by_quantity["body_line_deg"].views == ("side",)
-    assert by_quantity["shoulder_height"].views == ("front", "side", "oblique")
+    assert by_quantity["shoulder_height"].views == ("side", "oblique")
     data = shipped("front_plank")
     data["hold"]["conditions"][0] = {"quantity": "body_line_deg", "min": 170, "max": 160}
     with pytest.raises(ExerciseDataError, match=r"'hold.conditions\[0\].max': must be greater"):

@@ -13,6 +13,8 @@ length (:data:`SEGMENT_SHARE`). A segment seen end-on is short, but not all of t
 Features (heights up; lengths in ``S``; NaN where a landmark needed is not seen):
 
 * ``trunk_rise``: mid-shoulder height minus mid-hip height (1 upright, 0 horizontal);
+  ``trunk_length``: the trunk's length in the picture (1 in the picture's plane, small when it
+  points at the camera: an upright trunk never does for a level camera);
 * ``thigh_drop``, ``shank_drop``: hip above knee, knee above ankle, on the *support leg* (the
   thigh pointing down most: the standing leg of a single-leg stance, the kneeling leg of a
   bird-dog); ``knee_height``: its knee above the floor (only when its ankle is seen, else the
@@ -55,6 +57,7 @@ LIMB_POINTS: Final = _points(
 )
 """Landmarks that may touch the floor."""
 LOWER_POINTS: Final = _points("knee", "ankle", "heel", "foot_index")
+ARM_POINTS: Final = _points("elbow", "wrist")
 FEET_POINTS: Final = _points("ankle", "heel", "foot_index")
 KNEES: Final = _points("knee")
 READ_POINTS: Final = [*LIMB_POINTS, _I["nose"], _I["left_ear"], _I["right_ear"]]
@@ -161,14 +164,17 @@ def body_features(
     offsets = np.linalg.norm(level - hip_level[:, None], axis=-1) / scale[:, None]
     features = {
         "legs_height": np.fmin.reduce(h[:, LOWER_POINTS], axis=1) - floor,
+        "hands_height": np.fmin.reduce(h[:, ARM_POINTS], axis=1) - floor,
         "hips_over_feet": np.fmin.reduce(offsets[:, FEET_POINTS], axis=1),
         "hips_over_knees": np.fmin.reduce(offsets[:, KNEES], axis=1),
     }
     shoulder, hip = _pair_mean(h, "shoulder"), _pair_mean(h, "hip")
+    trunk = _pair_mean(points, "shoulder") - _pair_mean(points, "hip")
     return {
         "scale": scale,
         "floor": floor,
         "trunk_rise": shoulder - hip,
+        "trunk_length": np.linalg.norm(trunk, axis=-1) / scale,
         "thigh_drop": np.where(right, thighs[1], thighs[0]),
         "shank_drop": knee - ankle,
         "knee_height": np.where(np.isfinite(ankle), knee - floor, np.nan),
