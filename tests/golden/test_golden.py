@@ -44,19 +44,51 @@ def patched(case: str) -> Change:
     return change
 
 
+def _with_validated_movements(recorded: dict[str, Any]) -> dict[str, Any]:
+    """The exercise list with the two exercises added for UI-PRMD's movements, in the list's
+    order (category, level, id)."""
+    added = [
+        {
+            "camera_view": "side",
+            "category": "balance",
+            "id": "inline_lunge",
+            "level": 3,
+            "mode": "reps",
+            "name": "In-line lunge",
+        },
+        {
+            "camera_view": "side",
+            "category": "balance",
+            "id": "standing_straight_leg_raise",
+            "level": 2,
+            "mode": "reps",
+            "name": "Standing straight-leg raise",
+        },
+    ]
+    rows = sorted(recorded["output"] + added, key=lambda e: (e["category"], e["level"], e["id"]))
+    return {**recorded, "output": rows}
+
+
 # case name -> (why the output changed on purpose, the change applied to the recorded output)
 KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
+    "coach_list": (
+        "validity branch: two exercises added for movements of UI-PRMD that the library lacked "
+        "(inline_lunge, standing_straight_leg_raise)",
+        _with_validated_movements,
+    ),
     "coach_squat_demo": (
         "coach (issue 10): the squat watches the side facing the camera (the man is filmed "
         "from his right: the right leg, no longer the hidden left one; both legs while the "
-        "first frames look frontal), so his knee is tracked in 188 frames instead of 146, "
-        "tracking is lost once for 0.7 s instead of 2.0 s, and the crouch at the end is seen "
-        "(rejected too fast, and incomplete); the heel-lift cue at 7.5 s, read from the hidden "
-        "far foot, is gone; each rule reports whether it could be judged (status, "
-        "checked_fraction, not_checked_reason: trunk lean and heel lift need a side view); the "
-        "summary says how the side was chosen and which side each set watched, the last camera "
-        "view and the body positions seen; the file's set-up check starts at the first frame "
-        "showing his whole body (46 frames of him in its window instead of 42)",
+        "first frames look frontal), so his knee is tracked in far more frames, tracking is "
+        "lost once for 0.7 s instead of 2.0 s, and the crouch at the end is seen (rejected too "
+        "fast, and incomplete); the heel-lift cue at 7.5 s, read from the hidden far foot, is "
+        "gone; each rule reports whether it could be judged (status, checked_fraction, "
+        "not_checked_reason: trunk lean and heel lift need a side view); the summary says how "
+        "the side was chosen and which side each set watched, the last camera view and the "
+        "body positions seen; the file's set-up check starts at the first frame showing his "
+        "whole body (46 frames of him in its window instead of 42). With the validity branch's "
+        "squat values (trunk lean hip to shoulder, cued above 43 degrees, 0.5 s minimum; "
+        "UI-PRMD deep squats)",
         patched("coach_squat_demo"),
     ),
     "coach_stance_balancing": (
