@@ -24,8 +24,8 @@ Counts repetitions, times holds, gives form cues and says when a set is done.
 Setting up the camera: put it at about hip height (roughly 1 m), 2.5 to 3 m away, so that your
 whole body from head to feet fits in the picture with some room around it; hold a phone
 upright for standing exercises and sideways for exercises lying on the floor. Face the camera
-for front-view exercises; for side-view exercises turn either side to it (the coach watches the
-side it sees, and finds the side that works in one-sided exercises; --side overrides). Light should fall on you (a lamp or a window in front of you, not behind you), and only
+for front-view exercises; for side-view exercises turn so the side you exercise (--side) faces
+it. Light should fall on you (a lamp or a window in front of you, not behind you), and only
 you should be in view. A camera session checks all of this first and tells you what to change
 (press s to skip the check, q to stop); for a video file the findings are reported in the
 output, and --strict refuses a badly set-up recording.
