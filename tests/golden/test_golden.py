@@ -79,16 +79,17 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
     "coach_squat_demo": (
         "coach (issue 10): the squat watches the side facing the camera (the man is filmed "
         "from his right: the right leg, no longer the hidden left one; both legs while the "
-        "first frames look frontal), so his knee is tracked in far more frames, tracking is "
-        "lost once for 0.7 s instead of 2.0 s, and the crouch at the end is seen (rejected too "
-        "fast, and incomplete); the heel-lift cue at 7.5 s, read from the hidden far foot, is "
-        "gone; each rule reports whether it could be judged (status, checked_fraction, "
+        "first frames look frontal), so his knee is tracked in 188 frames instead of 146, "
+        "tracking is lost once for 0.7 s instead of 2.0 s, and his movements are seen "
+        "(rejected: incomplete, the crouch at the end too fast, one under way when the "
+        "recording ends); the heel-lift cue at 7.5 s, read from the hidden far foot, is gone; "
+        "each rule reports whether it could be judged (status, checked_fraction, "
         "not_checked_reason: trunk lean and heel lift need a side view); the summary says how "
         "the side was chosen and which side each set watched, the last camera view and the "
         "body positions seen; the file's set-up check starts at the first frame showing his "
-        "whole body (46 frames of him in its window instead of 42). With the validity branch's "
-        "squat values (trunk lean hip to shoulder, cued above 43 degrees, 0.5 s minimum; "
-        "UI-PRMD deep squats)",
+        "whole body (46 frames of him in its window instead of 42). With the validity "
+        "branch's squat values (trunk lean hip to shoulder, cued above 43 degrees, 0.5 s "
+        "minimum; UI-PRMD deep squats)",
         patched("coach_squat_demo"),
     ),
     "coach_stance_balancing": (
