@@ -497,3 +497,13 @@ class Coach:
 
 
 __all__ = ["EVENT_KINDS", "Coach", "CoachEvent", "CoachFrame", "CoachState"]
+
+
+def __getattr__(name: str) -> Any:
+    """``coach_series`` and ``frames_from_series``, where callers found them before they moved
+    to :mod:`kinesense.coach.offline`."""
+    if name in ("coach_series", "frames_from_series"):
+        from kinesense.coach import offline
+
+        return getattr(offline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
