@@ -1,9 +1,9 @@
 """Following one person when several are in view.
 
-The person is chosen in the first frame where a suitable candidate is found: the largest and
-most central candidate (score = bounding-box area x closeness to the image centre), among those
-that show what the exercise needs when the caller says what that is (:class:`PersonCriteria`: a
-waist-up close-up or a title card's face is never chosen for a whole-body exercise) and
+The person is chosen in the first frame where anybody is found: the largest and most central
+candidate (score = bounding-box area x closeness to the image centre), among those that show
+what the exercise needs when the caller says what that is (:class:`PersonCriteria`: a waist-up
+close-up is not a candidate for a whole-body exercise while somebody shows the whole body),
 preferring those in the exercise's body position. After that, each
 frame's candidates are matched to the person by position (near the last known box) and, when
 the caller gives them, by look (a torso colour signature, :mod:`kinesense.capture.appearance`):

@@ -50,7 +50,8 @@ FrameCallback = Callable[[Step, float], None]
 def person_criteria(exercise: Exercise) -> PersonCriteria:
     """What the person to coach must show to be chosen: every landmark the exercise's
     quantities read (on either side of the body: a side view shows one), and preferably the
-    exercise's body position. A waist-up close-up is not chosen for a squat."""
+    exercise's body position. A waist-up close-up is followed for a squat only while nobody
+    shows the whole body (:class:`~kinesense.capture.follower.PersonFollower`)."""
     from kinesense.exercises.schema import VIRTUAL_POINTS
 
     groups: dict[tuple[str, ...], None] = {}

@@ -28,10 +28,9 @@ from typing import Any
 from kinesense.coach.channels import Channel, SidePlan
 from kinesense.coach.counters import HoldChange, RepOutcome
 from kinesense.coach.events import EVENT_KINDS, CoachEvent, CoachFrame, CoachState
-from kinesense.coach.rules import merged, not_checked_reason
+from kinesense.coach.rules import fault_counts
 from kinesense.coach.scene import PositionTracker, ViewTracker
 from kinesense.coach.summary import (
-    FaultCount,
     HoldRecord,
     RejectedRep,
     RepRecord,
@@ -186,7 +185,9 @@ class Coach:
             reps=list(self._reps),
             rejected=list(self._rejected),
             holds=list(self._holds),
-            faults=self._faults(),
+            faults=fault_counts(
+                self.exercise.form_rules, [c.rules for c in self.plan.channels.values()]
+            ),
             tracking=TrackingQuality(
                 frames=self._frames,
                 tracked_frames=self._tracked,
@@ -213,25 +214,6 @@ class Coach:
         if engaged is not None:
             return engaged
         return self.plan.counting()[0]
-
-    def _faults(self) -> list[FaultCount]:
-        out = []
-        for rule in self.exercise.form_rules:
-            state = merged([c.rules.states[rule.id] for c in self.plan.channels.values()])
-            status = state.status
-            reason = "" if status == "checked" else not_checked_reason(rule, state)
-            out.append(
-                FaultCount(
-                    rule=rule.id,
-                    cue=rule.cue,
-                    episodes=state.episodes,
-                    cues=state.cues,
-                    status=status,
-                    checked_fraction=round(state.checked_fraction, 4),
-                    not_checked_reason=reason,
-                )
-            )
-        return out
 
     def _check_position(self, t: float, events: list[CoachEvent]) -> None:
         """Say so once when the person, at rest for :data:`POSITION_WARN_S`, has been in

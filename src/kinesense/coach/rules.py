@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kinesense.coach.summary import FaultCount
 from kinesense.exercises.schema import FormRule
 
 MOSTLY_CHECKED = 0.9
@@ -213,3 +214,23 @@ def not_checked_reason(rule: FormRule, state: RuleState) -> str:
     if state.unseen_frames:
         reasons.append(f"its landmarks were seen with visibility under {rule.min_visibility:g}")
     return "; ".join(reasons)
+
+
+def fault_counts(rules: tuple[FormRule, ...], checkers: list[FormChecker]) -> list[FaultCount]:
+    """Each rule's faults, cues and status over every checker (side) that judged it."""
+    out = []
+    for rule in rules:
+        state = merged([checker.states[rule.id] for checker in checkers])
+        status = state.status
+        out.append(
+            FaultCount(
+                rule=rule.id,
+                cue=rule.cue,
+                episodes=state.episodes,
+                cues=state.cues,
+                status=status,
+                checked_fraction=round(state.checked_fraction, 4),
+                not_checked_reason="" if status == "checked" else not_checked_reason(rule, state),
+            )
+        )
+    return out
