@@ -13,8 +13,6 @@ length (:data:`SEGMENT_SHARE`). A segment seen end-on is short, but not all of t
 Features (heights up; lengths in ``S``; NaN where a landmark needed is not seen):
 
 * ``trunk_rise``: mid-shoulder height minus mid-hip height (1 upright, 0 horizontal);
-  ``trunk_length``: the trunk's length in the picture (1 in the picture's plane, small when it
-  points at the camera: an upright trunk never does for a level camera);
 * ``thigh_drop``, ``shank_drop``: hip above knee, knee above ankle, on the *support leg* (the
   thigh pointing down most: the standing leg of a single-leg stance, the kneeling leg of a
   bird-dog); ``knee_height``: its knee above the floor (only when its ankle is seen, else the
@@ -169,12 +167,10 @@ def body_features(
         "hips_over_knees": np.fmin.reduce(offsets[:, KNEES], axis=1),
     }
     shoulder, hip = _pair_mean(h, "shoulder"), _pair_mean(h, "hip")
-    trunk = _pair_mean(points, "shoulder") - _pair_mean(points, "hip")
     return {
         "scale": scale,
         "floor": floor,
         "trunk_rise": shoulder - hip,
-        "trunk_length": np.linalg.norm(trunk, axis=-1) / scale,
         "thigh_drop": np.where(right, thighs[1], thighs[0]),
         "shank_drop": knee - ankle,
         "knee_height": np.where(np.isfinite(ankle), knee - floor, np.nan),

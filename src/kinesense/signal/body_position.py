@@ -19,9 +19,6 @@ Decision, in this order (thresholds in :data:`THRESHOLDS`, each with the heights
    **prone** from the face (nose above or below the ears) and the feet (toes above or below the
    heels).
 
-The trunk counts as upright only when it is also seen at its length: a trunk pointing at the
-camera (a person lying along its axis) is not upright, whatever its image heights.
-
 Landmarks seen with visibility below :data:`~kinesense.landmarks.MIN_VISIBILITY` are ignored; a
 frame without a shoulder, a hip and a knee is ``unknown`` (confidence 0), and so is an upright
 frame whose support foot is unseen (on the feet or on the knees cannot be told). The confidence
@@ -107,10 +104,6 @@ THRESHOLDS: Final = {
     "knee_off_floor": Threshold(0.22, 0.1),
     # Upright trunk: rise 1 standing or sitting, about 0.7 leaning 45 deg, 0 lying.
     "trunk_up": Threshold(0.6, 0.2),
-    # The trunk seen at its length (an upright trunk, for a camera that is level): 1 when it
-    # is the body's largest segment, 0.2 for a person lying along the camera's axis (real 3D
-    # keypoints laid down and filmed head-on by a virtual camera at floor level).
-    "trunk_in_view": Threshold(0.7, 0.1),
     # Head-down trunk (shoulders well below the hips): a bridge or a pike is not a plank.
     "trunk_head_down": Threshold(-0.3, 0.15),
     # An arm under the shoulder: the upper arm (0.65 S) vertical in a plank or on hands and
@@ -211,9 +204,7 @@ def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
     c = {
         "thigh_down": _above(f["thigh_drop"], "thigh_down"),
         "knee_up": _above(f["knee_height"], "knee_off_floor"),
-        "trunk_up": np.minimum(
-            _above(f["trunk_rise"], "trunk_up"), _above(f["trunk_length"], "trunk_in_view")
-        ),
+        "trunk_up": _above(f["trunk_rise"], "trunk_up"),
         "head_down": 1 - _above(f["trunk_rise"], "trunk_head_down"),
         "arm_support": np.minimum(
             _above(fill(f["arm_drop"], -9.0), "arm_support"),
