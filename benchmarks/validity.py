@@ -140,9 +140,10 @@ class CaseResult:
 
 def evaluation_copy(exercise: Exercise) -> Exercise:
     """The exercise with one long set (no rests) and cues never held back."""
-    dose = dataclasses.replace(exercise.dose, sets=1, reps=1000, rest_s=0.0)
-    rules = tuple(dataclasses.replace(r, repeat_after_s=0.0) for r in exercise.form_rules)
-    return dataclasses.replace(exercise, dose=dose, form_rules=rules)
+    # model_copy, not with_dose: 1000 repetitions is past the dose limits, on purpose here.
+    dose = exercise.dose.model_copy(update={"sets": 1, "reps": 1000, "rest_s": 0.0})
+    rules = tuple(r.model_copy(update={"repeat_after_s": 0.0}) for r in exercise.form_rules)
+    return exercise.model_copy(update={"dose": dose, "form_rules": rules})
 
 
 def working_side(clip: JoinedClip, movement: int) -> str | None:

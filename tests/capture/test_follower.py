@@ -13,6 +13,7 @@ import pytest
 
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
 from kinesense.capture.follower import PersonFollower
+from kinesense.capture.person import REACQUIRE_AFTER_S, PersonCriteria
 from kinesense.landmarks import LANDMARK_INDEX
 
 WIDTH, HEIGHT = 640, 480
@@ -107,7 +108,7 @@ class ScriptedEstimator:
 
 
 def follow(
-    scene: Scene,
+    scene: Scene, criteria: PersonCriteria | None = None
 ) -> tuple[list[PoseDetection | None], PersonFollower, list[ScriptedEstimator]]:
     made: list[ScriptedEstimator] = []
 
@@ -115,7 +116,7 @@ def follow(
         made.append(ScriptedEstimator(scene, mode, num_poses))
         return made[-1]
 
-    follower = PersonFollower(make_estimator=make)
+    follower = PersonFollower(make_estimator=make, criteria=criteria)
     results = []
     for k in range(len(scene.people)):
         scene.current = k
@@ -186,3 +187,62 @@ def test_nobody_in_view_is_not_a_switch() -> None:
     results, follower, _ = follow(Scene(people, tracked))
     assert [r is not None for r in results] == [True] * 5 + [False] * 5 + [True] * 5
     assert follower.switch_times_s == []
+
+
+def test_the_user_walking_in_after_someone_else_left_is_followed() -> None:
+    """Somebody sets the camera up (red) and leaves; after two seconds with nobody in view,
+    the user (blue) walks in. Before, the user was rejected as somebody else for the whole
+    recording."""
+    helper = Person(0.5, 0.55, 0.6, RED)
+    user = Person(0.45, 0.55, 0.6, BLUE)
+    people = [[helper]] * 30 + [[]] * 60 + [[user]] * 60
+    tracked = [0] * 30 + [None] * 60 + [0] * 60
+    results, follower, _ = follow(Scene(people, tracked))
+    assert all(r is not None for r in results[:30])
+    assert all(followed_x(r) == pytest.approx(0.45) for r in results[90:])
+    assert follower.tracker.reacquired_s == pytest.approx([90 / 30.0])
+    assert REACQUIRE_AFTER_S < 60 / 30.0
+
+
+@dataclass(frozen=True)
+class CloseUp(Person):
+    """A waist-up close-up: the figure twice as large, its hips near the bottom of the picture
+    and its knees and ankles below it (placed there, as the pose model places them, unseen)."""
+
+    def detection(self) -> PoseDetection:
+        image = self.landmarks()
+        visibility = np.where(np.isfinite(image[:, 0]), 0.9, 0.0)
+        below = ~((image[:, 1] >= 0) & (image[:, 1] <= 1))
+        visibility[below] = 0.05
+        return PoseDetection(image, np.full((33, 3), np.nan), visibility)
+
+
+WHOLE_BODY = PersonCriteria(
+    needed=tuple((f"left_{part}", f"right_{part}") for part in ("shoulder", "hip", "knee", "ankle"))
+)
+
+
+def test_a_close_up_never_keeps_the_follower_from_the_whole_body() -> None:
+    close = CloseUp(0.5, 0.9, 1.2, RED)
+    user = Person(0.5, 0.55, 0.6, BLUE)
+    people = [[close]] * 20 + [[user]] * 40
+    tracked = [0] * 60
+    # Without criteria (extraction), the close-up is the most prominent and is followed, and
+    # the user is then somebody else until they have been the only one for 1.5 s.
+    results, _, _ = follow(Scene(people, tracked))
+    assert all(followed_x(r) == pytest.approx(0.5) for r in results[:20])
+    assert all(r is None for r in results[20:25])
+    # Needing knees and ankles, the close-up is followed only provisionally (nobody better is
+    # in view: the set-up check can still say what to change), and the user takes over from
+    # their first frame.
+    results, follower, _ = follow(Scene(people, tracked), WHOLE_BODY)
+    knee = LANDMARK_INDEX["left_knee"]
+    assert all(r is not None and r.visibility[knee] < 0.5 for r in results[:20])
+    assert all(r is not None and r.visibility[knee] == pytest.approx(0.9) for r in results[20:])
+    assert not follower.provisional
+    assert follower.counters.unsuitable == 1
+    assert follower.tracker.reacquired_s == []
+    # Both in view (the close-up larger): the whole body is chosen.
+    both = Scene([[close, user]] * 10, [0] * 10)
+    results, _, _ = follow(both, WHOLE_BODY)
+    assert all(r is not None and r.visibility[knee] == pytest.approx(0.9) for r in results)

@@ -251,3 +251,34 @@ def test_look_memory_follows_slow_change() -> None:
     assert tracker.signature.sum() == pytest.approx(1.0, abs=1e-5)
     assert _bhattacharyya(tracker.signature, RED_FADED) < 0.15
     assert _bhattacharyya(tracker.signature, RED) > 0.4
+
+
+def test_criteria_need_each_group_seen_inside_the_picture() -> None:
+    from kinesense.capture.person import PersonCriteria
+    from kinesense.landmarks import LANDMARK_INDEX
+
+    criteria = PersonCriteria(needed=(("left_knee", "right_knee"), ("nose",)), min_share=1.0)
+    image = np.full((33, 3), 0.5)
+    visibility = np.full(33, 0.9)
+    assert criteria.shows_enough(image, visibility)
+    visibility[LANDMARK_INDEX["left_knee"]] = 0.2  # one knee hidden: the other shows the group
+    assert criteria.shows_enough(image, visibility)
+    image[LANDMARK_INDEX["right_knee"], 1] = 1.2  # the other below the picture
+    assert not criteria.shows_enough(image, visibility)
+    half = PersonCriteria(needed=(("left_knee", "right_knee"), ("nose",)), min_share=0.5)
+    assert half.shows_enough(image, visibility)
+    assert PersonCriteria(needed=()).shows_enough(image, visibility)
+
+
+def test_criteria_prefer_the_exercise_position() -> None:
+    from kinesense.capture.person import PersonCriteria
+    from tests.signal.test_body_position import CHAIR_FIGURE, STANDING_FIGURE, figure
+
+    standing = PersonCriteria(needed=(), positions=("standing",))
+    image, visibility = figure(STANDING_FIGURE)
+    assert standing.preference(image[0], visibility[0], (1000, 1000)) == 1.0
+    image, visibility = figure(CHAIR_FIGURE)
+    assert standing.preference(image[0], visibility[0], (1000, 1000)) == 0.25
+    nobody = np.full((33, 3), np.nan)
+    assert standing.preference(nobody, np.zeros(33), (1000, 1000)) == 0.5
+    assert PersonCriteria(needed=()).preference(nobody, np.zeros(33), (1000, 1000)) == 1.0

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from kinesense.coach.engine import CoachFrame
+from kinesense.coach.events import CoachFrame
 from kinesense.landmarks import LANDMARK_INDEX as IDX
 
 FloatArray = NDArray[np.float64]
@@ -61,6 +61,39 @@ def standing() -> FloatArray:
     for name, xy in _STANDING.items():
         out[IDX[name]] = xy
     return out
+
+
+def seated() -> FloatArray:
+    """(33, 2) the figure sitting facing the camera: thighs level towards the camera (their
+    image length 10 px), lower legs hanging (knees 160 px above the ankles)."""
+    out = standing()
+    for side in ("left", "right"):
+        hip = out[IDX[f"{side}_hip"]]
+        lift = out[IDX[f"{side}_knee"], 1] - (hip[1] + 10.0)
+        for part in ("knee", "ankle", "heel", "foot_index"):
+            out[IDX[f"{side}_{part}"], 1] -= lift
+    return out
+
+
+def side_on(points: FloatArray, near: str = "left") -> tuple[FloatArray, FloatArray]:
+    """(N, 33, 3) image points in pixels (z in pixels too) and (33,) visibility of the figure
+    turned side-on with its ``near`` side facing the camera: each far landmark sits where its
+    near counterpart is, 4 px behind and 60 px further away (z); the far limbs and face are
+    hidden (visibility 0.3), the far shoulder and hip seen (0.9), as BlazePose gives them on
+    the real side views of ../shared/data."""
+    far = "right" if near == "left" else "left"
+    out = np.zeros((*points.shape[:-1], 3))
+    out[..., :2] = points
+    visibility = np.full(33, 0.99)
+    for name, i in IDX.items():
+        if name.startswith(f"{far}_"):
+            j = IDX[near + name[len(far) :]]
+            out[..., i, :2] = points[..., j, :] + np.array([-4.0, 0.0])
+            out[..., i, 2] = 60.0
+            visibility[i] = 0.9 if name.endswith(("_shoulder", "_hip")) else 0.3
+        elif name.startswith(f"{near}_"):
+            out[..., i, 2] = -60.0
+    return out, visibility
 
 
 def torso_px(points: FloatArray) -> float:
@@ -177,20 +210,25 @@ def frames(
     noise_px: float = 0.0,
     seed: int = 0,
     missing: Sequence[tuple[float, float]] = (),
-    visibility: float = 0.99,
+    visibility: float | FloatArray = 0.99,
 ) -> list[CoachFrame]:
-    """CoachFrames from pixel poses; Gaussian noise of ``noise_px`` on every coordinate; no
+    """CoachFrames from pixel poses ((N, 33, 2), or (N, 33, 3) with z in pixels, as
+    :func:`side_on` makes them); Gaussian noise of ``noise_px`` on every image coordinate; no
     person during each (start_s, end_s) of ``missing``."""
     rng = np.random.default_rng(seed)
-    pts = points_px + rng.normal(0.0, noise_px, points_px.shape) if noise_px else points_px
+    pts = np.array(points_px, dtype=np.float64)
+    if noise_px:
+        pts[..., :2] += rng.normal(0.0, noise_px, pts[..., :2].shape)
     scale = np.array(RESOLUTION, dtype=np.float64)
     out = []
-    vis = np.full(33, visibility)
+    vis = np.broadcast_to(np.asarray(visibility, dtype=np.float64), (33,)).copy()
     for t, p in zip(time_s, pts, strict=True):
         if any(a <= t < b for a, b in missing):
             out.append(CoachFrame(float(t), None, None, resolution=RESOLUTION))
             continue
         xyz = np.zeros((33, 3))
-        xyz[:, :2] = p / scale
+        xyz[:, :2] = p[:, :2] / scale
+        if p.shape[-1] == 3:
+            xyz[:, 2] = p[:, 2] / scale[0]
         out.append(CoachFrame(float(t), xyz, vis, resolution=RESOLUTION))
     return out

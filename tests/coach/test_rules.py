@@ -18,7 +18,7 @@ def make_rule(
 ) -> FormRule:
     return FormRule(
         id="lean",
-        when=When("q", comparison, value, tolerance),
+        when=When(quantity="q", comparison=comparison, value=value, tolerance=tolerance),
         cue="Stand tall.",
         applies_during=during,
         debounce_s=debounce_s,

@@ -2,7 +2,7 @@
 
 The scripted scenes of tests/capture/test_follower.py (real RGB frames with each person's torso
 painted in their clothing colour; a scripted pose model) are fed through the real session wiring,
-:func:`kinesense.coach.session.run_frames`: frame -> PersonFollower -> CoachSession -> Coach.
+:func:`kinesense.coach.drivers.run_frames`: frame -> PersonFollower -> CoachSession -> Coach.
 
 The followed person (blue) does :data:`REPS` squats of the library exercise ``squat`` (knee angle
 175 -> 100 -> 175 deg; it counts from ``enter`` 150 through ``target`` 110 back past ``exit`` 160,
@@ -23,7 +23,8 @@ import pytest
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
 from kinesense.capture.follower import PersonFollower
 from kinesense.capture.video import Frame
-from kinesense.coach.session import CoachSession, PeopleCounter, SessionResult, run_frames
+from kinesense.coach.drivers import PeopleCounter, run_frames
+from kinesense.coach.session import CoachSession, SessionResult
 from kinesense.exercises import load_exercise
 from kinesense.landmarks import LANDMARK_INDEX
 from kinesense.signal.geometry import joint_angle_deg

@@ -21,15 +21,9 @@ import pytest
 from numpy.typing import NDArray
 
 from kinesense.capture.estimator import PoseDetection
-from kinesense.coach.session import (
-    CoachSession,
-    LiveWindow,
-    PeopleCounter,
-    SessionResult,
-    SetupError,
-    coach_video,
-    has_display,
-)
+from kinesense.coach.drivers import PeopleCounter, coach_video
+from kinesense.coach.session import CoachSession, SessionResult, SetupError
+from kinesense.coach.sinks import LiveWindow, has_display
 from kinesense.coach.speech import MIN_INTERVAL_S, REPEAT_INTERVAL_S, Speaker, find_engine
 from kinesense.errors import KinesenseError
 from kinesense.exercises import Exercise, exercise_from_dict
@@ -52,6 +46,7 @@ def knee_exercise(mode: str = "reps", reps: int = 5) -> dict[str, Any]:
         "category": "mobility",
         "level": 1,
         "starting_position": "standing",
+        "body_position": ["standing"],
         "camera_view": "side",
         "instructions": ["Bend and straighten your left knee."],
         "tracked": [

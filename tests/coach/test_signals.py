@@ -30,7 +30,7 @@ def quantities(
 def test_joint_angle_in_pixels_matches_the_construction() -> None:
     p = syn.standing()
     syn.set_joint_angle(p, "left_hip", "left_knee", "left_ankle", 360 - 73.0)
-    knee = Tracked("knee", "joint_angle", ("left_hip", "left_knee", "left_ankle"))
+    knee = Tracked(name="knee", kind="joint_angle", points=("left_hip", "left_knee", "left_ankle"))
     assert quantities(p, knee)["knee"] == pytest.approx(73.0, abs=1e-9)
 
 
@@ -38,7 +38,7 @@ def test_normalised_coordinates_would_distort_the_angle() -> None:
     # 45 degrees in pixels on a 16:9 frame is not 45 degrees in normalised units
     p = syn.standing()
     syn.set_joint_angle(p, "left_hip", "left_knee", "left_ankle", 360 - 45.0)
-    knee = Tracked("knee", "joint_angle", ("left_hip", "left_knee", "left_ankle"))
+    knee = Tracked(name="knee", kind="joint_angle", points=("left_hip", "left_knee", "left_ankle"))
     vis = np.ones(33)
     stretched = compute_quantities((knee,), normalised(p), vis, None)["knee"]
     assert stretched is not None
@@ -48,10 +48,12 @@ def test_normalised_coordinates_would_distort_the_angle() -> None:
 def test_signed_inclination_and_its_mirror() -> None:
     p = syn.standing()
     syn.tilt_trunk(p, 12.0)  # shoulders to the image right
-    trunk = Tracked("trunk", "segment_inclination", ("mid_hip", "mid_shoulder"))
+    trunk = Tracked(name="trunk", kind="segment_inclination", points=("mid_hip", "mid_shoulder"))
     assert quantities(p, trunk)["trunk"] == pytest.approx(12.0, abs=1e-9)
     assert quantities(p, trunk, mirrored=True)["trunk"] == pytest.approx(-12.0, abs=1e-9)
-    absolute = Tracked("trunk", "segment_inclination", ("mid_hip", "mid_shoulder"), absolute=True)
+    absolute = Tracked(
+        name="trunk", kind="segment_inclination", points=("mid_hip", "mid_shoulder"), absolute=True
+    )
     syn.tilt_trunk(p, -12.0)
     assert quantities(p, absolute)["trunk"] == pytest.approx(12.0, abs=1e-9)
 
@@ -59,8 +61,8 @@ def test_signed_inclination_and_its_mirror() -> None:
 def test_distance_and_height_difference_in_torso_lengths() -> None:
     p = syn.standing()  # torso 200 px; ankles 80 px apart; raise the right ankle by 50 px
     p[IDX["right_ankle"], 1] -= 50.0
-    gap = Tracked("gap", "distance", ("left_ankle", "right_ankle"))
-    lift = Tracked("lift", "height_difference", ("right_ankle", "left_ankle"))
+    gap = Tracked(name="gap", kind="distance", points=("left_ankle", "right_ankle"))
+    lift = Tracked(name="lift", kind="height_difference", points=("right_ankle", "left_ankle"))
     q = quantities(p, gap, lift)
     assert syn.torso_px(p) == 200.0
     assert q["gap"] == pytest.approx(math.hypot(80.0, 50.0) / 200.0, rel=1e-12)
@@ -73,9 +75,11 @@ def test_low_visibility_gives_none_and_landmark_visible_a_fraction() -> None:
     p = syn.standing()
     vis = np.ones(33)
     vis[IDX["left_ankle"]] = 0.2
-    knee = Tracked("knee", "joint_angle", ("left_hip", "left_knee", "left_ankle"))
-    seen = Tracked("seen", "landmark_visible", ("left_ankle", "left_knee", "nose", "left_hip"))
-    gap = Tracked("gap", "distance", ("left_knee", "right_knee"))
+    knee = Tracked(name="knee", kind="joint_angle", points=("left_hip", "left_knee", "left_ankle"))
+    seen = Tracked(
+        name="seen", kind="landmark_visible", points=("left_ankle", "left_knee", "nose", "left_hip")
+    )
+    gap = Tracked(name="gap", kind="distance", points=("left_knee", "right_knee"))
     q = compute_quantities((knee, seen, gap), normalised(p), vis, (W, H))
     assert q["knee"] is None
     assert q["seen"] == 0.75

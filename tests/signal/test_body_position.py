@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from kinesense.landmarks import LANDMARK_INDEX
+from kinesense.series import PoseSeries
 from kinesense.signal.body_features import body_features, heights_and_points
 from kinesense.signal.body_position import (
     LYING,
@@ -337,3 +338,69 @@ def test_check_on_real_recordings() -> None:
     assert turned.share == 0.0
     assert turned.reason.startswith("the person is lying on the back in ")
     assert with_pixels(walk, pixels(walk)).image_xyz.shape == walk.image_xyz.shape
+
+
+# --------------------------------------------------------------------------------------------
+# Seen head-on: the pose2sim balancing man's real 3D keypoints, laid on the floor, filmed by
+# virtual pinhole cameras (kinesense.signal.projection) 35 cm above the floor.
+
+
+def balancing_3d(frame: int) -> PoseSeries:
+    from kinesense.capture.readers import read_trc
+    from tests.conftest import SHARED_DATA
+
+    path = SHARED_DATA / "keypoints/pose2sim_balancing_3d.trc"
+    if not path.exists():
+        pytest.skip("pose2sim_balancing_3d.trc is absent")
+    series = read_trc(path)
+    t = float(series.time_s[frame])
+    return series.slice_time(t - 1e-6, t + 1e-6)
+
+
+def filmed(pose: PoseSeries, up: np.ndarray, eye: np.ndarray, target: np.ndarray) -> BodyPositions:
+    from kinesense.signal.projection import look_at, project_pose
+
+    laid = pose.replace(world_up=tuple(float(x) for x in up))
+    camera = look_at(eye, target, up, resolution=(720, 1280))
+    return classify_body_position(project_pose(laid, camera, camera_view="front"))
+
+
+def test_a_plank_seen_head_on_is_a_plank() -> None:
+    """Frame 85: the left arm forward (70 deg from the trunk, elbow straight). The floor is
+    taken through the left wrist and the lower toes, under the shoulder: a straight-arm plank
+    (shoulder 0.51 m, hip 0.26 m, ankles 0.05 m above the floor; upper arm 14 deg from the
+    vertical). Head-on from a floor-level camera its trunk looks upright (trunk rise 0.86)."""
+    pose = balancing_3d(85)
+    p = pose.world_xyz_m[0]
+    toes = [IX["left_foot_index"], IX["right_foot_index"]]
+    toe = p[toes[int(np.argmin(p[toes] @ np.asarray(pose.world_up)))]]
+    wrist, shoulder = p[IX["left_wrist"]], p[IX["left_shoulder"]]
+    line = (toe - wrist) / np.linalg.norm(toe - wrist)
+    up = (shoulder - wrist) - ((shoulder - wrist) @ line) * line
+    up /= np.linalg.norm(up)
+    heights = (p - wrist) @ up
+    assert heights[IX["left_hip"]] == pytest.approx(0.26, abs=0.01)
+    ahead = (shoulder - toe) - ((shoulder - toe) @ up) * up
+    ahead /= np.linalg.norm(ahead)
+    head_on = filmed(pose, up, wrist + 2.5 * ahead + 0.35 * up, wrist + 0.35 * up)
+    assert head_on.labels == (PLANK,)
+    assert head_on.features["trunk_rise"][0] > 0.6  # looks upright: the hands decide
+    # Frame 0 (arms down) laid flat, face to the floor, filmed from its side: prone.
+    standing = balancing_3d(0)
+    q = standing.world_xyz_m[0]
+    axis = (q[IX["left_shoulder"]] + q[IX["right_shoulder"]] - q[IX["left_hip"]]
+            - q[IX["right_hip"]]) / 2  # fmt: skip
+    axis /= np.linalg.norm(axis)
+    left = q[IX["left_shoulder"]] - q[IX["right_shoulder"]]
+    left -= (left @ axis) * axis
+    left /= np.linalg.norm(left)
+    forward = np.cross(left, axis)
+    if forward @ (q[IX["nose"]] - q[IX["left_shoulder"]]) < 0:
+        forward = -forward
+    down = -forward  # face to the floor
+    floor = float(np.nanmin(q @ down))
+    middle = np.nanmean(q[[IX["left_hip"], IX["left_shoulder"]]], axis=0)
+    ground = middle - (middle @ down - floor) * down
+    side = np.cross(down, axis)
+    prone = filmed(standing, down, ground + 3.0 * side + 0.35 * down, ground + 0.35 * down)
+    assert prone.labels == (PRONE,)

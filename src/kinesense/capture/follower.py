@@ -3,8 +3,13 @@
 The fast path runs one tracking model (VIDEO mode, one person), which is how MediaPipe is
 fastest. A second model, in IMAGE mode and able to see several people, runs only when the choice
 of person is in doubt: on the first frame where anybody is found (to choose the largest and most
-central person) and on frames where the tracking model returns somebody other than the person
-followed. Frames where only other people are found count as not detected.
+central person that shows what the exercise needs, :class:`~kinesense.capture.person.
+PersonCriteria`), on frames where the tracking model returns somebody other than the person
+followed, and when the person has been away long enough to be chosen again
+(:data:`~kinesense.capture.person.REACQUIRE_AFTER_S`). Frames where only other people are found
+count as not detected. When nobody shows what the exercise needs (a close-up, a person whose
+feet are out of the picture), the best there is is followed *provisionally*, so the set-up
+check can say what to change, and the first person who shows it takes over at once.
 """
 
 from collections.abc import Callable
@@ -18,10 +23,19 @@ from kinesense.capture.closing import Closing
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
 from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
 from kinesense.capture.models import DEFAULT_MODEL
-from kinesense.capture.person import Box, PersonTracker, Signature, landmark_box
+from kinesense.capture.person import (
+    Box,
+    PersonCriteria,
+    PersonTracker,
+    Signature,
+    landmark_box,
+)
 
 MAX_PEOPLE = 4
 """How many people the second model looks for when the choice of person is in doubt."""
+
+PROVISIONAL_RECHECK_S = 0.5
+"""Seconds between two looks for a suitable person while the one followed is not."""
 
 
 @dataclass
@@ -32,6 +46,8 @@ class FollowerCounters:
     detected: int = 0
     multi_person_checks: int = 0
     rejected_other_person: int = 0
+    unsuitable: int = 0
+    """Choices made while nobody showed what the exercise needs."""
 
 
 EstimatorFactory = Callable[[str, int], PoseEstimator]
@@ -56,6 +72,7 @@ class PersonFollower(Closing):
         max_people: people the multi-person check looks for.
         make_estimator: builds the pose models; BlazePose through MediaPipe by default. Any
             :class:`~kinesense.capture.estimator.PoseEstimator` can be plugged in here.
+        criteria: what a person must show to be chosen (None: anybody).
     """
 
     def __init__(
@@ -65,8 +82,14 @@ class PersonFollower(Closing):
         tracker: PersonTracker | None = None,
         max_people: int = MAX_PEOPLE,
         make_estimator: EstimatorFactory | None = None,
+        criteria: PersonCriteria | None = None,
     ) -> None:
         self.max_people = max_people
+        self.criteria = criteria
+        self.provisional = False
+        """The person followed was chosen without showing what the exercise needs (nobody
+        did): somebody who does is looked for every :data:`PROVISIONAL_RECHECK_S`."""
+        self._checked_s = -float("inf")
         self.tracker = tracker if tracker is not None else PersonTracker()
         self._make = make_estimator if make_estimator is not None else mediapipe_factory(model)
         self._tracking: PoseEstimator = self._make("video", 1)
@@ -91,28 +114,73 @@ class PersonFollower(Closing):
         tracker = self.tracker
         if not found:
             return None
+        if tracker.expired(time_s):
+            tracker.release(time_s)
+            self.provisional = False
         found_boxes = _boxes(found)
         found_looks = [torso_signature(rgb, d.image_xyz) for d in found]
-        if tracker.last_box is not None:
+        recheck = self.provisional and time_s - self._checked_s >= PROVISIONAL_RECHECK_S
+        if tracker.last_box is not None and not recheck:
             index = tracker.match(time_s, found_boxes, found_looks)
             if index is not None:
                 return self._accept(time_s, found[index], found_boxes[index], found_looks[index])
-        # Nobody chosen yet, or the tracking model follows somebody else: look at everyone.
+        return self._choose(rgb, time_s, found, found_boxes, found_looks)
+
+    def _choose(
+        self,
+        rgb: NDArray[np.uint8],
+        time_s: float,
+        found: list[PoseDetection],
+        found_boxes: list[Box | None],
+        found_looks: list[Signature | None],
+    ) -> PoseDetection | None:
+        """Nobody chosen yet, the tracking model follows somebody else, or the person followed
+        so far does not show what the exercise needs: look at everyone."""
+        tracker = self.tracker
         self.counters.multi_person_checks += 1
+        self._checked_s = time_s
         candidates = self._multi_person().estimate(rgb, 0) or found
-        candidate_boxes = _boxes(candidates)
-        candidate_looks = [torso_signature(rgb, d.image_xyz) for d in candidates]
-        index = tracker.match(time_s, candidate_boxes, candidate_looks)
+        boxes = _boxes(candidates)
+        looks = [torso_signature(rgb, d.image_xyz) for d in candidates]
+        index: int | None = None
+        if self.criteria is not None and (tracker.last_box is None or self.provisional):
+            suitable, preference = self._suitability(rgb, candidates)
+            if any(suitable):
+                tracker.release(time_s, note=False)  # a provisional choice gives way
+                index = tracker.match(
+                    time_s, boxes, looks, suitable=suitable, preference=preference
+                )
+                self.provisional = False
+            elif tracker.last_box is None:
+                index = tracker.match(time_s, boxes, looks)  # the best there is, for now
+                self.provisional = index is not None
+                self.counters.unsuitable += 1
+        if index is None:
+            index = tracker.match(time_s, boxes, looks)
         if index is None:
             tracker.reject(time_s)
             self.counters.rejected_other_person += 1
             return None
-        chosen, chosen_box = candidates[index], candidate_boxes[index]
+        chosen, chosen_box = candidates[index], boxes[index]
         # Prefer the tracking model's landmarks when it found the same person (smoother).
         for detection, box, look in zip(found, found_boxes, found_looks, strict=True):
             if chosen_box is not None and same_pose(detection, chosen, chosen_box):
                 return self._accept(time_s, detection, box, look)
-        return self._accept(time_s, chosen, chosen_box, candidate_looks[index])
+        return self._accept(time_s, chosen, chosen_box, looks[index])
+
+    def _suitability(
+        self, rgb: NDArray[np.uint8], candidates: list[PoseDetection]
+    ) -> tuple[list[bool], list[float]]:
+        """Which candidates show what the exercise needs, and how much each is preferred."""
+        criteria = self.criteria
+        assert criteria is not None
+        height, width = rgb.shape[:2]
+        suitable = [criteria.shows_enough(d.image_xyz, d.visibility) for d in candidates]
+        preference = [
+            criteria.preference(d.image_xyz, d.visibility, (width, height)) if ok else 0.0
+            for d, ok in zip(candidates, suitable, strict=True)
+        ]
+        return suitable, preference
 
     def _accept(
         self,
@@ -123,6 +191,10 @@ class PersonFollower(Closing):
     ) -> PoseDetection:
         if box is not None:
             self.tracker.accept(time_s, box, look)
+        if self.provisional and self.criteria is not None:
+            self.provisional = not self.criteria.shows_enough(
+                detection.image_xyz, detection.visibility
+            )
         self.last_box = box
         self.counters.detected += 1
         return detection

@@ -1,13 +1,18 @@
 """Following one person when several are in view.
 
-The person is chosen once, in the first frame where anybody is found: the largest and most
-central candidate (score = bounding-box area x closeness to the image centre). After that, each
+The person is chosen in the first frame where anybody is found: the largest and most central
+candidate (score = bounding-box area x closeness to the image centre), among those that show
+what the exercise needs when the caller says what that is (:class:`PersonCriteria`: a waist-up
+close-up is not a candidate for a whole-body exercise while somebody shows the whole body),
+preferring those in the exercise's body position. After that, each
 frame's candidates are matched to the person by position (near the last known box) and, when
 the caller gives them, by look (a torso colour signature, :mod:`kinesense.capture.appearance`):
 a candidate near the last box but dressed differently is somebody else; a candidate far away
 but dressed the same is the person back after a fast move or an absence. A frame where only
 other people are found counts as not detected, and the moment the model jumped to another
-person is recorded as a *switch*.
+person is recorded as a *switch*. When the followed person has not been seen for
+:data:`REACQUIRE_AFTER_S`, the choice is made again (the person is found again after leaving
+the picture, or the user walks in after a title card or a close-up).
 
 Boxes are in normalised image coordinates ``(x_min, y_min, x_max, y_max)``.
 """
@@ -19,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.capture.appearance import signature_distance
+from kinesense.landmarks import LANDMARK_INDEX
 
 Box = tuple[float, float, float, float]
 
@@ -48,6 +54,60 @@ LOOK_UPDATE_MAX = 0.3
 
 MIN_VISIBILITY = 0.5
 """Landmarks below this visibility do not count towards a person's box."""
+
+REACQUIRE_AFTER_S = 1.5
+"""Seconds without the followed person after which the person is chosen again. Longer than a
+passer-by hides somebody (0.7 s for a walker crossing in front of a squatting person at
+brisk walking pace, tests/coach/test_second_person.py)."""
+
+MIN_NEEDED_SHARE = 0.8
+"""Share of the landmarks an exercise needs that a candidate must show (seen, inside the
+picture) to be chosen."""
+
+
+@dataclass(frozen=True)
+class PersonCriteria:
+    """What the person to follow must show before they are chosen.
+
+    Attributes:
+        needed: groups of landmark names; a group is shown when any of its landmarks is seen
+            (visibility >= :data:`MIN_VISIBILITY`) inside the picture (the left or the right
+            knee: a side view shows one of them).
+        positions: body positions the exercise is done in; candidates in one of them are
+            preferred (:mod:`kinesense.signal.body_position`).
+        min_share: share of the groups that must be shown.
+    """
+
+    needed: tuple[tuple[str, ...], ...]
+    positions: tuple[str, ...] = ()
+    min_share: float = MIN_NEEDED_SHARE
+
+    def shows_enough(self, image_xyz: NDArray[np.float64], visibility: NDArray[np.float64]) -> bool:
+        """Whether a detection shows the needed landmarks."""
+        if not self.needed:
+            return True
+        xy = image_xyz[:, :2]
+        with np.errstate(invalid="ignore"):
+            shown = (visibility >= MIN_VISIBILITY) & np.all((xy >= 0) & (xy <= 1), axis=1)
+        groups = [any(shown[LANDMARK_INDEX[n]] for n in group) for group in self.needed]
+        return sum(groups) >= self.min_share * len(groups)
+
+    def preference(
+        self,
+        image_xyz: NDArray[np.float64],
+        visibility: NDArray[np.float64],
+        resolution: tuple[int, int],
+    ) -> float:
+        """1 for a candidate in one of the positions, 0.5 when not known, 0.25 otherwise."""
+        if not self.positions:
+            return 1.0
+        from kinesense.signal.body_position import MIN_CONFIDENCE, UNKNOWN, classify_positions
+
+        found = classify_positions(image_xyz[None], visibility[None], resolution=resolution)
+        label, confidence = found.labels[0], float(found.confidence[0])
+        if label == UNKNOWN or confidence < MIN_CONFIDENCE:
+            return 0.5
+        return 1.0 if label in self.positions else 0.25
 
 
 def landmark_box(image_xy: NDArray[np.float64], visibility: NDArray[np.float64]) -> Box | None:
@@ -92,9 +152,11 @@ def prominence(box: Box) -> float:
     return box_area(box) * closeness
 
 
-def choose_initial(boxes: list[Box]) -> int:
-    """Index of the most prominent box (largest and most central); boxes must not be empty."""
-    return int(np.argmax([prominence(b) for b in boxes]))
+def choose_initial(boxes: list[Box], weights: Sequence[float] | None = None) -> int:
+    """Index of the most prominent box (largest and most central, times its weight); boxes must
+    not be empty."""
+    weights = weights if weights is not None else [1.0] * len(boxes)
+    return int(np.argmax([prominence(b) * w for b, w in zip(boxes, weights, strict=True)]))
 
 
 def box_distance(a: Box, b: Box) -> float:
@@ -120,18 +182,42 @@ class PersonTracker:
     max_jump: float = 0.5
     max_jump_per_s: float = 1.0
     look_memory: float = 0.9
+    reacquire_after_s: float = REACQUIRE_AFTER_S
     last_box: Box | None = None
     signature: Signature | None = None
     last_time_s: float | None = None
     switches_s: list[float] = field(default_factory=list)
+    reacquired_s: list[float] = field(default_factory=list)
     _on_other: bool = False
     _far_streak: list[float] = field(default_factory=list)
+
+    def expired(self, time_s: float) -> bool:
+        """Whether the followed person has been away for longer than ``reacquire_after_s``."""
+        return (
+            self.last_box is not None
+            and self.last_time_s is not None
+            and time_s - self.last_time_s > self.reacquire_after_s
+        )
+
+    def release(self, time_s: float, *, note: bool = True) -> None:
+        """Forget the followed person: the next suitable candidate is chosen afresh (recorded
+        in :attr:`reacquired_s` when ``note``)."""
+        if self.last_box is not None and note:
+            self.reacquired_s.append(time_s)
+        self.last_box = None
+        self.signature = None
+        self.last_time_s = None
+        self._on_other = False
+        self._far_streak.clear()
 
     def match(
         self,
         time_s: float,
         boxes: Sequence[Box | None],
         signatures: Sequence[Signature | None] | None = None,
+        *,
+        suitable: Sequence[bool] | None = None,
+        preference: Sequence[float] | None = None,
     ) -> int | None:
         """Index of the followed person among a frame's candidates.
 
@@ -142,14 +228,21 @@ class PersonTracker:
         (below :data:`SAME_LOOK`) wherever it is, confirmed over :data:`FAR_CONFIRM_FRAMES`
         frames; among several, the nearest and most alike. Not pure: far matches are counted
         towards their confirmation.
-        ``boxes`` holds ``None`` for candidates with too few visible landmarks.
+        ``boxes`` holds ``None`` for candidates with too few visible landmarks. Before anybody is
+        chosen, only ``suitable`` candidates may be (all by default), weighted by ``preference``.
         """
         looks = list(signatures) if signatures is not None else [None] * len(boxes)
         valid = [(i, b, looks[i]) for i, b in enumerate(boxes) if b is not None]
         if not valid:
             return None
         if self.last_box is None:
-            return valid[choose_initial([b for _, b, _ in valid])][0]
+            fit = suitable if suitable is not None else [True] * len(boxes)
+            weights = preference if preference is not None else [1.0] * len(boxes)
+            choices = [(i, b) for i, b, _ in valid if fit[i]]
+            if not choices:
+                return None
+            best = choose_initial([b for _, b in choices], [weights[i] for i, _ in choices])
+            return choices[best][0]
         elapsed = time_s - (self.last_time_s if self.last_time_s is not None else time_s)
         allowed = self.max_jump + self.max_jump_per_s * max(elapsed, 0.0)
         reference = self.last_box

@@ -4,7 +4,10 @@ The shoulder and hip widths seen in the image, relative to the trunk length, are
 or back view and narrow in a side view (a geometric rule, in the spirit of the view checks of
 markerless tools; thresholds chosen on the recordings in ../shared/data and stated below):
 
-* width ratio = mean(|shoulder dx|, |hip dx|) / trunk length, in pixels;
+* width ratio = mean(shoulder width, hip width) / trunk length, in pixels: the horizontal
+  widths while the trunk is within :data:`UPRIGHT_MAX_DEG` of the image vertical, else the
+  widths across the trunk (perpendicular to the mid-hip -> mid-shoulder line: the vertical
+  widths of a person lying in the picture);
 * ratio >= 0.45: front or back; the person's left shoulder on the image right means front;
 * ratio <= 0.25: side; the side whose landmarks are nearer the camera (smaller MediaPipe z,
   or higher visibility when z is absent) faces it;
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
 
 FRONT_BACK_MIN_RATIO = 0.45
 SIDE_MAX_RATIO = 0.25
+UPRIGHT_MAX_DEG = 45.0
+"""Trunk angle from the image vertical up to which widths are measured horizontally."""
 
 _LS, _RS = LANDMARK_INDEX["left_shoulder"], LANDMARK_INDEX["right_shoulder"]
 _LH, _RH = LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]
@@ -31,15 +36,27 @@ _RIGHT = [LANDMARK_INDEX[n] for n in ("right_shoulder", "right_hip", "right_knee
 
 
 def width_ratio(image_xy_px: NDArray[np.float64]) -> NDArray[np.float64]:
-    """(N,) apparent shoulder/hip width over trunk length, from (N, 33, 2) pixel coordinates."""
-    shoulder_dx = np.abs(image_xy_px[:, _LS, 0] - image_xy_px[:, _RS, 0])
-    hip_dx = np.abs(image_xy_px[:, _LH, 0] - image_xy_px[:, _RH, 0])
-    mid_shoulder = (image_xy_px[:, _LS] + image_xy_px[:, _RS]) / 2
-    mid_hip = (image_xy_px[:, _LH] + image_xy_px[:, _RH]) / 2
-    trunk = np.linalg.norm(mid_shoulder - mid_hip, axis=1)
+    """(N,) apparent shoulder/hip width across the trunk over the trunk length, from (N, 33, 2)
+    pixel coordinates."""
+    axis, across = _trunk_axes(image_xy_px)
+    trunk = np.linalg.norm(axis, axis=1)
+    shoulder = np.abs(np.sum((image_xy_px[:, _LS] - image_xy_px[:, _RS]) * across, axis=1))
+    hip = np.abs(np.sum((image_xy_px[:, _LH] - image_xy_px[:, _RH]) * across, axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio: NDArray[np.float64] = (shoulder_dx + hip_dx) / 2 / trunk
+        ratio: NDArray[np.float64] = (shoulder + hip) / 2 / trunk
     return ratio
+
+
+def _trunk_axes(xy: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(N, 2) mid-hip -> mid-shoulder vectors and (N, 2) unit vectors across the trunk (to the
+    image right of an upright trunk): the image x axis for an upright trunk."""
+    axis = (xy[:, _LS] + xy[:, _RS] - xy[:, _LH] - xy[:, _RH]) / 2
+    length = np.linalg.norm(axis, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        upright = np.degrees(np.arccos(np.clip(-axis[:, 1] / length, -1, 1))) <= UPRIGHT_MAX_DEG
+        across = np.stack([-axis[:, 1], axis[:, 0]], axis=1) / length[:, None]
+    across = np.where(upright[:, None], np.array([1.0, 0.0]), across)
+    return axis, across
 
 
 def classify_view(
@@ -64,8 +81,10 @@ def classify_view(
     median_ratio = float(np.median(ratio[usable]))
     frames = np.flatnonzero(usable)
     if median_ratio >= FRONT_BACK_MIN_RATIO:
-        left_on_right = np.median(xy[frames, _LS, 0] - xy[frames, _RS, 0]) > 0
-        return "front" if left_on_right else "back"
+        # Facing the camera, the person's left shoulder is on the image right of their trunk.
+        _, across = _trunk_axes(xy[frames])
+        left_on_right = np.sum((xy[frames, _LS] - xy[frames, _RS]) * across, axis=1)
+        return "front" if np.median(left_on_right) > 0 else "back"
     if median_ratio > SIDE_MAX_RATIO:
         return "oblique"
     z = image_xyz[frames, :, 2]

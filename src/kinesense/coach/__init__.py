@@ -4,18 +4,10 @@
 offline analysis of a recording feeds every frame to the same :class:`Coach`.
 """
 
-from kinesense.coach.engine import (
-    EVENT_KINDS,
-    Coach,
-    CoachEvent,
-    CoachFrame,
-    CoachState,
-    HoldTimer,
-    RepCounter,
-    RepOutcome,
-    coach_series,
-    frames_from_series,
-)
+from kinesense.coach.counters import HoldTimer, RepCounter, RepOutcome
+from kinesense.coach.engine import Coach
+from kinesense.coach.events import EVENT_KINDS, CoachEvent, CoachFrame, CoachState
+from kinesense.coach.offline import coach_series, frames_from_series
 from kinesense.coach.summary import SessionSummary
 
 __all__ = [

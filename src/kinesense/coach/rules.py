@@ -13,13 +13,23 @@ inactive once it has stayed off for ``debounce_s``. An activation emits a ``form
 with the rule's cue unless the same cue was given less than ``repeat_after_s`` seconds before;
 the deactivation of a cued fault emits ``form_ok``. A missing quantity (``None``) leaves the
 rule's state untouched; a rule outside the phases it applies to is reset silently.
+
+A rule is judged only where it can be seen: in the camera views it lists (``views``) and on
+frames where its quantity's landmarks are seen with at least ``min_visibility``. Elsewhere it is
+reset silently and never fires, and the frames are counted as not checked, with the reason, so
+the session result can say which rules were not checked and why.
 """
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kinesense.coach.summary import FaultCount
 from kinesense.exercises.schema import FormRule
+
+MOSTLY_CHECKED = 0.9
+"""Share of a rule's applicable frames that must be judged for it to count as checked."""
 
 
 @dataclass
@@ -33,6 +43,25 @@ class RuleState:
     last_cue_s: float | None = None
     episodes: int = 0
     cues: int = 0
+    applicable_frames: int = 0
+    checked_frames: int = 0
+    wrong_view: Counter[str] = field(default_factory=Counter)  # unjudged frames by view seen
+    unseen_frames: int = 0  # unjudged frames: landmarks not seen well enough
+
+    @property
+    def checked_fraction(self) -> float:
+        """Share of the frames the rule applied to on which it was judged (0 when none)."""
+        return self.checked_frames / self.applicable_frames if self.applicable_frames else 0.0
+
+    @property
+    def status(self) -> str:
+        """``checked``, ``partly_checked``, ``not_checked`` or ``not_applicable`` (the rule's
+        phases never came, e.g. no repetition was started)."""
+        if not self.applicable_frames:
+            return "not_applicable"
+        if self.checked_fraction >= MOSTLY_CHECKED:
+            return "checked"
+        return "partly_checked" if self.checked_frames else "not_checked"
 
 
 @dataclass(frozen=True)
@@ -74,9 +103,20 @@ class FormChecker:
         self.states = {rule.id: RuleState() for rule in rules}
 
     def update(
-        self, time_s: float, values: Mapping[str, float | None], phase: str
+        self,
+        time_s: float,
+        values: Mapping[str, float | None],
+        phase: str,
+        *,
+        view: str | None = None,
+        visibility: Mapping[str, float | None] | None = None,
     ) -> list[RuleEvent]:
-        """Advance every rule to ``time_s`` in ``phase``; return the events it produced."""
+        """Advance every rule to ``time_s`` in ``phase``; return the events it produced.
+
+        ``view`` is the camera view now (``front``, ``side``, ``oblique`` or None when not
+        known); ``visibility`` the lowest visibility of each quantity's landmarks (None: not
+        checked here).
+        """
         events: list[RuleEvent] = []
         for rule in self.rules:
             state = self.states[rule.id]
@@ -86,6 +126,17 @@ class FormChecker:
             value = values.get(rule.when.quantity)
             if value is None:
                 continue
+            state.applicable_frames += 1
+            if len(rule.views) < 3 and view not in rule.views:
+                state.wrong_view[view or "unknown"] += 1
+                self._reset(state)
+                continue
+            seen = visibility.get(rule.when.quantity) if visibility is not None else None
+            if seen is not None and seen < rule.min_visibility:
+                state.unseen_frames += 1
+                self._reset(state)
+                continue
+            state.checked_frames += 1
             switched = beyond(rule, value)
             if switched is not None and switched != state.condition:
                 state.condition = switched
@@ -139,3 +190,47 @@ class FormChecker:
             state.cued = False
             return RuleEvent("form_ok", time_s, rule, value, {"rule": rule.id})
         return None
+
+
+def merged(states: list[RuleState]) -> RuleState:
+    """One rule's counts summed over several checkers (the sides of the body a coach watched)."""
+    total = RuleState()
+    for state in states:
+        total.episodes += state.episodes
+        total.cues += state.cues
+        total.applicable_frames += state.applicable_frames
+        total.checked_frames += state.checked_frames
+        total.wrong_view.update(state.wrong_view)
+        total.unseen_frames += state.unseen_frames
+    return total
+
+
+def not_checked_reason(rule: FormRule, state: RuleState) -> str:
+    """Why ``rule`` was not judged on some of its frames ('' when it always was)."""
+    reasons = []
+    if state.wrong_view:
+        seen = ", ".join(view for view, _ in state.wrong_view.most_common())
+        reasons.append(f"needs a {' or '.join(rule.views)} view; the camera view was {seen}")
+    if state.unseen_frames:
+        reasons.append(f"its landmarks were seen with visibility under {rule.min_visibility:g}")
+    return "; ".join(reasons)
+
+
+def fault_counts(rules: tuple[FormRule, ...], checkers: list[FormChecker]) -> list[FaultCount]:
+    """Each rule's faults, cues and status over every checker (side) that judged it."""
+    out = []
+    for rule in rules:
+        state = merged([checker.states[rule.id] for checker in checkers])
+        status = state.status
+        out.append(
+            FaultCount(
+                rule=rule.id,
+                cue=rule.cue,
+                episodes=state.episodes,
+                cues=state.cues,
+                status=status,
+                checked_fraction=round(state.checked_fraction, 4),
+                not_checked_reason="" if status == "checked" else not_checked_reason(rule, state),
+            )
+        )
+    return out

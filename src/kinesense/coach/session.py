@@ -1,45 +1,33 @@
-"""A coaching session: frames from a video file or a camera, through the pose model, into a coach.
+"""A coaching session's logic, without input or output: feed it frames and their detections,
+get events and what to draw.
 
-The per-frame path is the same for files and cameras, and the same as extraction: decoded RGB
-frame -> :class:`~kinesense.capture.follower.PersonFollower` (one person) ->
-:class:`~kinesense.coach.engine.Coach` -> events, and optionally the overlay
-(:mod:`kinesense.coach.overlay`) written to an annotated video or shown in a window, and cues
-spoken (:mod:`kinesense.coach.speech`).
+:class:`CoachSession` checks the camera set-up first (:mod:`kinesense.coach.setup_check`) over
+the first :data:`~kinesense.coach.setup_check.SETUP_WINDOW_S` seconds, then feeds the
+:class:`~kinesense.coach.engine.Coach`:
 
-:class:`CoachSession` holds the logic without any input or output (feed it frames and
-detections; it returns events and what to draw), so it is tested with synthetic landmarks;
-:func:`coach_video` and :func:`coach_camera` wire it to files, cameras, windows and speakers.
-
-The camera set-up is checked first (:mod:`kinesense.coach.setup_check`) over the first
-:data:`~kinesense.coach.setup_check.SETUP_WINDOW_S` seconds:
-
-* **video file**: the findings are reported and every frame is still analysed (from the first
-  frame), unless ``strict`` asks to refuse a recording whose set-up is wrong;
+* **video file**: the check starts at the first frame with the person; the findings are
+  reported and every frame is still analysed (from the first frame), unless ``strict`` asks to
+  refuse a recording whose set-up is wrong;
 * **live camera**: instructions are shown (and spoken) and the check repeats until the set-up is
   right, the person skips it (key ``s``) or :data:`SETUP_TIMEOUT_S` passes; the coach starts
   only then.
+
+It is tested with synthetic landmarks; :mod:`kinesense.coach.drivers` wires it to files,
+cameras, windows and speakers (``coach_video`` and ``coach_camera`` are also reachable from this
+module, where callers found them before).
 """
 
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from kinesense.capture.estimator import PoseDetection, PoseEstimator
-from kinesense.capture.follower import (
-    MAX_PEOPLE,
-    EstimatorFactory,
-    PersonFollower,
-    mediapipe_factory,
-)
-from kinesense.capture.video import Frame
+from kinesense.capture.estimator import PoseDetection
 from kinesense.coach.engine import Coach, CoachEvent, CoachFrame
 from kinesense.coach.overlay import Panel
-from kinesense.coach.setup_check import SETUP_WINDOW_S, SetupReport, check_setup, frame_luma
-from kinesense.coach.speech import Speaker
+from kinesense.coach.setup_check import SETUP_WINDOW_S, SetupReport, check_setup
 from kinesense.coach.summary import SessionSummary
 from kinesense.errors import KinesenseError
 from kinesense.exercises import Exercise
@@ -51,83 +39,19 @@ SETUP_TIMEOUT_S = 60.0
 CUE_SHOW_S = 3.0
 """Seconds a form cue stays on screen after its event."""
 
-RECOUNT_EVERY_S = 0.5
-"""Live set-up: seconds between two counts of the people in view."""
-
 CHECKING = "Checking the camera: stand where it sees all of you"
 """Shown while the first live set-up check collects frames."""
 
 LOST_AFTER_S = 0.5
 """Seconds without the person before the overlay says they are lost."""
 
-SPOKEN_KINDS = frozenset(
-    {"rep", "form_fault", "hold_start", "hold_end", "hold_broken", "set_done", "rest_start",
-     "rest_end", "exercise_done", "tracking_lost"}
-)  # fmt: skip
-"""Event kinds whose message is spoken."""
+
+HOLD_FIELDS = ("start_s", "end_s", "duration_s", "completed", "ended_by", "set", "side")
+"""The fields of each hold in the ``holds`` list of :meth:`SessionResult.to_json`."""
 
 
 class SetupError(KinesenseError):
     """The camera set-up is wrong and the session was asked to be strict about it."""
-
-
-@dataclass
-class PeopleCounter:
-    """Wraps an :data:`EstimatorFactory` to count the people its multi-person model finds.
-
-    The follower runs the multi-person model on the first frame with anybody in it and whenever
-    the tracking model seems to follow somebody else; :attr:`most_seen` is the most people that
-    model found in one frame since the last :meth:`reset`.
-    """
-
-    factory: EstimatorFactory
-    most_seen: int = 0
-    _own: PoseEstimator | None = None
-
-    def __call__(self, mode: str, num_poses: int) -> PoseEstimator:
-        estimator = self.factory(mode, num_poses)
-        return estimator if mode == "video" else _Counting(estimator, self)
-
-    def reset(self) -> None:
-        """Start counting again."""
-        self.most_seen = 0
-
-    def recount(self, rgb: NDArray[np.uint8]) -> int:
-        """Count the people in ``rgb`` now with a multi-person model of its own (live set-up);
-        :attr:`most_seen` becomes that count."""
-        if self._own is None:
-            self._own = self.factory("image", MAX_PEOPLE)
-        self.most_seen = len(self._own.estimate(rgb, 0))
-        return self.most_seen
-
-    def close(self) -> None:
-        """Release the model of :meth:`recount`."""
-        if self._own is not None:
-            self._own.close()
-            self._own = None
-
-
-class _Counting:
-    """A pose estimator that reports how many people it found to a :class:`PeopleCounter`."""
-
-    def __init__(self, inner: PoseEstimator, counter: PeopleCounter) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.counter = counter
-
-    def estimate(self, rgb: NDArray[np.uint8], timestamp_ms: int) -> list[PoseDetection]:
-        found = self.inner.estimate(rgb, timestamp_ms)
-        self.counter.most_seen = max(self.counter.most_seen, len(found))
-        return found
-
-    def close(self) -> None:
-        self.inner.close()
-
-    def __enter__(self) -> "_Counting":
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        self.close()
 
 
 @dataclass
@@ -208,6 +132,7 @@ class CoachSession:
         self.frames = 0
         self.detected_frames = 0
         self._window = _Window()
+        self._partial = _Window()
         self.checks = 0
         """Set-up checks done so far."""
         self._start_s: float | None = None
@@ -234,11 +159,14 @@ class CoachSession:
         luma: float = float("nan"),
         people_seen: int = 1,
         person_switches: int = 0,
+        partial: bool = False,
     ) -> Step:
         """Process one frame (in time order); returns its events and the overlay panel.
 
         ``people_seen`` and ``person_switches`` count, since the session started, the most
-        people found in one frame and the times the model turned to somebody else.
+        people found in one frame and the times the model turned to somebody else;
+        ``partial``: the person found does not show what the exercise needs (followed only
+        provisionally, :class:`~kinesense.capture.follower.PersonFollower`).
         """
         if self._start_s is None:
             self._start_s = time_s
@@ -246,7 +174,9 @@ class CoachSession:
         if detection is not None:
             self.detected_frames += 1
             self._last_seen_s = time_s
-        instructions = self._check_setup(time_s, detection, luma, people_seen, person_switches)
+        instructions = self._check_setup(
+            time_s, detection, luma, people_seen, person_switches, partial
+        )
         events: list[CoachEvent] = []
         if self._coaching:
             events = self.coach.update(_coach_frame(time_s, detection, self.resolution))
@@ -263,10 +193,19 @@ class CoachSession:
         luma: float,
         people_seen: int,
         person_switches: int,
+        partial: bool = False,
     ) -> tuple[str, ...]:
-        """Collect frames; check the set-up when a window is full; instructions to show."""
+        """Collect frames; check the set-up when a window is full; instructions to show.
+
+        A file's check starts at the first frame with the person showing what the exercise
+        needs (a title card or a close-up before them is not the set-up); when nobody ever
+        does, the first frames with somebody are checked at the end (:meth:`finish`)."""
         checking = (self.live and not self._coaching) or self.setup is None
         if not checking:
+            return ()
+        if not self.live and not self._window.times_s and (detection is None or partial):
+            if detection is not None and self._partial.span_s < self.setup_window_s:
+                self._partial.add(time_s, detection, luma)
             return ()
         self._window.add(time_s, detection, luma)
         if self._window.span_s >= self.setup_window_s:
@@ -301,9 +240,14 @@ class CoachSession:
         return report
 
     def finish(self, people_seen: int = 1, person_switches: int = 0) -> SetupReport:
-        """End of frames: check a set-up window still unchecked (short videos); the report."""
+        """End of frames: close the coach (a hold still held is reported, ended by the
+        recording), check a set-up window still unchecked (short videos); the report."""
+        if self._coaching:
+            self.events.extend(self.coach.finish())
         report = self.setup
         if report is None:
+            if not self._window.times_s and self._partial.times_s:
+                self._window = self._partial
             if not self._window.times_s:
                 self.setup = report = check_setup(
                     np.zeros((0, N_LANDMARKS, 3)), np.zeros((0, N_LANDMARKS)),
@@ -391,10 +335,7 @@ class SessionResult:
             "exercise_name": self.exercise.name,
             "source": self.source,
             "reps": self.summary.rep_count,
-            "holds": [
-                {k: hold[k] for k in ("start_s", "end_s", "duration_s", "completed", "set", "side")}
-                for hold in summary["holds"]
-            ],
+            "holds": [{k: hold[k] for k in HOLD_FIELDS} for hold in summary["holds"]],
             "events": [
                 {"kind": e.kind, "time_s": e.time_s, "message": e.message, "data": e.data}
                 for e in self.events
@@ -407,268 +348,31 @@ class SessionResult:
         }
 
 
-class FrameSink(Protocol):
-    """Receives each annotated BGR frame; returns a key pressed (live windows) or None."""
+def coach_video(path: str | Path, exercise: Exercise, **options: Any) -> SessionResult:
+    """:func:`kinesense.coach.drivers.coach_video` (same arguments), where callers found it."""
+    from kinesense.coach import drivers
 
-    def show(self, bgr: NDArray[np.uint8]) -> str | None: ...
-
-    def close(self) -> None: ...
-
-
-class AnnotatedVideo:
-    """Writes annotated frames to an MP4 file (OpenCV ``VideoWriter``, fourcc ``mp4v``)."""
-
-    def __init__(self, path: Path, fps: float, resolution: tuple[int, int]) -> None:
-        import cv2
-
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fourcc = cv2.VideoWriter.fourcc(*"mp4v")
-        self._writer = cv2.VideoWriter(str(path), fourcc, fps, resolution)
-        if not self._writer.isOpened():
-            raise KinesenseError(f"cannot write an annotated video to {path}")
-
-    def show(self, bgr: NDArray[np.uint8]) -> str | None:
-        self._writer.write(bgr)
-        return None
-
-    def close(self) -> None:
-        self._writer.release()
+    return drivers.coach_video(path, exercise, **options)
 
 
-def has_display() -> bool:
-    """Whether a window can be opened (a desktop session, or any non-Linux system)."""
-    import os
-    import sys
+def coach_camera(camera: int | str, exercise: Exercise, **options: Any) -> SessionResult:
+    """:func:`kinesense.coach.drivers.coach_camera` (same arguments), where callers found it."""
+    from kinesense.coach import drivers
 
-    if not sys.platform.startswith("linux"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return drivers.coach_camera(camera, exercise, **options)
 
 
-WINDOW_MAX_PX = (1280, 900)
-"""Largest size of the live window (width, height) in pixels."""
+_DRIVERS = frozenset(
+    {"run_frames", "PeopleCounter", "FrameCallback",
+     "RECOUNT_EVERY_S", "SPOKEN_KINDS", "AnnotatedVideo", "LiveWindow", "FrameSink",
+     "has_display", "WINDOW_MAX_PX"}
+)  # fmt: skip
 
 
-class LiveWindow:
-    """An OpenCV window showing the annotated frames; keys: ``q`` quits, ``s`` skips set-up."""
+def __getattr__(name: str) -> Any:
+    """The drivers' names, where callers found them before the drivers had their own modules."""
+    if name in _DRIVERS:
+        from kinesense.coach import drivers, sinks
 
-    TITLE = "kinesense coach (q: quit, s: skip set-up)"
-
-    def __init__(self) -> None:
-        if not has_display():
-            raise KinesenseError(
-                "no display to show the camera window (DISPLAY is not set): run on a desktop, "
-                "or use --no-window to coach by voice and text only"
-            )
-        import cv2
-
-        try:
-            cv2.namedWindow(self.TITLE, cv2.WINDOW_NORMAL)
-        except cv2.error as error:
-            raise KinesenseError(f"cannot open a window: {error}") from None
-        self._sized = False
-
-    def show(self, bgr: NDArray[np.uint8]) -> str | None:
-        import cv2
-
-        if not self._sized:
-            # Frame size, made smaller (same shape) to fit WINDOW_MAX_PX.
-            height, width = bgr.shape[:2]
-            scale = min(1.0, WINDOW_MAX_PX[0] / width, WINDOW_MAX_PX[1] / height)
-            cv2.resizeWindow(self.TITLE, round(width * scale), round(height * scale))
-            self._sized = True
-        cv2.imshow(self.TITLE, bgr)
-        key = cv2.waitKey(1) & 0xFF
-        return chr(key).lower() if key != 0xFF else None
-
-    def close(self) -> None:
-        import cv2
-
-        cv2.destroyWindow(self.TITLE)
-
-
-FrameCallback = Callable[[Step, float], None]
-
-
-def run_frames(
-    frames: Iterable[Frame],
-    session: CoachSession,
-    follower: PersonFollower,
-    people: PeopleCounter | None = None,
-    *,
-    sinks: Sequence[FrameSink] = (),
-    speaker: Speaker | None = None,
-    on_step: FrameCallback | None = None,
-) -> None:
-    """Feed ``frames`` through the follower into ``session``; draw to ``sinks``; speak cues.
-
-    Stops at the end of the frames, when a sink returns ``q`` or when the exercise is done
-    (live). A sink returning ``s`` skips the set-up check. ``on_step`` sees each step and its
-    frame time.
-    """
-    from kinesense.coach.overlay import draw_overlay
-
-    last_instruction: str | None = None
-    last_count_s = -float("inf")
-    for frame in frames:
-        detection = follower.process(frame.rgb, frame.time_s)
-        checking = (session.live and not session.coaching) or session.setup is None
-        step = session.step(
-            frame.time_s,
-            detection,
-            luma=frame_luma(frame.rgb) if checking else float("nan"),
-            people_seen=people.most_seen if people is not None else 1,
-            person_switches=sum(
-                1 for t in follower.switch_times_s if t >= frame.time_s - session.setup_window_s
-            ),
-        )
-        # The follower looks for other people only when in doubt: recount them live.
-        recount = people is not None and session.live and not session.coaching
-        if recount and frame.time_s - last_count_s >= RECOUNT_EVERY_S:
-            assert people is not None
-            people.recount(frame.rgb)
-            last_count_s = frame.time_s
-        if speaker is not None:
-            if step.panel.instructions and step.panel.instructions[0] != last_instruction:
-                last_instruction = step.panel.instructions[0]
-                speaker.say(last_instruction)
-            for event in step.events:
-                if event.kind in SPOKEN_KINDS and event.message:
-                    speaker.say(event.message)
-            speaker.tick()
-        if on_step is not None:
-            on_step(step, frame.time_s)
-        key = None
-        if sinks:
-            import cv2
-
-            bgr = np.ascontiguousarray(cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR), dtype=np.uint8)
-            draw_overlay(
-                bgr,
-                step.panel,
-                detection.image_xyz if detection is not None else None,
-                detection.visibility if detection is not None else None,
-            )
-            for sink in sinks:
-                key = sink.show(bgr) or key
-        if key == "q":
-            break
-        if key == "s":
-            session.skip_setup()
-        if session.live and step.panel.done:
-            break
-
-
-def coach_video(
-    path: str | Path,
-    exercise: Exercise,
-    *,
-    side: str | None = None,
-    model: str = "full",
-    out: Path | None = None,
-    strict: bool = False,
-    speaker: Speaker | None = None,
-    make_estimator: EstimatorFactory | None = None,
-    on_step: FrameCallback | None = None,
-) -> SessionResult:
-    """Coach ``exercise`` over every frame of a video file.
-
-    Args:
-        path: the video.
-        exercise: the exercise (see :func:`kinesense.exercises.load_exercise`).
-        side: ``"left"``/``"right"`` or None (the exercise's own).
-        model: pose model (``"full"``, ``"lite"`` or a ``.task`` file).
-        out: write the annotated video here (MP4, mp4v), or None.
-        strict: refuse (:class:`SetupError`) when the camera set-up is wrong.
-        speaker: speaks cues (None: silent).
-        make_estimator: pose model factory (tests); BlazePose by default.
-
-    Raises:
-        InputFileError: the file is not a readable video.
-        SetupError: with ``strict``, the set-up is wrong.
-    """
-    from kinesense.capture.models import model_file
-    from kinesense.capture.video import VideoFile
-
-    if make_estimator is None:
-        model_file(model)
-    people = PeopleCounter(make_estimator or mediapipe_factory(model))
-    sinks: list[FrameSink] = []
-    with VideoFile(path) as video, PersonFollower(model, make_estimator=people) as follower:
-        resolution = (video.info.width, video.info.height)
-        session = CoachSession(
-            exercise, side=side, live=False, resolution=resolution, strict=strict
-        )
-        if out is not None:
-            sinks.append(AnnotatedVideo(out, video.info.fps or 30.0, resolution))
-        try:
-            run_frames(
-                video.frames(), session, follower, people,
-                sinks=sinks, speaker=speaker, on_step=on_step,
-            )  # fmt: skip
-        finally:
-            for sink in sinks:
-                sink.close()
-            if speaker is not None:
-                speaker.close()
-        session.finish(people.most_seen, len(follower.switch_times_s))
-    people.close()
-    return session.result(annotated=out, source=str(path))
-
-
-def coach_camera(
-    camera: int | str,
-    exercise: Exercise,
-    *,
-    side: str | None = None,
-    model: str = "full",
-    out: Path | None = None,
-    window: bool = True,
-    speaker: Speaker | None = None,
-    setup_timeout_s: float = SETUP_TIMEOUT_S,
-    max_duration_s: float | None = None,
-    on_step: FrameCallback | None = None,
-) -> SessionResult:
-    """Coach ``exercise`` live from a camera until ``q``, the end of the exercise, or
-    ``max_duration_s``.
-
-    Raises:
-        InputFileError: the camera cannot be opened.
-        KinesenseError: ``window`` asked on a machine without a display.
-    """
-    import itertools
-    import time
-
-    from kinesense.capture.camera import Camera
-    from kinesense.capture.models import model_file
-
-    model_file(model)
-    sinks: list[FrameSink] = []
-    if window:
-        sinks.append(LiveWindow())
-    people = PeopleCounter(mediapipe_factory(model))
-    try:
-        with Camera(camera) as cam, PersonFollower(model, make_estimator=people) as follower:
-            resolution = (cam.width, cam.height)
-            session = CoachSession(
-                exercise, side=side, live=True, resolution=resolution,
-                setup_timeout_s=setup_timeout_s,
-            )  # fmt: skip
-            if out is not None:
-                sinks.append(AnnotatedVideo(out, 30.0, resolution))
-            frames: Iterable[Frame] = cam.frames()
-            if max_duration_s is not None:
-                deadline = time.monotonic() + max_duration_s
-                frames = itertools.takewhile(lambda _: time.monotonic() < deadline, frames)
-            run_frames(
-                frames, session, follower, people, sinks=sinks, speaker=speaker, on_step=on_step
-            )
-            session.finish(people.most_seen, len(follower.switch_times_s))
-    finally:
-        people.close()
-        for sink in sinks:
-            sink.close()
-        if speaker is not None:
-            speaker.close()
-    return session.result(annotated=out, source=f"camera:{camera}")
+        return getattr(drivers, name, None) or getattr(sinks, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,8 +5,10 @@ brightness of each frame and how many people the pose model saw) that returns th
 found, each with one instruction a person can follow without help:
 
 * **whole body in the picture**: the key landmarks (nose, shoulders, hips, knees, ankles, heels,
-  toes) must be seen (visibility >= :data:`MIN_VISIBILITY`) and lie inside the image with a
-  margin of :data:`EDGE_MARGIN` of its size; the body must fill at least
+  toes) must lie inside the image with a margin of :data:`EDGE_MARGIN` of its size (where the
+  pose model places them: it estimates hidden landmarks too); a pair of them both hidden
+  (visibility below :data:`MIN_VISIBILITY`: both feet behind furniture) is named, a far limb
+  hidden behind the body in a side view is not a problem; the body must fill at least
   :data:`MIN_BODY_SIZE` of the picture's height or width (else the landmarks are coarse);
 * **the right view**: exercises filmed from the side need a side view, and the exercised side
   facing the camera when a side is named; exercises filmed from the front need a front view
@@ -95,6 +97,7 @@ INSTRUCTIONS: dict[str, str] = {
     "turn_right_side": "Turn so your right side faces the camera",
     "turn_front": "Turn to face the camera",
     "people": "Only one person should be in view",
+    "hidden": "Make sure nothing hides your {parts} from the camera",
 }
 """The instruction for each problem code."""
 
@@ -187,29 +190,53 @@ def _problem(code: str) -> SetupProblem:
     return SetupProblem(code, INSTRUCTIONS[code])
 
 
+PARTS: tuple[tuple[str, str], ...] = (
+    ("shoulders", "shoulder"),
+    ("hips", "hip"),
+    ("knees", "knee"),
+    ("feet", "ankle"),
+    ("feet", "heel"),
+    ("feet", "foot_index"),
+)
+"""Body parts named in the instruction for hidden landmarks, by landmark."""
+
+
+def _hidden(hidden: NDArray[np.bool_]) -> SetupProblem | None:
+    """The problem when both landmarks of a pair are hidden, naming the parts; None when at most
+    one side of each pair is (the far side in a side view)."""
+    names = KEY_LANDMARKS
+    parts = []
+    for part, landmark in PARTS:
+        pair = [names.index(f"{side}_{landmark}") for side in ("left", "right")]
+        if all(hidden[pair]) and part not in parts:
+            parts.append(part)
+    if not parts:
+        return None
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return SetupProblem("hidden", INSTRUCTIONS["hidden"].format(parts=listed))
+
+
 def _framing_problems(xy: NDArray[np.float64], seen: NDArray[np.bool_]) -> list[SetupProblem]:
-    """Problems of framing from (N, K, 2) key landmarks and (N, K) 'seen' flags."""
+    """Problems of framing from (N, K, 2) key landmarks and (N, K) 'seen' flags.
+
+    Where a landmark is comes from the pose model's estimate, which it gives for hidden
+    landmarks too: a landmark estimated inside the picture but not seen is hidden (by the body
+    itself, by furniture), not out of the picture. A far leg hidden behind the body in a side
+    view is normal; both of a pair hidden is a problem of its own (see :func:`_hidden`).
+    """
     names = KEY_LANDMARKS
     low, high = EDGE_MARGIN, 1.0 - EDGE_MARGIN
     with np.errstate(invalid="ignore"):
-        inside = seen & np.all((xy >= low) & (xy <= high), axis=2)
+        inside = np.all((xy >= low) & (xy <= high), axis=2)
     # A landmark is in the picture when it is inside in most checked frames.
     in_picture = np.mean(inside, axis=0) >= 0.5
-
-    def median_seen(axis: int) -> NDArray[np.float64]:
-        values = np.where(seen, xy[:, :, axis], np.nan)
-        return np.array([np.median(c[np.isfinite(c)]) if np.any(np.isfinite(c)) else np.nan
-                         for c in values.T])  # fmt: skip
-
-    x, y = median_seen(0), median_seen(1)
+    x, y = np.median(xy[:, :, 0], axis=0), np.median(xy[:, :, 1], axis=0)
     out = ~in_picture
-    # Why each landmark is out: seen beyond a side edge, or below / above the picture (a foot
-    # never seen counts as below it, the head never seen as above it).
-    sideways = out & np.isfinite(x) & ((x < low) | (x > high))
+    # Why each landmark is out: beyond a side edge, or below / above the picture.
+    sideways = out & ((x < low) | (x > high))
     problems: list[SetupProblem] = []
     feet = [names.index(n) for n in FEET]
-    feet_above = np.isfinite(y[feet]) & (y[feet] < low)
-    if np.any(out[feet] & ~sideways[feet] & ~feet_above):
+    if np.any(out[feet] & ~sideways[feet] & (y[feet] > high)):
         problems.append(_problem("feet_out"))
     head = names.index("nose")
     if out[head] and not sideways[head]:
@@ -218,6 +245,10 @@ def _framing_problems(xy: NDArray[np.float64], seen: NDArray[np.bool_]) -> list[
         problems.append(_problem("off_left"))
     if np.any(sideways & (x > high)):
         problems.append(_problem("off_right"))
+    if not problems:
+        hidden = _hidden(in_picture & ~(np.mean(seen, axis=0) >= 0.5))
+        if hidden is not None:
+            problems.append(hidden)
     if not problems:
         # Extent of the body along each image axis, as a fraction of that axis (a person lying
         # down spans the width, a person standing the height).
@@ -276,11 +307,14 @@ def check_setup(
     image_xyz = np.asarray(image_xyz, dtype=np.float64)
     visibility = np.asarray(visibility, dtype=np.float64)
     frames = image_xyz.shape[0]
-    detected = np.all(np.isfinite(image_xyz[:, :, :2]), axis=(1, 2)) if frames else np.zeros(0)
-    detected = detected.astype(bool)
     key = [LANDMARK_INDEX[n] for n in KEY_LANDMARKS]
+    # A frame has the person when any key landmark is placed (the pose model places all 33;
+    # other tools' keypoints lack some, which are then left out of every check).
+    located = np.asarray(np.isfinite(image_xyz[:, key, :2]).all(axis=2), dtype=bool)
+    detected = np.asarray(located.any(axis=1), dtype=bool)
+    known = np.asarray(located[detected].any(axis=0), dtype=bool)
     mean_luma = float(np.mean(luma)) if luma is not None and len(luma) else float("nan")
-    key_vis = visibility[detected][:, key]
+    key_vis = visibility[detected][:, key][:, known]
     mean_visibility = float(np.mean(key_vis)) if key_vis.size else float("nan")
     problems: list[SetupProblem] = []
     light_bad = bool(np.isfinite(mean_luma) and mean_luma < MIN_LUMA)
@@ -294,10 +328,17 @@ def check_setup(
     else:
         xy = image_xyz[detected][:, key, :2]
         seen = visibility[detected][:, key] >= MIN_VISIBILITY
-        problems[:0] = _framing_problems(xy, seen)
+        # Landmarks the source never gives count as in the picture and seen.
+        xy = np.where(known[None, :, None], xy, 0.5)
+        seen = seen | ~known[None, :]
+        framing = _framing_problems(xy, seen)
+        faint = mean_visibility < MIN_MEAN_VISIBILITY
+        if light_bad or faint:  # everything seen faintly: the light, not something in the way
+            framing = [p for p in framing if p.code != "hidden"]
+        problems[:0] = framing
         if light_bad:
             problems.append(_problem("dark"))
-        elif mean_visibility < MIN_MEAN_VISIBILITY and not problems:
+        elif faint and not problems:
             problems.append(_problem("low_visibility"))
         width, height = resolution
         view = classify_view(image_xyz[detected], visibility[detected], (width, height))

@@ -21,9 +21,11 @@ missing or has visibility below :data:`MIN_VISIBILITY`. Values are smoothed live
 filter (Casiez et al. 2012, :mod:`kinesense.signal.one_euro`), which keeps its state through
 dropouts of up to 0.5 s and restarts after longer ones.
 
-Exercises are written for the left side of the body. ``mirrored=True`` swaps every ``left_`` and
+Exercises are written for the left side of the body. ``side="right"`` swaps every ``left_`` and
 ``right_`` landmark and negates signed inclinations, so the same thresholds apply to the right
-side.
+side; ``side="both"`` averages the left and right values of each quantity computed on one side
+of the body (the value of whichever side is seen when only one is), and keeps the others as
+written (quantities that compare the two sides, and signed inclinations).
 """
 
 from collections.abc import Mapping, Sequence
@@ -32,16 +34,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.exercises.schema import VIRTUAL_POINTS, Exercise, Tracked
-from kinesense.landmarks import LANDMARK_INDEX, N_LANDMARKS
+from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY, N_LANDMARKS
 from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
 from kinesense.signal.one_euro import OneEuroFilter
-
-FloatArray = NDArray[np.float64]
-
-MIN_VISIBILITY = 0.5
-"""Landmarks seen with a lower visibility are treated as missing (MediaPipe's own default
-threshold for drawing a landmark)."""
 
 DEFAULT_BETA = {
     "joint_angle": 0.02,
@@ -110,18 +107,33 @@ def compute_quantities(
     return {name: _scalar(value) for name, value in raw.items()}
 
 
+def one_sided(item: Tracked) -> bool:
+    """Whether a quantity reads one side of the body only (left points, or left and central
+    ones), so that its right-side value means the same (see ``side="both"``)."""
+    sides = {p.split("_", 1)[0] for p in item.points if p.startswith(("left_", "right_"))}
+    signed = item.kind == "segment_inclination" and not item.absolute
+    return sides == {"left"} and not signed
+
+
 class SignalTracker:
     """Live computation and 1-euro smoothing of an exercise's tracked quantities.
 
     Args:
         exercise: the exercise whose ``tracked`` list is computed.
-        mirrored: compute for the right side (see the module docstring).
+        mirrored: compute for the right side (same as ``side="right"``).
+        side: ``"left"`` (as written), ``"right"`` or ``"both"`` (see the module docstring).
+
+    After :meth:`update`, ``raw`` and ``values`` hold the unsmoothed and smoothed quantities,
+    and ``visibility`` the lowest visibility of each quantity's points (of the better side for
+    ``both``), ``None`` when nobody is seen. :meth:`set_side` changes the side watched and keeps
+    the smoothing state (the coach changes sides only at rest).
     """
 
-    def __init__(self, exercise: Exercise, *, mirrored: bool = False) -> None:
+    def __init__(
+        self, exercise: Exercise, *, mirrored: bool = False, side: str | None = None
+    ) -> None:
         self.exercise = exercise
-        self.mirrored = mirrored
-        self._groups = _groups(exercise.tracked, mirrored, smooth=True)
+        self.set_side(side if side is not None else ("right" if mirrored else "left"))
         self._filters = [
             None
             if group.smoother is None
@@ -130,6 +142,21 @@ class SignalTracker:
         ]
         self.raw: dict[str, float | None] = {t.name: None for t in exercise.tracked}
         self.values: dict[str, float | None] = dict(self.raw)
+        self.visibility: dict[str, float | None] = dict(self.raw)
+
+    def set_side(self, side: str) -> None:
+        """Watch ``side`` (``left``, ``right`` or ``both``) from the next frame on."""
+        if side not in ("left", "right", "both"):
+            raise ValueError(f"side must be left, right or both; got {side!r}")
+        tracked = self.exercise.tracked
+        self.side = side
+        self.mirrored = side == "right"
+        self._groups = _groups(tracked, self.mirrored, smooth=True)
+        self._other = _groups(tracked, True, smooth=False) if side == "both" else None
+        averaged = {t.name for t in tracked if one_sided(t)}
+        self._averaged = [
+            np.array([name in averaged for name in g.names], dtype=bool) for g in self._groups
+        ]
 
     def update(
         self,
@@ -141,14 +168,29 @@ class SignalTracker:
         """Compute and smooth the quantities at ``time_s``; ``None`` for missing ones."""
         if image_xyz is None or visibility is None:
             raw_by_group = [np.full(len(g.names), np.nan) for g in self._groups]
+            seen_by_group = [np.full(len(g.names), np.nan) for g in self._groups]
         else:
             points, vis = points_of_frame(image_xyz, visibility, resolution)
             raw_by_group = [_group_values(g, points, vis) for g in self._groups]
-        for group, flt, values in zip(self._groups, self._filters, raw_by_group, strict=True):
+            seen_by_group = [vis[g.points].min(axis=1) for g in self._groups]
+            if self._other is not None:
+                for k, other in enumerate(self._other):
+                    mirror = _group_values(other, points, vis)
+                    pair = np.stack([raw_by_group[k], mirror])
+                    count = np.isfinite(pair).sum(axis=0)
+                    both = np.where(count > 0, np.nansum(pair, axis=0) / np.maximum(count, 1),
+                                    np.nan)  # fmt: skip
+                    raw_by_group[k] = np.where(self._averaged[k], both, raw_by_group[k])
+                    seen = np.maximum(seen_by_group[k], vis[other.points].min(axis=1))
+                    seen_by_group[k] = np.where(self._averaged[k], seen, seen_by_group[k])
+        for group, flt, values, seen in zip(
+            self._groups, self._filters, raw_by_group, seen_by_group, strict=True
+        ):
             smooth = values if flt is None else flt.update(time_s, values)
             for i, name in enumerate(group.names):
                 self.raw[name] = _scalar(values[i])
                 self.values[name] = _scalar(smooth[i])
+                self.visibility[name] = _scalar(seen[i])
         return self.values
 
 

@@ -1,9 +1,9 @@
 """The record of one coached exercise session: repetitions, holds, faults, sets, tracking.
 
 Built by :meth:`kinesense.coach.engine.Coach.summary`; ``to_json`` / ``from_json`` round-trip it
-exactly, for the store and the reports. Times are seconds on the frames' clock; ranges are in the
-unit of the counted quantity (``deg`` for angles, ``torso`` for lengths divided by the torso
-length).
+exactly, for the store and the reports (records saved before a field existed read with its
+default). Times are seconds on the frames' clock; ranges are in the unit of the counted quantity
+(``deg`` for angles, ``torso`` for lengths divided by the torso length).
 """
 
 import json
@@ -17,7 +17,8 @@ class RepRecord:
 
     ``range`` is how far the quantity travelled from its rest value to the peak of the
     repetition; ``form_score`` the fraction of the repetition's frames with no form rule's
-    condition on (1 = clean throughout).
+    condition on (1 = clean throughout). ``began_before_recording``: the recording started
+    during it (its start and range are from the first frame).
     """
 
     rep: int
@@ -30,11 +31,14 @@ class RepRecord:
     peak: float
     unit: str
     form_score: float
+    began_before_recording: bool = False
 
 
 @dataclass(frozen=True)
 class RejectedRep:
-    """A movement that was not counted, with why: ``too_fast``, ``too_slow``, ``incomplete``."""
+    """A movement that was not counted, with why: ``too_fast``, ``too_slow``, ``incomplete``,
+    ``not_in_position`` (the person was not in the exercise's body position when it began) or
+    ``recording_end`` (under way when the recording ended)."""
 
     set: int
     side: str
@@ -46,7 +50,11 @@ class RejectedRep:
 
 @dataclass(frozen=True)
 class HoldRecord:
-    """One hold, from the start of the position to the last moment it was held."""
+    """One hold, from the start of the position to the last moment it was held.
+
+    ``ended_by``: ``target`` (completed), ``break`` (a break outlasted the grace),
+    ``tracking_lost`` or ``recording_end`` (still held when the recording ended).
+    """
 
     set: int
     side: str
@@ -55,16 +63,26 @@ class HoldRecord:
     duration_s: float
     completed: bool
     form_score: float
+    ended_by: str = ""
 
 
 @dataclass(frozen=True)
 class FaultCount:
-    """How often a rule's fault became active (``episodes``) and how often its cue was given."""
+    """How often a rule's fault became active (``episodes``) and how often its cue was given.
+
+    ``status`` says whether the rule could be judged: ``checked``, ``partly_checked``,
+    ``not_checked`` (wrong camera view, landmarks not seen well enough: ``not_checked_reason``)
+    or ``not_applicable`` (its phases never came); ``checked_fraction`` is the share of the
+    frames it applied to on which it was judged.
+    """
 
     rule: str
     cue: str
     episodes: int
     cues: int
+    status: str = "checked"
+    checked_fraction: float = 1.0
+    not_checked_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,14 @@ class SessionSummary:
     holds: list[HoldRecord] = field(default_factory=list)
     faults: list[FaultCount] = field(default_factory=list)
     tracking: TrackingQuality = TrackingQuality(0, 0, 0.0, 0, 0.0)
+    side_choice: str = ""
+    watched_sides: list[str] = field(default_factory=list)
+    camera_view: str = ""
+    body_position: dict[str, object] = field(default_factory=dict)
+    """``side_choice``: how the side watched was chosen (``given``, ``facing`` the camera, the
+    ``working`` side); ``watched_sides``: the side watched in each set, in order;
+    ``camera_view``: the last view seen; ``body_position``: the positions required, and the
+    frames seen confidently in each position."""
 
     @property
     def rep_count(self) -> int:

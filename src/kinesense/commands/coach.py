@@ -122,7 +122,12 @@ def coach(
         Path | None, typer.Option("--out", "-o", help="Write the annotated video here (.mp4).")
     ] = None,
     side: Annotated[
-        str | None, typer.Option("--side", help="Side exercised: left or right.")
+        str | None,
+        typer.Option(
+            "--side",
+            help="Watch this side: left or right (default: the side facing the camera, or the "
+            "side that works).",
+        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Video: refuse a recording badly set up.")

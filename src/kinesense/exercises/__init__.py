@@ -13,8 +13,10 @@ from kinesense.exercises.loader import (
     read_exercise_file,
 )
 from kinesense.exercises.schema import (
+    DOSE_LIMITS,
     Condition,
     Dose,
+    DoseLimits,
     Exercise,
     ExerciseDataError,
     FormRule,
@@ -26,9 +28,11 @@ from kinesense.exercises.schema import (
 )
 
 __all__ = [
+    "DOSE_LIMITS",
     "LIBRARY_DIR",
     "Condition",
     "Dose",
+    "DoseLimits",
     "Exercise",
     "ExerciseDataError",
     "FormRule",

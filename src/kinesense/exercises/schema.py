@@ -1,22 +1,33 @@
-"""The exercise data format: frozen dataclasses, built and validated from a JSON mapping.
+"""The exercise data format, as pydantic models validated when a file is read.
 
-Every problem raises :class:`ExerciseDataError` naming the file (``source``) and the field
-(a dotted path such as ``form_rules[1].when.value``), so a therapist who writes a new exercise
-file sees exactly what to fix. The format is described for people in ``FORMAT.md`` beside this
-module; :func:`exercise_from_dict` is its single point of truth.
+``FORMAT.md`` beside this module describes every field for people; the JSON Schema published
+from :class:`Exercise` (``exercise.schema.json``, see :mod:`kinesense.exercises.json_schema`) is
+the same description for programs, and a test checks the three agree. Problems are turned into
+:class:`ExerciseDataError` messages naming the file and the field (a path such as
+``form_rules[1].when.value``) by :func:`exercise_from_dict`.
 """
 
-import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final, Literal, Self
 
-from kinesense.errors import KinesenseError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from kinesense.errors import DataFileError
 from kinesense.landmarks import LANDMARK_INDEX
+from kinesense.signal.body_position import POSITIONS
 
 
-class ExerciseDataError(KinesenseError):
+class ExerciseDataError(DataFileError):
     """An exercise file is missing a field or holds a value outside the format."""
 
 
@@ -54,21 +65,116 @@ VIRTUAL_POINTS: Final = {
 }
 """Points that are the midpoint of two landmarks, usable wherever a landmark name is."""
 COMPARISONS: Final = ("above", "below", "abs_above")
-REP_PHASES: Final = ("rest", "moving", "target", "returning")
+REP_PHASES: Final = ("rest", "moving", "target", "returning", "unarmed")
 HOLD_PHASES: Final = ("waiting", "holding")
+RULE_VIEWS: Final = ("front", "side", "oblique")
+"""Camera views a form rule or a hold condition can be judged in: ``front`` (the person's front
+or back faces the camera), ``side`` (a side faces it), ``oblique`` (in between)."""
+VIEWS_OF: Final = {
+    "front": ("front", "back"),
+    "side": ("left-side", "right-side"),
+    "oblique": ("oblique",),
+}
+"""The camera views of :func:`kinesense.capture.view.classify_view` each rule view covers."""
 ID_PATTERN: Final = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class Tracked:
+class DoseLimits(BaseModel):
+    """The limits of a dose, the same for the library's files and a clinician's override."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sets: tuple[int, int] = (1, 20)
+    reps: tuple[int, int] = (1, 100)
+    rest_s: tuple[float, float] = (0.0, 600.0)
+    hold_s: tuple[float, float] = (1.0, 600.0)
+    """Seconds of one hold (an exercise's ``hold.target_s``)."""
+
+
+DOSE_LIMITS: Final = DoseLimits()
+"""Smallest and largest sets, repetitions (or holds) per set, rest between sets (s) and hold
+time (s), inclusive."""
+
+
+def _field_error(path: str, message: str) -> PydanticCustomError:
+    """An error at ``path`` below the model that raises it (see :func:`exercise_from_dict`)."""
+    return PydanticCustomError("field", "{message}", {"path": path, "message": message})
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+Text = Annotated[str, Field(min_length=1), BeforeValidator(_strip)]
+Texts = tuple[Text, ...]
+Number = Annotated[float, Field(strict=True)]
+PositiveFloat = Annotated[float, Field(strict=True, gt=0)]
+NonNegativeFloat = Annotated[float, Field(strict=True, ge=0)]
+Flag = Annotated[bool, Field(strict=True)]
+Position = Literal[
+    "standing", "seated", "kneeling", "quadruped", "plank", "supine", "prone", "side_lying"
+]
+RuleView = Literal["front", "side", "oblique"]
+Views = Annotated[tuple[RuleView, ...], Field(min_length=1)]
+Phases = Annotated[
+    tuple[str, ...],
+    BeforeValidator(_one_or_many),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ],
+            "default": "always",
+        }
+    ),
+    Field(min_length=1),
+]
+assert set(Position.__args__) == set(POSITIONS)  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
+
+
+class Tracked(_Model):
     """A quantity computed from landmarks every frame (see FORMAT.md for each kind's unit)."""
 
-    name: str
-    kind: str
+    name: Text
+    kind: Literal["joint_angle", "segment_inclination", "distance", "height_difference",
+                  "landmark_visible"]  # fmt: skip
     points: tuple[str, ...]
-    min_cutoff_hz: float = 1.0
-    beta: float | None = None
-    absolute: bool = False
+    min_cutoff_hz: PositiveFloat = 1.0
+    beta: NonNegativeFloat | None = None
+    absolute: Flag = False
+
+    @field_validator("points")
+    @classmethod
+    def _known_points(cls, points: tuple[str, ...]) -> tuple[str, ...]:
+        for j, point in enumerate(points):
+            if point not in LANDMARK_INDEX and point not in VIRTUAL_POINTS:
+                raise _field_error(
+                    f"[{j}]",
+                    f"unknown landmark {point!r} (BlazePose names such as 'left_knee', "
+                    f"or {', '.join(VIRTUAL_POINTS)})",
+                )
+        return points
+
+    @model_validator(mode="after")
+    def _point_count(self) -> Self:
+        low, high = POINTS_PER_KIND[self.kind]
+        if not low <= len(self.points) <= high:
+            count = str(low) if low == high else f"{low}-{high}"
+            raise _field_error(
+                "points", f"{self.kind} needs {count} points; got {len(self.points)}"
+            )
+        return self
 
     @property
     def unit(self) -> str:
@@ -76,21 +182,41 @@ class Tracked:
         return UNITS[self.kind]
 
 
-@dataclass(frozen=True)
-class Repetition:
+class Repetition(_Model):
     """One repetition: leave the rest zone past ``enter``, reach ``target``, return past ``exit``.
 
     The direction is implied: when ``target < enter`` the quantity falls during a repetition
-    (``target <= enter <= exit``), else it rises (``target >= enter >= exit``). ``exit`` on the
+    (``target < enter <= exit``), else it rises (``target > enter >= exit``). ``exit`` on the
     rest side of ``enter`` is the hysteresis band that stops jitter counting twice.
     """
 
-    quantity: str
-    enter: float
-    target: float
-    exit: float
-    min_duration_s: float
-    max_duration_s: float
+    quantity: Text
+    enter: Number
+    target: Number
+    exit: Number
+    min_duration_s: PositiveFloat
+    max_duration_s: PositiveFloat
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.target == self.enter:
+            raise _field_error("target", "must differ from 'enter'")
+        falling = self.falling
+        ordered = (
+            self.target < self.enter <= self.exit
+            if falling
+            else self.target > self.enter >= self.exit
+        )
+        if not ordered:
+            order = "target < enter <= exit" if falling else "target > enter >= exit"
+            raise _field_error(
+                "exit",
+                f"must lie on the rest side of 'enter' ({order}); got enter={self.enter}, "
+                f"target={self.target}, exit={self.exit}",
+            )
+        if self.max_duration_s <= self.min_duration_s:
+            raise _field_error("max_duration_s", "must be greater than min_duration_s")
+        return self
 
     @property
     def falling(self) -> bool:
@@ -98,13 +224,23 @@ class Repetition:
         return self.target < self.enter
 
 
-@dataclass(frozen=True)
-class Condition:
-    """``minimum <= quantity <= maximum`` (either bound may be absent)."""
+class Condition(_Model):
+    """``minimum <= quantity <= maximum`` (either bound may be absent), judged in ``views``."""
 
-    quantity: str
-    minimum: float | None
-    maximum: float | None
+    quantity: Text
+    minimum: Number | None = Field(default=None, alias="min")
+    maximum: Number | None = Field(default=None, alias="max")
+    views: Views = RULE_VIEWS
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Self:
+        if self.minimum is None and self.maximum is None:
+            raise _field_error("", "needs 'min', 'max' or both")
+        if self.minimum is not None and self.maximum is not None and self.minimum >= self.maximum:
+            raise _field_error(
+                "max", f"must be greater than min ({self.minimum}); got {self.maximum}"
+            )
+        return self
 
     def holds(self, value: float) -> bool:
         """Whether ``value`` is inside the range."""
@@ -113,70 +249,122 @@ class Condition:
         )
 
 
-@dataclass(frozen=True)
-class Hold:
+class Hold(_Model):
     """Holding = every condition true; breaks up to ``grace_s`` are forgiven."""
 
-    conditions: tuple[Condition, ...]
-    target_s: float
-    grace_s: float
-    settle_s: float
+    conditions: tuple[Condition, ...] = Field(min_length=1)
+    target_s: Number = Field(ge=DOSE_LIMITS.hold_s[0], le=DOSE_LIMITS.hold_s[1])
+    grace_s: NonNegativeFloat = 1.0
+    settle_s: NonNegativeFloat = 0.5
 
 
-@dataclass(frozen=True)
-class When:
+class When(_Model):
     """A fault condition: ``quantity`` beyond ``value`` by more than ``tolerance``."""
 
-    quantity: str
-    comparison: str
-    value: float
-    tolerance: float
+    quantity: Text
+    comparison: Literal["above", "below", "abs_above"]
+    value: Number
+    tolerance: NonNegativeFloat = 0.0
 
 
-@dataclass(frozen=True)
-class FormRule:
-    """A form rule: when ``when`` persists ``debounce_s`` seconds, say ``cue``."""
+class FormRule(_Model):
+    """A form rule: when ``when`` persists ``debounce_s`` seconds, say ``cue``. Judged only in
+    ``views`` and on frames where the quantity's landmarks are seen with ``min_visibility``."""
 
-    id: str
+    id: Text
     when: When
-    cue: str
-    applies_during: tuple[str, ...]
-    debounce_s: float
-    repeat_after_s: float
+    cue: Text
+    applies_during: Phases = ("always",)
+    debounce_s: NonNegativeFloat = 0.5
+    repeat_after_s: NonNegativeFloat = 5.0
+    views: Views = RULE_VIEWS
+    min_visibility: Number = Field(default=0.5, ge=0.0, le=1.0)
 
 
-@dataclass(frozen=True)
-class Dose:
+class Dose(_Model):
     """Sets, repetitions (or holds) per set, rest between sets in seconds, and side."""
 
-    sets: int
-    reps: int
-    rest_s: float
-    side: str
+    sets: int = Field(ge=DOSE_LIMITS.sets[0], le=DOSE_LIMITS.sets[1], strict=True)
+    reps: int = Field(ge=DOSE_LIMITS.reps[0], le=DOSE_LIMITS.reps[1], strict=True)
+    rest_s: Number = Field(default=0.0, ge=DOSE_LIMITS.rest_s[0], le=DOSE_LIMITS.rest_s[1])
+    side: Literal["none", "left", "right", "both", "alternate"]
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(_Model):
     """One exercise of the library, as read and validated from its JSON file."""
 
-    id: str
-    name: str
-    category: str
-    level: int
-    starting_position: str
-    camera_view: str
-    instructions: tuple[str, ...]
-    tracked: tuple[Tracked, ...]
-    mode: str
-    repetition: Repetition | None
-    hold: Hold | None
-    form_rules: tuple[FormRule, ...]
+    id: Text
+    name: Text
+    category: Literal["balance", "core", "proprioceptive re-education", "mobility"]
+    level: int = Field(ge=1, le=5, strict=True)
+    starting_position: Text
+    body_position: tuple[Position, ...] = Field(min_length=1)
+    camera_view: Literal["front", "side", "either"]
+    instructions: Texts = Field(min_length=1)
+    tracked: tuple[Tracked, ...] = Field(min_length=1)
+    mode: Literal["reps", "hold"]
+    repetition: Repetition | None = None
+    hold: Hold | None = None
+    form_rules: tuple[FormRule, ...] = ()
     dose: Dose
-    easier: tuple[str, ...]
-    harder: tuple[str, ...]
-    sources: tuple[str, ...]
-    lost_after_s: float = 0.5
-    source_file: str = ""
+    easier: Texts = ()
+    harder: Texts = ()
+    sources: Texts = Field(min_length=1)
+    lost_after_s: PositiveFloat = 0.5
+    _source_file: str = PrivateAttr(default="")
+
+    @property
+    def source_file(self) -> str:
+        """The file the exercise was read from (not part of the format; '' when built here)."""
+        return self._source_file
+
+    @field_validator("id")
+    @classmethod
+    def _id_pattern(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError(f"must be lower-case letters, digits and _; got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        names = [t.name for t in self.tracked]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise _field_error(f"tracked[{i}].name", f"duplicate quantity name {name!r}")
+        self._check_mode(set(names))
+        phases = ("always", *(REP_PHASES if self.mode == "reps" else HOLD_PHASES))
+        ids: list[str] = []
+        for i, rule in enumerate(self.form_rules):
+            path = f"form_rules[{i}]"
+            if rule.id in ids:
+                raise _field_error(f"{path}.id", f"duplicate rule id {rule.id!r}")
+            ids.append(rule.id)
+            _check_quantity(rule.when.quantity, f"{path}.when.quantity", set(names))
+            for phase in rule.applies_during:
+                if phase not in phases:
+                    raise _field_error(
+                        f"{path}.applies_during",
+                        f"unknown phase {phase!r}; one of {' | '.join(phases)}",
+                    )
+        for field in ("easier", "harder"):
+            if self.id in getattr(self, field):
+                raise _field_error(field, f"names the exercise itself ({self.id!r})")
+        return self
+
+    def _check_mode(self, names: set[str]) -> None:
+        if self.mode == "reps":
+            if self.repetition is None:
+                raise _field_error("repetition", "is missing (mode 'reps' counts repetitions)")
+            _check_quantity(self.repetition.quantity, "repetition.quantity", names)
+            if self.hold is not None:
+                raise _field_error("hold", "is for mode 'hold' only")
+        else:
+            if self.hold is None:
+                raise _field_error("hold", "is missing (mode 'hold' times holds)")
+            for i, condition in enumerate(self.hold.conditions):
+                _check_quantity(condition.quantity, f"hold.conditions[{i}].quantity", names)
+            if self.repetition is not None:
+                raise _field_error("repetition", "is for mode 'reps' only")
 
     def quantity(self, name: str) -> Tracked:
         """The tracked quantity called ``name`` (``KeyError`` if absent)."""
@@ -185,92 +373,36 @@ class Exercise:
                 return item
         raise KeyError(name)
 
-
-class _Reader:
-    """Field access that names the file and the field in every error."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, field: str, message: str) -> ExerciseDataError:
-        return ExerciseDataError(f"{self.source}: field '{field}': {message}")
-
-    def get(self, data: Mapping[str, Any], key: str, path: str, default: Any = ...) -> Any:
-        if not isinstance(data, Mapping):
-            raise self.fail(path, f"must be an object; got {type(data).__name__}")
-        if key not in data:
-            if default is ...:
-                raise self.fail(_join(path, key), "is missing")
-            return default
-        return data[key]
-
-    def text(self, data: Mapping[str, Any], key: str, path: str) -> str:
-        value = self.get(data, key, path)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(_join(path, key), f"must be non-empty text; got {value!r}")
-        return value.strip()
-
-    def number(
+    def with_dose(
         self,
-        data: Mapping[str, Any],
-        key: str,
-        path: str,
-        default: Any = ...,
         *,
-        positive: bool = False,
-    ) -> float:
-        value = self.get(data, key, path, default)
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not is_number or not math.isfinite(value):
-            raise self.fail(_join(path, key), f"must be a number; got {value!r}")
-        if positive and value <= 0:
-            raise self.fail(_join(path, key), f"must be greater than zero; got {value!r}")
-        return float(value)
+        sets: int | None = None,
+        reps: int | None = None,
+        rest_s: float | None = None,
+        side: str | None = None,
+        hold_s: float | None = None,
+    ) -> "Exercise":
+        """A copy with another dose (validated against :data:`DOSE_LIMITS`); ``None`` keeps a
+        value. ``hold_s`` sets the hold target of a ``hold`` exercise.
 
-    def maybe(self, data: Mapping[str, Any], key: str, path: str) -> float | None:
-        if self.get(data, key, path, None) is None:
-            return None
-        return self.number(data, key, path)
-
-    def integer(self, data: Mapping[str, Any], key: str, path: str, low: int, high: int) -> int:
-        value = self.get(data, key, path)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.fail(_join(path, key), f"must be a whole number {low}-{high}; got {value!r}")
-        return value
-
-    def option(self, data: Mapping[str, Any], key: str, path: str, allowed: tuple[str, ...]) -> str:
-        value = self.get(data, key, path)
-        if value not in allowed:
-            listed = " | ".join(allowed)
-            raise self.fail(_join(path, key), f"must be one of {listed}; got {value!r}")
-        return str(value)
-
-    def texts(
-        self, data: Mapping[str, Any], key: str, path: str, *, allow_empty: bool = False
-    ) -> tuple[str, ...]:
-        value = self.get(data, key, path, [] if allow_empty else ...)
-        if not isinstance(value, list) or (not value and not allow_empty):
-            raise self.fail(_join(path, key), f"must be a non-empty list of text; got {value!r}")
-        for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
-                raise self.fail(f"{_join(path, key)}[{i}]", f"must be non-empty text; got {item!r}")
-        return tuple(item.strip() for item in value)
-
-    def objects(self, data: Mapping[str, Any], key: str, path: str) -> list[Mapping[str, Any]]:
-        value = self.get(data, key, path, [])
-        if not isinstance(value, list):
-            raise self.fail(_join(path, key), f"must be a list; got {type(value).__name__}")
-        for i, item in enumerate(value):
-            if not isinstance(item, Mapping):
-                raise self.fail(f"{_join(path, key)}[{i}]", "must be an object")
-        return value
+        Raises:
+            ExerciseDataError: a value outside the limits, naming the field.
+        """
+        dose = self.dose.model_dump()
+        dose |= {k: v for k, v in (("sets", sets), ("reps", reps), ("rest_s", rest_s),
+                                   ("side", side)) if v is not None}  # fmt: skip
+        data = self.model_dump(by_alias=True) | {"dose": dose}
+        if hold_s is not None and data.get("hold") is not None:
+            data["hold"] = data["hold"] | {"target_s": hold_s}
+        return exercise_from_dict(data, source=self.source_file or f"<{self.id}>")
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def _check_quantity(name: str, path: str, names: set[str]) -> None:
+    if name not in names:
+        raise _field_error(path, f"unknown quantity {name!r}; tracked: {', '.join(sorted(names))}")
 
 
-def exercise_from_dict(data: Mapping[str, Any], source: str = "<exercise>") -> Exercise:
+def exercise_from_dict(data: Any, source: str = "<exercise>") -> Exercise:
     """Build and validate an :class:`Exercise` from its JSON mapping.
 
     Cross-file checks (``easier``/``harder`` exist, no cycle) are the loader's job.
@@ -278,194 +410,16 @@ def exercise_from_dict(data: Mapping[str, Any], source: str = "<exercise>") -> E
     Raises:
         ExerciseDataError: naming ``source`` and the offending field.
     """
-    r = _Reader(source)
-    if not isinstance(data, Mapping):
+    from pydantic import ValidationError
+
+    from kinesense.exercises.messages import describe_error
+
+    if not isinstance(data, dict):
         raise ExerciseDataError(f"{source}: must hold one JSON object, not {type(data).__name__}")
-    exercise_id = r.text(data, "id", "")
-    if not ID_PATTERN.match(exercise_id):
-        raise r.fail("id", f"must be lower-case letters, digits and _; got {exercise_id!r}")
-    tracked = _read_tracked(r, data)
-    names = {t.name for t in tracked}
-    mode = r.option(data, "mode", "", MODES)
-    repetition = _read_repetition(r, data, names) if mode == "reps" else None
-    hold = _read_hold(r, data, names) if mode == "hold" else None
-    phases = ("always",) + (REP_PHASES if mode == "reps" else HOLD_PHASES)
-    rules = _read_rules(r, data, names, phases)
-    dose_data = r.get(data, "dose", "")
-    dose = Dose(
-        sets=r.integer(dose_data, "sets", "dose", 1, 20),
-        reps=r.integer(dose_data, "reps", "dose", 1, 100),
-        rest_s=r.number(dose_data, "rest_s", "dose", 0.0),
-        side=r.option(dose_data, "side", "dose", SIDES),
-    )
-    if dose.rest_s < 0:
-        raise r.fail("dose.rest_s", f"must be zero or more; got {dose.rest_s}")
-    easier = r.texts(data, "easier", "", allow_empty=True)
-    harder = r.texts(data, "harder", "", allow_empty=True)
-    for field, ids in (("easier", easier), ("harder", harder)):
-        if exercise_id in ids:
-            raise r.fail(field, f"names the exercise itself ({exercise_id!r})")
-    return Exercise(
-        id=exercise_id,
-        name=r.text(data, "name", ""),
-        category=r.option(data, "category", "", CATEGORIES),
-        level=r.integer(data, "level", "", 1, 5),
-        starting_position=r.text(data, "starting_position", ""),
-        camera_view=r.option(data, "camera_view", "", CAMERA_VIEWS),
-        instructions=r.texts(data, "instructions", ""),
-        tracked=tracked,
-        mode=mode,
-        repetition=repetition,
-        hold=hold,
-        form_rules=rules,
-        dose=dose,
-        easier=easier,
-        harder=harder,
-        sources=r.texts(data, "sources", ""),
-        lost_after_s=r.number(data, "lost_after_s", "", 0.5, positive=True),
-        source_file=source,
-    )
-
-
-def _read_tracked(r: _Reader, data: Mapping[str, Any]) -> tuple[Tracked, ...]:
-    items = r.objects(data, "tracked", "")
-    if not items:
-        raise r.fail("tracked", "must list at least one quantity")
-    out: list[Tracked] = []
-    for i, item in enumerate(items):
-        path = f"tracked[{i}]"
-        name = r.text(item, "name", path)
-        if any(t.name == name for t in out):
-            raise r.fail(f"{path}.name", f"duplicate quantity name {name!r}")
-        kind = r.option(item, "kind", path, KINDS)
-        points = r.texts(item, "points", path)
-        low, high = POINTS_PER_KIND[kind]
-        if not low <= len(points) <= high:
-            count = str(low) if low == high else f"{low}-{high}"
-            raise r.fail(f"{path}.points", f"{kind} needs {count} points; got {len(points)}")
-        for j, point in enumerate(points):
-            if point not in LANDMARK_INDEX and point not in VIRTUAL_POINTS:
-                raise r.fail(
-                    f"{path}.points[{j}]",
-                    f"unknown landmark {point!r} (BlazePose names such as 'left_knee', "
-                    f"or {', '.join(VIRTUAL_POINTS)})",
-                )
-        beta = r.maybe(item, "beta", path)
-        if beta is not None and beta < 0:
-            raise r.fail(f"{path}.beta", f"must be zero or more; got {beta}")
-        absolute = r.get(item, "absolute", path, False)
-        if not isinstance(absolute, bool):
-            raise r.fail(f"{path}.absolute", f"must be true or false; got {absolute!r}")
-        out.append(
-            Tracked(
-                absolute=absolute,
-                name=name,
-                kind=kind,
-                points=points,
-                min_cutoff_hz=r.number(item, "min_cutoff_hz", path, 1.0, positive=True),
-                beta=beta,
-            )
-        )
-    return tuple(out)
-
-
-def _quantity(r: _Reader, data: Mapping[str, Any], path: str, names: set[str]) -> str:
-    name = r.text(data, "quantity", path)
-    if name not in names:
-        raise r.fail(
-            f"{path}.quantity", f"unknown quantity {name!r}; tracked: {', '.join(sorted(names))}"
-        )
-    return name
-
-
-def _read_repetition(r: _Reader, data: Mapping[str, Any], names: set[str]) -> Repetition:
-    block = r.get(data, "repetition", "")
-    path = "repetition"
-    rep = Repetition(
-        quantity=_quantity(r, block, path, names),
-        enter=r.number(block, "enter", path),
-        target=r.number(block, "target", path),
-        exit=r.number(block, "exit", path),
-        min_duration_s=r.number(block, "min_duration_s", path, positive=True),
-        max_duration_s=r.number(block, "max_duration_s", path, positive=True),
-    )
-    if rep.target == rep.enter:
-        raise r.fail(f"{path}.target", "must differ from 'enter'")
-    ordered = (
-        rep.target < rep.enter <= rep.exit if rep.falling else rep.target > rep.enter >= rep.exit
-    )
-    if not ordered:
-        order = "target < enter <= exit" if rep.falling else "target > enter >= exit"
-        raise r.fail(
-            f"{path}.exit",
-            f"must lie on the rest side of 'enter' ({order}); got enter={rep.enter}, "
-            f"target={rep.target}, exit={rep.exit}",
-        )
-    if rep.max_duration_s <= rep.min_duration_s:
-        raise r.fail(f"{path}.max_duration_s", "must be greater than min_duration_s")
-    return rep
-
-
-def _read_hold(r: _Reader, data: Mapping[str, Any], names: set[str]) -> Hold:
-    block = r.get(data, "hold", "")
-    conditions: list[Condition] = []
-    items = r.objects(block, "conditions", "hold")
-    if not items:
-        raise r.fail("hold.conditions", "must list at least one condition")
-    for i, item in enumerate(items):
-        path = f"hold.conditions[{i}]"
-        low = r.maybe(item, "min", path)
-        high = r.maybe(item, "max", path)
-        if low is None and high is None:
-            raise r.fail(path, "needs 'min', 'max' or both")
-        if low is not None and high is not None and low >= high:
-            raise r.fail(f"{path}.max", f"must be greater than min ({low}); got {high}")
-        conditions.append(Condition(_quantity(r, item, path, names), low, high))
-    return Hold(
-        conditions=tuple(conditions),
-        target_s=r.number(block, "target_s", "hold", positive=True),
-        grace_s=r.number(block, "grace_s", "hold", 1.0),
-        settle_s=r.number(block, "settle_s", "hold", 0.5),
-    )
-
-
-def _read_rules(
-    r: _Reader, data: Mapping[str, Any], names: set[str], phases: tuple[str, ...]
-) -> tuple[FormRule, ...]:
-    rules: list[FormRule] = []
-    for i, item in enumerate(r.objects(data, "form_rules", "")):
-        path = f"form_rules[{i}]"
-        rule_id = r.text(item, "id", path)
-        if any(rule.id == rule_id for rule in rules):
-            raise r.fail(f"{path}.id", f"duplicate rule id {rule_id!r}")
-        when = r.get(item, "when", path)
-        wpath = f"{path}.when"
-        during = r.get(item, "applies_during", path, "always")
-        during_list = [during] if isinstance(during, str) else during
-        if not isinstance(during_list, list) or not during_list:
-            raise r.fail(f"{path}.applies_during", "must be a phase name or a list of them")
-        for phase in during_list:
-            if phase not in phases:
-                raise r.fail(
-                    f"{path}.applies_during",
-                    f"unknown phase {phase!r}; one of {' | '.join(phases)}",
-                )
-        tolerance = r.number(when, "tolerance", wpath, 0.0)
-        if tolerance < 0:
-            raise r.fail(f"{wpath}.tolerance", f"must be zero or more; got {tolerance}")
-        rules.append(
-            FormRule(
-                id=rule_id,
-                when=When(
-                    quantity=_quantity(r, when, wpath, names),
-                    comparison=r.option(when, "comparison", wpath, COMPARISONS),
-                    value=r.number(when, "value", wpath),
-                    tolerance=tolerance,
-                ),
-                cue=r.text(item, "cue", path),
-                applies_during=tuple(during_list),
-                debounce_s=r.number(item, "debounce_s", path, 0.5),
-                repeat_after_s=r.number(item, "repeat_after_s", path, 5.0),
-            )
-        )
-    return tuple(rules)
+    try:
+        exercise = Exercise.model_validate(data)
+    except ValidationError as error:
+        field, message = describe_error(error.errors()[0])
+        raise ExerciseDataError(f"{source}: field '{field}': {message}") from None
+    exercise._source_file = source
+    return exercise

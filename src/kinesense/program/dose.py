@@ -1,27 +1,13 @@
 """Doses: coaching an exercise at the dose of a person's plan rather than the library's default,
 and checking a dose a clinician sets against the limits of the exercise format."""
 
-import dataclasses
-import json
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from kinesense.errors import InvalidValueError, KinesenseError
-from kinesense.exercises import Exercise, exercise_from_dict
+from kinesense.exercises import Exercise
 from kinesense.program.plan import Plan, PlannedExercise
 from kinesense.program.records import DoseChange
-
-T = TypeVar("T")
-
-
-def _replace(value: T, **changes: Any) -> T:
-    """A copy of a frozen dataclass or pydantic model with ``changes``."""
-    copy = getattr(value, "model_copy", None)
-    if copy is not None:
-        copied: T = copy(update=changes)
-        return copied
-    return dataclasses.replace(value, **changes)  # type: ignore[type-var]
 
 
 def planned_exercise(plan: Plan, exercise_id: str) -> PlannedExercise | None:
@@ -38,26 +24,22 @@ def apply_planned_dose(exercise: Exercise, planned: PlannedExercise) -> Exercise
     """
     if planned.exercise_id != exercise.id:
         raise ValueError(f"the plan entry is for {planned.exercise_id!r}, not {exercise.id!r}")
-    dose = _replace(
-        exercise.dose,
+    return exercise.with_dose(
         sets=planned.sets,
-        reps=planned.reps if planned.reps is not None else exercise.dose.reps,
+        reps=planned.reps,
         rest_s=planned.rest_s,
         side=planned.side,
+        hold_s=planned.hold_s,
     )
-    hold = exercise.hold
-    if hold is not None and planned.hold_s is not None:
-        hold = _replace(hold, target_s=planned.hold_s)
-    return _replace(exercise, dose=dose, hold=hold)
 
 
 def check_dose(exercise: Exercise, dose: Mapping[str, Any]) -> DoseChange:
     """``dose`` (``sets``, ``reps`` and/or ``hold_s``, as given) checked for ``exercise``;
     refused as the exercise format would refuse it.
 
-    The limits are not repeated here: the exercise's own file, with the new sets, repetitions
-    and hold time written in, is validated again by the exercise format
-    (:func:`kinesense.exercises.exercise_from_dict`), so a clinician's dose obeys exactly the
+    The limits are not repeated here: :meth:`Exercise.with_dose` validates the exercise with the
+    new sets, repetitions and hold time against the format's own limits
+    (:data:`kinesense.exercises.schema.DOSE_LIMITS`), so a clinician's dose obeys exactly the
     limits a therapist's exercise file does. A hold time for an exercise counted in repetitions
     is refused. Raises :class:`InvalidValueError` naming the field and the limit.
     """
@@ -71,18 +53,9 @@ def check_dose(exercise: Exercise, dose: Mapping[str, Any]) -> DoseChange:
             f"{exercise.id} is counted in repetitions, not holds: a dose for it takes sets and "
             "reps, not hold_s"
         )
+    change = DoseChange.from_json(dict(dose), where=f"dose for {exercise.id}")
     try:
-        data: dict[str, Any] = json.loads(Path(exercise.source_file).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InvalidValueError(
-            f"cannot check a dose for {exercise.id}: its file {exercise.source_file!r} cannot be "
-            f"read ({exc})"
-        ) from None
-    data["dose"] = {**data["dose"], **{k: dose[k] for k in ("sets", "reps") if k in dose}}
-    if dose.get("hold_s") is not None:
-        data["hold"] = {**data["hold"], "target_s": dose["hold_s"]}
-    try:
-        exercise_from_dict(data, source=f"dose for {exercise.id}")
+        exercise.with_dose(sets=change.sets, reps=change.reps, hold_s=change.hold_s)
     except KinesenseError as exc:
         raise InvalidValueError(str(exc)) from None
-    return DoseChange.from_json(dict(dose), where=f"dose for {exercise.id}")
+    return change

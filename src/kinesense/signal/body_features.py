@@ -29,9 +29,7 @@ Features (heights up; lengths in ``S``; NaN where a landmark needed is not seen)
 * ``face_up`` (nose above the mid-ear) and ``toes_up`` (toes above heels).
 """
 
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
@@ -57,18 +55,11 @@ LIMB_POINTS: Final = _points(
 )
 """Landmarks that may touch the floor."""
 LOWER_POINTS: Final = _points("knee", "ankle", "heel", "foot_index")
+ARM_POINTS: Final = _points("elbow", "wrist")
 FEET_POINTS: Final = _points("ankle", "heel", "foot_index")
 KNEES: Final = _points("knee")
 READ_POINTS: Final = [*LIMB_POINTS, _I["nose"], _I["left_ear"], _I["right_ear"]]
 """Every landmark the features read."""
-
-
-@contextmanager
-def _all_nan_is_nan() -> Iterator[None]:
-    """Silence numpy's warnings about all-NaN slices: their NaN result is the wanted answer."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=RuntimeWarning)
-        yield
 
 
 def heights_and_points(
@@ -106,15 +97,25 @@ def heights_and_points(
     return heights, points, level
 
 
+def fill(values: FloatArray, value: float) -> FloatArray:
+    """``values`` with NaN replaced by ``value``."""
+    return np.where(np.isnan(values), value, values)
+
+
 def _length(points: FloatArray, a: int, b: int) -> FloatArray:
     return np.asarray(np.linalg.norm(points[:, a] - points[:, b], axis=-1), dtype=np.float64)
 
 
 def _pair_mean(values: FloatArray, part: str) -> FloatArray:
     """Mean of the left and right landmark where both are seen, else the one seen."""
-    pair = np.stack([values[:, _I[f"left_{part}"]], values[:, _I[f"right_{part}"]]])
-    with _all_nan_is_nan():
-        return np.asarray(np.nanmean(pair, axis=0), dtype=np.float64)
+    left, right = values[:, _I[f"left_{part}"]], values[:, _I[f"right_{part}"]]
+    if left.ndim > 1:  # (N, D) points: a point is missing when any coordinate is
+        left_missing = np.isnan(left).any(axis=-1, keepdims=True)
+        right_missing = np.isnan(right).any(axis=-1, keepdims=True)
+    else:
+        left_missing, right_missing = np.isnan(left), np.isnan(right)
+    both = np.where(right_missing, left, (left + right) / 2)
+    return np.asarray(np.where(left_missing, right, both), dtype=np.float64)
 
 
 def body_scale(points: FloatArray) -> FloatArray:
@@ -131,8 +132,7 @@ def body_scale(points: FloatArray) -> FloatArray:
             estimates.append(length / SEGMENT_SHARE[share])
     shoulders = _length(points, _I["left_shoulder"], _I["right_shoulder"])
     estimates.append(shoulders / SEGMENT_SHARE["shoulder_width"])
-    with _all_nan_is_nan():
-        scale = np.nanmax(np.stack(estimates), axis=0)
+    scale = np.fmax.reduce(np.stack(estimates), axis=0)
     return np.asarray(np.where(scale > 0, scale, np.nan), dtype=np.float64)
 
 
@@ -147,27 +147,25 @@ def body_features(
     def at(side: str, part: str) -> FloatArray:
         return h[:, _I[f"{side}_{part}"]]
 
-    with _all_nan_is_nan():
-        floor = np.nanmin(h[:, LIMB_POINTS], axis=1)
-        thighs = np.stack([at(s, "hip") - at(s, "knee") for s in SIDES])
-        right = np.nan_to_num(thighs[1], nan=-np.inf) > np.nan_to_num(thighs[0], nan=-np.inf)
-        knee = np.where(right, at("right", "knee"), at("left", "knee"))
-        ankle = np.where(right, at("right", "ankle"), at("left", "ankle"))
-        drops = np.stack([at(s, "shoulder") - at(s, "elbow") for s in SIDES])
-        lengths = np.stack(
-            [_length(points, _I[f"{s}_shoulder"], _I[f"{s}_elbow"]) / scale for s in SIDES]
-        )
-        vertical = drops / np.where(lengths > 0, lengths, np.nan)
-        carrying = np.nan_to_num(drops * vertical, nan=-np.inf).argmax(axis=0)[None]
-        hip_level = np.nanmean(
-            np.stack([level[:, _I["left_hip"]], level[:, _I["right_hip"]]]), axis=0
-        )
-        offsets = np.linalg.norm(level - hip_level[:, None], axis=-1) / scale[:, None]
-        features = {
-            "legs_height": np.nanmin(h[:, LOWER_POINTS], axis=1) - floor,
-            "hips_over_feet": np.nanmin(offsets[:, FEET_POINTS], axis=1),
-            "hips_over_knees": np.nanmin(offsets[:, KNEES], axis=1),
-        }
+    floor = np.fmin.reduce(h[:, LIMB_POINTS], axis=1)
+    thighs = np.stack([at(s, "hip") - at(s, "knee") for s in SIDES])
+    right = fill(thighs[1], -np.inf) > fill(thighs[0], -np.inf)
+    knee = np.where(right, at("right", "knee"), at("left", "knee"))
+    ankle = np.where(right, at("right", "ankle"), at("left", "ankle"))
+    drops = np.stack([at(s, "shoulder") - at(s, "elbow") for s in SIDES])
+    lengths = np.stack(
+        [_length(points, _I[f"{s}_shoulder"], _I[f"{s}_elbow"]) / scale for s in SIDES]
+    )
+    vertical = drops / np.where(lengths > 0, lengths, np.nan)
+    carrying = fill(drops * vertical, -np.inf).argmax(axis=0)[None]
+    hip_level = _pair_mean(level, "hip")
+    offsets = np.linalg.norm(level - hip_level[:, None], axis=-1) / scale[:, None]
+    features = {
+        "legs_height": np.fmin.reduce(h[:, LOWER_POINTS], axis=1) - floor,
+        "hands_height": np.fmin.reduce(h[:, ARM_POINTS], axis=1) - floor,
+        "hips_over_feet": np.fmin.reduce(offsets[:, FEET_POINTS], axis=1),
+        "hips_over_knees": np.fmin.reduce(offsets[:, KNEES], axis=1),
+    }
     shoulder, hip = _pair_mean(h, "shoulder"), _pair_mean(h, "hip")
     return {
         "scale": scale,

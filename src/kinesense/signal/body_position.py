@@ -6,12 +6,13 @@ own scale (:mod:`kinesense.signal.body_features`), so it holds whichever way an 
 roughly level camera (floor to hip height) looks at the person: a plank seen head-on is a plank.
 Decision, in this order (thresholds in :data:`THRESHOLDS`, each with the heights it separates):
 
-1. trunk up: thigh not down: **seated** (a chair, the floor, or the bottom of a deep squat, which
-   a camera cannot tell from sitting); thigh down, knee off the floor, hips over the feet:
+1. an arm under the shoulder, the shoulders raised, the lower body on the floor, the trunk not
+   upright or the hands on the floor (seen head-on, perspective can make a plank's trunk look
+   upright), **the hips off the floor** but lower than a pike's: **plank** (front, side or knee
+   plank; lying face down, even propped on the elbows, is not one);
+2. trunk up: thigh not down: **seated** (a chair, the floor, or the bottom of a deep squat,
+   which a camera cannot tell from sitting); thigh down, knee off the floor, hips over the feet:
    **standing**; knee on the floor, hips over the knees: **kneeling**;
-2. an arm under the shoulder, the shoulders raised, the lower body on the floor, trunk shallow
-   and **the hips off the floor** but lower than on hands and knees: **plank** (front, side or
-   knee plank; lying face down, even propped on the elbows, is not one);
 3. thigh down, knee on the floor, hips over it, an arm under the shoulder: **quadruped**; thigh
    down, knee off the floor, hips high and over the feet: **standing** bent forward or crouching;
 4. otherwise lying: **side-lying** when one shoulder is above the other, else **supine** or
@@ -40,7 +41,7 @@ import numpy as np
 
 from kinesense.arrays import BoolArray, FloatArray
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
-from kinesense.signal.body_features import READ_POINTS, body_features, heights_and_points
+from kinesense.signal.body_features import READ_POINTS, body_features, fill, heights_and_points
 
 if TYPE_CHECKING:
     from kinesense.series import PoseSeries
@@ -114,8 +115,14 @@ THRESHOLDS: Final = {
     # held out 38 deg from a lying body (real balancing frames rotated by 90 deg).
     "arm_vertical": Threshold(0.86, 0.06),
     # Lower body on the floor: the lowest knee, ankle, heel or toe above the floor (toes on the
-    # floor in a plank: 0); feet in the air above a floor reached by the hands: 0.5 S and more.
-    "legs_on_floor": Threshold(0.25, 0.1),
+    # floor in a plank: 0; 0.26 S seen head-on from a floor-level camera, the far feet raised
+    # by perspective); feet in the air above a floor reached by the hands: 0.5 S and more.
+    "legs_on_floor": Threshold(0.35, 0.1),
+    # Hands on the floor: the lowest elbow or wrist is the floor (0) in a plank, whatever the
+    # view; sitting or standing, the feet are lower (0.5 S and more). Seen head-on from a
+    # floor-level camera, perspective makes a plank's trunk look upright (trunk rise 0.86 for
+    # real 3D keypoints turned into a straight-arm plank): hands on the floor rule that out.
+    "hands_on_floor": Threshold(0.15, 0.08),
     # Shoulders raised: forearm plank about 0.3 m above the floor = 0.55-0.6 S; lying about 0.1
     # to 0.2 m (0.2-0.4 S: the body's depth, a turned head).
     "shoulders_raised": Threshold(0.4, 0.15),
@@ -200,8 +207,8 @@ def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
         "trunk_up": _above(f["trunk_rise"], "trunk_up"),
         "head_down": 1 - _above(f["trunk_rise"], "trunk_head_down"),
         "arm_support": np.minimum(
-            _above(np.nan_to_num(f["arm_drop"], nan=-9.0), "arm_support"),
-            _above(np.nan_to_num(f["arm_vertical"], nan=-9.0), "arm_vertical"),
+            _above(fill(f["arm_drop"], -9.0), "arm_support"),
+            _above(fill(f["arm_vertical"], -9.0), "arm_vertical"),
         ),
         "shoulders_raised": _above(f["shoulder_height"], "shoulders_raised"),
         "hips_off_floor": _above(f["hip_height"], "hips_off_floor"),
@@ -209,10 +216,11 @@ def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
         "hips_on_feet": _above(f["hip_height"], "hips_on_feet"),
         "knee_low": 1 - _above(f["knee_height"], "knee_low"),
         "thigh_vertical": _above(f["thigh_drop"], "thigh_vertical"),
-        "legs_up": _above(np.nan_to_num(f["legs_height"], nan=9.0), "legs_on_floor"),
+        "legs_up": _above(fill(f["legs_height"], 9.0), "legs_on_floor"),
+        "hands_up": _above(fill(f["hands_height"], 9.0), "hands_on_floor"),
         "stacked": _above(f["shoulders_stacked"], "shoulders_stacked"),
-        "over_feet": 1 - _above(np.nan_to_num(f["hips_over_feet"], nan=9.0), "hips_over_support"),
-        "over_knees": 1 - _above(np.nan_to_num(f["hips_over_knees"], nan=9.0), "hips_over_support"),
+        "over_feet": 1 - _above(fill(f["hips_over_feet"], 9.0), "hips_over_support"),
+        "over_knees": 1 - _above(fill(f["hips_over_knees"], 9.0), "hips_over_support"),
         "face_up": f["face_up"],
         "toes_up": f["toes_up"],
     }
@@ -233,6 +241,17 @@ def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
 def _decide_frame(m: dict[str, float]) -> tuple[str, float]:
     """One frame's label and margin from its test confidences ``m`` (see :func:`decide`)."""
     td, tu, ku = m["thigh_down"], m["trunk_up"], m["knee_up"]
+    # A plank: weight on an arm under the shoulder and on the feet or knees, hips off the floor
+    # but lower than a pike's, legs out behind; the trunk not upright, or the hands on the
+    # floor (seen head-on, perspective can make a plank's trunk look upright).
+    knee_low = m["knee_low"] if np.isfinite(m["knee_low"]) else 0.5  # legs hidden head-on
+    plank = _all_above(
+        m["arm_support"], m["shoulders_raised"], m["hips_off_floor"], 1 - m["hips_pike"],
+        knee_low, 1 - m["legs_up"], 1 - m["thigh_vertical"], 1 - m["head_down"],
+        max(1 - tu, 1 - m["hands_up"]),
+    )  # fmt: skip
+    if plank >= 0.5:
+        return PLANK, plank
     if tu >= 0.5:
         if td < 0.5:
             return SEATED, min(1 - td, tu)
@@ -243,13 +262,6 @@ def _decide_frame(m: dict[str, float]) -> tuple[str, float]:
         if ku < 0.5 and m["over_knees"] >= 0.5:
             return KNEELING, min(td, 1 - ku, tu, m["over_knees"])
     # Trunk forward or down, or no support under the hips.
-    knee_low = m["knee_low"] if np.isfinite(m["knee_low"]) else 0.5  # legs hidden head-on
-    plank = _all_above(
-        m["arm_support"], m["shoulders_raised"], m["hips_off_floor"], 1 - m["hips_pike"],
-        knee_low, 1 - m["legs_up"], 1 - m["thigh_vertical"], 1 - tu, 1 - m["head_down"],
-    )  # fmt: skip
-    if plank >= 0.5:
-        return PLANK, plank
     if np.isfinite(ku):
         # On the knees or the feet with the trunk forward: the hips must be over that support.
         kneeling = _all_above(td, 1 - ku, 1 - tu, m["over_knees"], m["arm_support"])
