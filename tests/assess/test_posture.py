@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from kinesense.assess.norms import load_norms
-from kinesense.assess.posture import (
-    assess_posture,
+from kinesense.assess.posture import assess_posture
+from kinesense.assess.posture_measures import (
     craniovertebral_angle_deg,
     knee_frontal_angle_deg,
     obliquity_deg,

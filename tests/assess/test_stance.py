@@ -5,16 +5,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kinesense.assess.catalogue_balance import StanceInputs
 from kinesense.assess.norms import load_norms
-from kinesense.assess.stance import (
-    DEFAULT_MAX_TIME_S,
-    assess_stance,
-    detect_trials,
-    running_median,
-    stance_signals,
-)
+from kinesense.assess.registry import get_assessment
+from kinesense.assess.stance import DEFAULT_MAX_TIME_S, StanceParameters, assess_stance
+from kinesense.assess.stance_signals import stance_signals
 from kinesense.landmarks import LANDMARK_INDEX
 from kinesense.series import PoseSeries
+from kinesense.signal.stance_trials import detect_trials
 from tests.assess.synthetic_pose import pose_series, repeat, standing_front, standing_side
 from tests.conftest import shared_file
 
@@ -110,7 +108,7 @@ def test_the_ceiling_caps_the_time() -> None:
     result = assess_stance(front(frames))
     assert result.metrics["stance_time_s"] == pytest.approx(DEFAULT_MAX_TIME_S, abs=1e-9)
     assert result.plot_data["trials"][0]["ended_by"] == "time_limit"
-    short = assess_stance(front(frames), max_time_s=10.0)
+    short = assess_stance(front(frames), params=StanceParameters(max_time_s=10.0))
     assert short.metrics["stance_time_s"] == pytest.approx(10.0, abs=1e-9)
 
 
@@ -175,21 +173,15 @@ def test_no_lift_no_person_small_person_and_oblique_view_are_unusable() -> None:
     lifted = repeat(standing_front(), 90)
     lift(lifted, "left", 10, 80)
     oblique = pose_series(lifted, frame_rate_hz=FPS, camera_view="oblique")
-    assert "oblique" in assess_stance(oblique).reasons[0]
+    refused = get_assessment("stance").assess(StanceInputs(oblique))
+    assert "oblique" in refused.reasons[0]
+    assert refused.parameters == StanceParameters().model_dump()
 
 
 def test_a_one_frame_glitch_is_not_a_lift() -> None:
     frames = repeat(standing_front(), 90)
     lift(frames, "left", 40, 42)  # two frames up: shorter than the 0.2 s hold
     assert not assess_stance(front(frames)).usable
-
-
-def test_running_median_keeps_a_step_exact_and_removes_a_spike() -> None:
-    step = np.r_[np.zeros(10), np.ones(10)]
-    assert np.array_equal(running_median(step, 5), step)
-    spiky = np.zeros(20)
-    spiky[7] = 5.0
-    assert np.all(running_median(spiky, 5) == 0.0)
 
 
 def test_norms_table_holds_springers_best_of_three_means() -> None:
@@ -245,7 +237,7 @@ def balancing(shared_data: Path) -> PoseSeries:
 @pytest.mark.slow
 def test_balancing_clip_is_refused_as_oblique(balancing: PoseSeries) -> None:
     assert balancing.provenance.camera_view == "oblique"
-    result = assess_stance(balancing, age=30)
+    result = get_assessment("stance").assess(StanceInputs(balancing, age=30))
     assert not result.usable
     assert "oblique" in result.reasons[0]
 

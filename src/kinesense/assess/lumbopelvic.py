@@ -31,8 +31,8 @@ control tests in the lumbar spine", BMC Musculoskelet Disord 8:90; Luomajoki et 
 back pain and healthy controls", BMC Musculoskelet Disord 9:170): stand upright, bend forwards
 at the hips keeping the back straight. Correct: hip flexion of 50-70 degrees without flexion of
 the low back. Measured criteria (kinesense): the pelvis inclines at least
-:data:`WAITERS_BOW_MIN_HIP_DEG` (50 deg, the lower end of the published range) while the lumbar
-angle (trunk minus pelvis) changes by at most :data:`WAITERS_BOW_LUMBAR_TOLERANCE_DEG` from
+``waiters_bow_min_hip_deg`` (50 deg, the lower end of the published range) while the lumbar
+angle (trunk minus pelvis) changes by at most ``waiters_bow_lumbar_tolerance_deg`` (10 deg) from
 standing up to the deepest point; the source gives no number for "without flexion", so the
 tolerance is a kinesense choice, not a published threshold (to be validated against a
 therapist's rating), and is stated in every result. From video only the first criterion can
@@ -40,44 +40,56 @@ be checked.
 """
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+from pydantic import Field
 
+from kinesense.arrays import FloatArray
 from kinesense.assess.mobility import (
-    MAX_KNEE_FLEXION_DEG,
-    MAX_NEUTRAL_RANGE_DEG,
-    MIN_PEAK_DEG,
-    NEUTRAL_WINDOW_S,
     SPARC_REFERENCE,
     TRUNK_ANGLE_REFERENCE,
-    AngleTrace,
-    Peak,
-    _masked_px,
+    MobilityParameters,
+    neutral_of,
+    plot_data,
+    prepare,
+    repetition_peaks,
+    smoothness,
+)
+from kinesense.assess.mobility_imu import imu_inclination_deg
+from kinesense.assess.mobility_video import (
     check_recording,
     facing_sign,
-    find_peaks_per_side,
-    imu_inclination_deg,
-    neutral_angle_deg,
-    phase_sparcs,
-    plot_data,
-    prepare_angle,
+    masked_px,
     sagittal_trunk_angle_deg,
 )
 from kinesense.assess.result import AssessmentResult, MetricInfo
+from kinesense.errors import InvalidValueError
 from kinesense.series.motion import MotionSeries
 from kinesense.series.pose import PoseSeries
+from kinesense.signal.angle_trace import AngleTrace
 from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
+from kinesense.signal.peaks import Peak
 
-FloatArray = NDArray[np.float64]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
-WAITERS_BOW_MIN_HIP_DEG = 50.0
-"""Hip flexion the waiter's bow must reach (Luomajoki 2007: 50-70 degrees)."""
-WAITERS_BOW_LUMBAR_TOLERANCE_DEG = 10.0
-"""Largest lumbar angle change still counted as a neutral low back (kinesense choice)."""
-IMU_RATE_HZ = 50.0
-"""Common rate the two sensors are resampled to."""
+
+class ForwardBendParameters(MobilityParameters):
+    """Settings of the forward bend and the waiter's bow: those of the mobility tests
+    (:class:`kinesense.assess.mobility.MobilityParameters`) plus these (degrees, hertz)."""
+
+    waiters_bow_min_hip_deg: Positive = 50.0
+    """Hip flexion the waiter's bow must reach (Luomajoki 2007: 50-70 degrees)."""
+    waiters_bow_lumbar_tolerance_deg: Positive = 10.0
+    """Largest lumbar angle change still counted as a neutral low back (kinesense choice)."""
+    max_knee_flexion_deg: Positive = 20.0
+    """Forward bending with more knee flexion than this is noted as done with bent knees."""
+    imu_rate_hz: Positive = 50.0
+    """Common rate the two sensors are resampled to."""
+
+
+DEFAULTS = ForwardBendParameters()
 
 ESOLA_1996 = (
     "Esola MA, McClure PW, Fitzgerald GK, Siegler S 1996, Spine 21(1):71-78 "
@@ -176,7 +188,10 @@ def bend_starts(trace: AngleTrace, excursion: FloatArray, peaks: list[Peak]) -> 
 
 
 def assess_forward_bend_imu(
-    trunk: MotionSeries, pelvis: MotionSeries, movement: str = "forward-bend"
+    trunk: MotionSeries,
+    pelvis: MotionSeries,
+    movement: str = "forward-bend",
+    params: ForwardBendParameters = DEFAULTS,
 ) -> AssessmentResult:
     """Lumbopelvic rhythm (``forward-bend``) or waiter's bow from two motion sensors.
 
@@ -188,24 +203,24 @@ def assess_forward_bend_imu(
     protocol = PROTOCOLS[movement]
     start = max(trunk.time_s[0], pelvis.time_s[0])
     end = min(trunk.time_s[-1], pelvis.time_s[-1])
-    if end - start < 3.0:
+    if end - start < params.min_duration_s:
         return AssessmentResult.unusable(
             test,
-            f"the two sensor recordings overlap for {max(end - start, 0):.1f} s; at least 3 s "
-            "are needed (record both on one clock)",
+            f"the two sensor recordings overlap for {max(end - start, 0):.1f} s; at least "
+            f"{params.min_duration_s:g} s are needed (record both on one clock)",
             protocol=protocol,
         )
-    tr = imu_inclination_deg(trunk.slice_time(start, end), IMU_RATE_HZ)
-    pe = imu_inclination_deg(pelvis.slice_time(start, end), IMU_RATE_HZ)
+    tr = imu_inclination_deg(trunk.slice_time(start, end), params.imu_rate_hz, params)
+    pe = imu_inclination_deg(pelvis.slice_time(start, end), params.imu_rate_hz, params)
     n = min(len(tr.time_s), len(pe.time_s))
     trace = AngleTrace(tr.time_s[:n], tr.angle_deg[:n], tr.sampling_rate_hz)
     pelvis_deg = pe.angle_deg[:n]
-    peaks = find_peaks_per_side(trace, trace.angle_deg, {"flexion": 1.0})
+    peaks = repetition_peaks(trace, trace.angle_deg, {"flexion": 1.0}, params)
     quality = {"duration_s": float(end - start), "sensors": "trunk and pelvis"}
     if not peaks:
         return AssessmentResult.unusable(
             test,
-            f"no forward bend of at least {MIN_PEAK_DEG:g} deg was found",
+            f"no forward bend of at least {params.min_peak_deg:g} deg was found",
             protocol=protocol,
             quality=quality,
         )
@@ -219,19 +234,23 @@ def assess_forward_bend_imu(
     if movement == "waiters-bow":
         hip = float(np.mean([r.pelvis_peak_deg for r in rhythms]))
         lumbar = float(np.mean([abs(r.lumbar_peak_deg) for r in rhythms]))
-        passed = hip >= WAITERS_BOW_MIN_HIP_DEG and lumbar <= WAITERS_BOW_LUMBAR_TOLERANCE_DEG
+        passed = (
+            hip >= params.waiters_bow_min_hip_deg
+            and lumbar <= params.waiters_bow_lumbar_tolerance_deg
+        )
         metrics["waiters_bow_pass"] = 1.0 if passed else 0.0
         info["waiters_bow_pass"] = MetricInfo(
             "1 = pass, 0 = fail",
-            f"pelvis inclined >= {WAITERS_BOW_MIN_HIP_DEG:g} deg with the lumbar angle within "
-            f"{WAITERS_BOW_LUMBAR_TOLERANCE_DEG:g} deg of standing (tolerance: kinesense choice)",
+            f"pelvis inclined >= {params.waiters_bow_min_hip_deg:g} deg with the lumbar angle "
+            f"within {params.waiters_bow_lumbar_tolerance_deg:g} deg of standing (tolerance: "
+            "kinesense choice)",
             LUOMAJOKI_2007,
         )
         verdict = "correct" if passed else "not correct"
         text = (
             f"Waiter's bow {verdict}: hip (pelvis) flexion {hip:.0f} deg (target at least "
-            f"{WAITERS_BOW_MIN_HIP_DEG:g}), low-back angle change {lumbar:.0f} deg (allowed "
-            f"{WAITERS_BOW_LUMBAR_TOLERANCE_DEG:g})."
+            f"{params.waiters_bow_min_hip_deg:g}), low-back angle change {lumbar:.0f} deg (allowed "
+            f"{params.waiters_bow_lumbar_tolerance_deg:g})."
         )
     else:
         text = (
@@ -241,7 +260,7 @@ def assess_forward_bend_imu(
             f"middle {metrics['lumbopelvic_ratio_middle']:.2f}, late "
             f"{metrics['lumbopelvic_ratio_late']:.2f})."
         )
-    sparcs = phase_sparcs(trace, trace.angle_deg, peaks)
+    sparcs = smoothness(trace, trace.angle_deg, peaks, params)
     if sparcs:
         metrics["sparc"] = float(np.mean(sparcs))
         info["sparc"] = MetricInfo(
@@ -307,20 +326,20 @@ def _rhythm_metrics(rhythms: list[Rhythm]) -> tuple[dict[str, float], dict[str, 
 def thigh_inclination_deg(series: PoseSeries, view: str) -> FloatArray:
     """(N,) near thigh's inclination (knee to hip) from vertical, degrees, positive forwards."""
     side = "left" if view == "left-side" else "right"
-    knee, hip = _masked_px(series, f"{side}_knee"), _masked_px(series, f"{side}_hip")
+    knee, hip = masked_px(series, f"{side}_knee"), masked_px(series, f"{side}_hip")
     return facing_sign(series, view) * signed_inclination_2d_deg(knee, hip)
 
 
 def knee_flexion_deg(series: PoseSeries, view: str) -> FloatArray:
     """(N,) near knee's flexion (180 minus the hip-knee-ankle angle), degrees."""
     side = "left" if view == "left-side" else "right"
-    hip, knee = _masked_px(series, f"{side}_hip"), _masked_px(series, f"{side}_knee")
-    ankle = _masked_px(series, f"{side}_ankle")
+    hip, knee = masked_px(series, f"{side}_hip"), masked_px(series, f"{side}_knee")
+    ankle = masked_px(series, f"{side}_ankle")
     return 180.0 - joint_angle_deg(hip, knee, ankle)
 
 
 def assess_forward_bend_video(
-    series: PoseSeries, movement: str = "forward-bend"
+    series: PoseSeries, movement: str = "forward-bend", params: ForwardBendParameters = DEFAULTS
 ) -> AssessmentResult:
     """Forward bend or waiter's bow from a side-view video (what landmarks can measure).
 
@@ -331,42 +350,42 @@ def assess_forward_bend_video(
     reached 50 deg). No lumbopelvic ratio and no waiter's-bow verdict: see the module docstring.
     """
     if movement not in PROTOCOLS:
-        raise ValueError(f"movement must be forward-bend or waiters-bow; got {movement!r}")
+        raise InvalidValueError(f"movement must be forward-bend or waiters-bow; got {movement!r}")
     test = f"mobility-{movement}"
     protocol = PROTOCOLS[movement]
     source = series.provenance.to_json()
-    reasons, quality = check_recording(series, movement)
+    reasons, quality = check_recording(series, movement, params)
     if reasons:
         return AssessmentResult.unusable(
             test, *reasons, protocol=protocol, quality=quality, source=source
         )
     view = quality["camera_view"]
     rate = quality["frame_rate_hz"]
-    trunk = prepare_angle(series.time_s, sagittal_trunk_angle_deg(series, view), rate)
-    thigh = prepare_angle(series.time_s, thigh_inclination_deg(series, view), rate)
-    knee = prepare_angle(series.time_s, knee_flexion_deg(series, view), rate)
-    neutral, spread = neutral_angle_deg(trunk)
-    thigh_neutral, _ = neutral_angle_deg(thigh)
-    knee_neutral, _ = neutral_angle_deg(knee)
+    trunk = prepare(series.time_s, sagittal_trunk_angle_deg(series, view), rate, params)
+    thigh = prepare(series.time_s, thigh_inclination_deg(series, view), rate, params)
+    knee = prepare(series.time_s, knee_flexion_deg(series, view), rate, params)
+    neutral, spread = neutral_of(trunk, params)
+    thigh_neutral, _ = neutral_of(thigh, params)
+    knee_neutral, _ = neutral_of(knee, params)
     quality["neutral_range_deg"] = spread
     missing = float(np.mean(~np.isfinite(trunk.angle_deg)))
     quality["missing_share"] = missing
-    if missing > 0.2 or not spread <= MAX_NEUTRAL_RANGE_DEG:
+    if missing > params.max_missing_share or not spread <= params.max_neutral_range_deg:
         why = (
             f"the trunk angle is missing in {100 * missing:.0f}% of the recording"
-            if missing > 0.2
-            else f"the trunk moved {spread:.0f} deg in the first {NEUTRAL_WINDOW_S:g} s: stand "
-            "still for 2 s first"
+            if missing > params.max_missing_share
+            else f"the trunk moved {spread:.0f} deg in the first {params.neutral_window_s:g} s: "
+            "stand still for 2 s first"
         )
         return AssessmentResult.unusable(
             test, why, protocol=protocol, quality=quality, source=source
         )
     excursion = trunk.angle_deg - neutral
-    peaks = find_peaks_per_side(trunk, excursion, {"flexion": 1.0})
+    peaks = repetition_peaks(trunk, excursion, {"flexion": 1.0}, params)
     if not peaks:
         return AssessmentResult.unusable(
             test,
-            f"no forward bend of at least {MIN_PEAK_DEG:g} deg was found",
+            f"no forward bend of at least {params.min_peak_deg:g} deg was found",
             protocol=protocol,
             quality=quality,
             source=source,
@@ -396,7 +415,7 @@ def assess_forward_bend_video(
         ),
         "repetitions": MetricInfo("count", "forward bends found", "kinesense peak detection"),
     }
-    sparcs = phase_sparcs(trunk, excursion, peaks)
+    sparcs = smoothness(trunk, excursion, peaks, params)
     if sparcs:
         metrics["sparc"] = float(np.mean(sparcs))
         info["sparc"] = MetricInfo(
@@ -407,23 +426,24 @@ def assess_forward_bend_video(
         "(lumbar versus hip share of the bend) needs two motion sensors (sacrum and "
         "thoraco-lumbar junction); see kinesense assess mobility --help"
     ]
-    if metrics["knee_flexion_deg"] > MAX_KNEE_FLEXION_DEG:
+    if metrics["knee_flexion_deg"] > params.max_knee_flexion_deg:
         notes.append(
             f"the knees bent by up to {metrics['knee_flexion_deg']:.0f} deg (more than "
-            f"{MAX_KNEE_FLEXION_DEG:g}): the bend was partly a squat; repeat with straighter knees"
+            f"{params.max_knee_flexion_deg:g}): the bend was partly a squat; repeat with "
+            "straighter knees"
         )
     if movement == "waiters-bow":
-        reached = metrics["hip_flexion_deg"] >= WAITERS_BOW_MIN_HIP_DEG
+        reached = metrics["hip_flexion_deg"] >= params.waiters_bow_min_hip_deg
         metrics["hip_target_reached"] = 1.0 if reached else 0.0
         info["hip_target_reached"] = MetricInfo(
             "1 = yes, 0 = no",
-            f"thigh-to-trunk angle reached {WAITERS_BOW_MIN_HIP_DEG:g} deg",
+            f"thigh-to-trunk angle reached {params.waiters_bow_min_hip_deg:g} deg",
             LUOMAJOKI_2007,
         )
         text = (
             f"Waiter's bow: thigh-to-trunk angle {metrics['hip_flexion_deg']:.0f} deg "
-            f"({'reached' if reached else 'below'} the {WAITERS_BOW_MIN_HIP_DEG:g} deg target). "
-            "Whether the low back stayed straight cannot be seen from body landmarks: the "
+            f"({'reached' if reached else 'below'} the {params.waiters_bow_min_hip_deg:g} deg "
+            "target). Whether the low back stayed straight cannot be seen from body landmarks: the "
             "therapist judges it, or use two motion sensors."
         )
     else:

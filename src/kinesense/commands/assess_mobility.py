@@ -81,7 +81,8 @@ def _run(
     show_progress: bool,
 ) -> AssessmentResult:
     from kinesense.assess.lumbopelvic import assess_forward_bend_imu, assess_forward_bend_video
-    from kinesense.assess.mobility import assess_trunk_rom, assess_trunk_rom_imu
+    from kinesense.assess.mobility_imu import assess_trunk_rom_imu
+    from kinesense.assess.mobility_video import assess_trunk_rom
 
     if imu_trunk is not None or imu_pelvis is not None:
         if video is not None:

@@ -6,13 +6,9 @@ from typing import Annotated
 
 import typer
 
-from kinesense.assess.repositioning import (
-    AXES,
-    JOINTS,
-    TASKS,
-    assess_repositioning_imu,
-    assess_repositioning_pose,
-)
+from kinesense.assess.repositioning import AXES, JOINTS, RepositioningParameters
+from kinesense.assess.repositioning_imu import assess_repositioning_imu
+from kinesense.assess.repositioning_video import assess_repositioning_pose
 from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import (
     JsonOption,
@@ -24,6 +20,7 @@ from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import InputFileError, KinesenseError
+from kinesense.signal.reposition_trials import TASKS
 
 HELP = (
     "Joint position sense: how accurately you return the trunk or the head to a position with "
@@ -128,8 +125,8 @@ def repositioning_command(
                 axis=axis,
                 task=task,
                 target_deg=target_deg,
-                trials=trials,
                 demonstration=not no_demonstration,
+                params=RepositioningParameters(trials=trials),
             )
     except ValueError as exc:
         raise KinesenseError(str(exc)) from exc
@@ -165,9 +162,9 @@ def _from_imu(
         axis=axis,
         task=task,
         target_deg=target_deg,
-        trials=trials,
         demonstration=not no_demonstration,
         use_magnetometer=magnetometer,
+        params=RepositioningParameters(trials=trials),
     )
 
 

@@ -78,7 +78,7 @@ def stance(
     output: OutputOption = None,
     person: PersonOption = None,
 ) -> None:
-    from kinesense.assess.stance import assess_stance
+    from kinesense.assess.stance import StanceParameters, assess_stance
 
     series = load_pose(video, model=model)
     result = assess_stance(
@@ -87,7 +87,7 @@ def stance(
         eyes=eyes.value,
         sex=sex.value if sex is not None else None,
         hands_on_hips=hands_on_hips,
-        max_time_s=max_time,
+        params=StanceParameters(max_time_s=max_time),
     )
     emit_result(result, as_json, output)
     save_for_person(person, "assessment", result.to_json())

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kinesense._checks import check_option, check_positive
+from kinesense.signal.runs import true_runs
 
 FloatArray = NDArray[np.float64]
 
@@ -134,11 +135,7 @@ def fill_gaps(
 
 def _runs(flags: NDArray[np.bool_]) -> list[Gap]:
     """Runs of True in a 1-D boolean array, as half-open index ranges."""
-    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
-    edges = np.diff(padded)
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    return [Gap(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
+    return [Gap(start, end) for start, end in true_runs(flags)]
 
 
 def _durations(t: FloatArray, gaps: list[Gap]) -> FloatArray:
