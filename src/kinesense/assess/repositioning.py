@@ -56,6 +56,9 @@ from kinesense.signal.holds import HoldRules
 from kinesense.signal.reposition_trials import TASKS, TrialDetection
 
 TEST = "repositioning"
+PLOT_DECIMALS = 4
+"""Angles in ``plot_data`` are rounded to 1e-4 deg, as the other tests' plot data: far below
+the measurement error, and free of the last-digit noise of floating-point arithmetic."""
 JOINTS = ("trunk", "neck")
 AXES = ("flexion", "rotation", "lateral")
 
@@ -199,7 +202,7 @@ def build_result(
     plot = {
         "trials": [trial.to_json() for trial in detection.trials],
         "time_s": [float(v) for v in time_s],
-        "angle_deg": [float(v) for v in angle_deg],
+        "angle_deg": [round(float(v), PLOT_DECIMALS) for v in angle_deg],
     }
     quality = {
         **quality,

@@ -169,7 +169,7 @@ def assess_repositioning_imu(
         angle = yaw_angle_deg(orientation, rest)
     else:
         angle, tilt_axis = tilt_angle_deg(orientation, rest)
-        quality["tilt_axis_sensor_frame"] = [float(v) for v in tilt_axis]
+        quality["tilt_axis_sensor_frame"] = [round(float(v), 6) for v in tilt_axis]
     if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
         angle = -angle
     notes = [IMU_ERROR_NOTE, f"sensor placement: {motion.placement}", WHAT_IMU_MEASURES[axis]]
