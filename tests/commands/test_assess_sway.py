@@ -140,10 +140,13 @@ def test_help_explains_the_protocol() -> None:
 
 
 @pytest.mark.slow
-def test_short_real_video_is_unusable_as_too_short(shared_data: Path) -> None:
+def test_oblique_real_video_is_refused_before_it_is_measured(shared_data: Path) -> None:
     clip = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
     data = one_json(run("assess", "sway", "--video", str(clip), "--json"))
     assert data["usable"] is False
     assert not data["metrics"]
-    assert "too short" in data["reasons"][0]
-    assert any("centimetre" in n for n in data["notes"])
+    assert data["reasons"] == [
+        "the camera view is oblique: film the person from the front (side-to-side sway) or "
+        "exactly from the side (forward-backward sway)"
+    ]
+    assert data["conditions"]["source"] == "video"

@@ -1,7 +1,9 @@
-"""How every ``kinesense assess`` command saves and prints its result."""
+"""How every ``kinesense assess`` command checks its output path, shows progress, saves and
+prints its result."""
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -9,12 +11,31 @@ import typer
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import print_json, to_plain_json
+from kinesense.outputs import atomic_write, check_output_path
 
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
 ]
 
 DetailLines = Callable[[AssessmentResult], Iterable[str]]
+Advance = Callable[[int, int], None]
+
+
+def checked_output(output: Path | None, inputs: Iterable[Path | None]) -> Path | None:
+    """``output`` checked before any work (:func:`kinesense.outputs.check_output_path`): never
+    one of the ``inputs``, in an existing writable folder."""
+    if output is None:
+        return None
+    return check_output_path(output, inputs=[p for p in inputs if p is not None], what="result")
+
+
+@contextlib.contextmanager
+def analysis_progress() -> Iterator[Advance]:
+    """A progress bar on the terminal while a video is analysed, native log lines kept off."""
+    from kinesense.progress import frame_progress
+
+    with frame_progress("Finding the person") as (_, advance):
+        yield advance
 
 
 def metric_lines(result: AssessmentResult) -> Iterable[str]:
@@ -29,14 +50,15 @@ def emit_result(
     output: Path | None,
     details: DetailLines = metric_lines,
 ) -> None:
-    """Save the result as JSON when asked, then print it: one JSON line, or plain text.
+    """Save the result as JSON when asked (atomically: a complete file or the old one), then
+    print it: one JSON line, or plain text.
 
     Plain text gives the reasons of an unusable result and nothing else; otherwise the
     interpretation, ``details`` (the metrics by default), the norms compared and the notes.
     """
     data = result.to_json()
     if output is not None:
-        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+        atomic_write(output, json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
     if as_json:
         print_json(data)
         return
