@@ -115,8 +115,7 @@ def test_real_oblique_video_is_refused_before_it_is_measured(shared_data: Path) 
     data = json.loads(out)
     assert not data["usable"]
     assert data["reasons"] == [
-        "flexion needs a side view (stand side-on to the camera); this recording's view is "
-        "oblique"
+        "flexion needs a side view (stand side-on to the camera); this recording's view is oblique"
     ]
     assert data["parameters"]["min_duration_s"] == 3.0
 
