@@ -178,6 +178,14 @@ def test_no_lift_no_person_small_person_and_oblique_view_are_unusable() -> None:
     assert refused.parameters == StanceParameters().model_dump()
 
 
+def test_a_recording_too_short_for_a_trial_is_refused_not_timed() -> None:
+    frames = repeat(standing_front(), 20)  # 0.67 s, the foot up all along
+    lift(frames, "left", 0, 20)
+    result = assess_stance(front(frames), age=40)
+    assert not result.usable
+    assert "too short: 0.63 s, at least 1 s" in result.reasons[0]
+
+
 def test_a_one_frame_glitch_is_not_a_lift() -> None:
     frames = repeat(standing_front(), 90)
     lift(frames, "left", 40, 42)  # two frames up: shorter than the 0.2 s hold

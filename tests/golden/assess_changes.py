@@ -17,3 +17,12 @@ def rounded_repositioning(recorded: dict[str, Any]) -> dict[str, Any]:
     if "tilt_axis_sensor_frame" in quality:
         quality["tilt_axis_sensor_frame"] = [round(v, 6) for v in quality["tilt_axis_sensor_frame"]]
     return changed
+
+
+def sparc_without_dimension(recorded: dict[str, Any]) -> dict[str, Any]:
+    """The recorded output with SPARC's unit written ``"1"`` (no dimension) instead of empty."""
+    changed = copy.deepcopy(recorded)
+    info = changed["output"]["metric_info"]
+    if "sparc" in info:
+        info["sparc"]["unit"] = "1"
+    return changed

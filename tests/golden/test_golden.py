@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import shared_file
-from tests.golden.assess_changes import rounded_repositioning
+from tests.golden.assess_changes import rounded_repositioning, sparc_without_dimension
 from tests.golden.cases import CASES, Case
 from tests.golden.run import run_case
 
@@ -34,6 +34,12 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
         )
         for name in ("repositioning_imu_trunk", "repositioning_imu_neck")
     },
+    "mobility_demo": (
+        "mobility: SPARC has no dimension; its unit is now written '1', as for the other "
+        "dimensionless metrics, instead of an empty string (the registry's conformance test "
+        "requires a unit for every metric)",
+        sparc_without_dimension,
+    ),
 }
 
 

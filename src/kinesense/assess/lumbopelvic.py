@@ -264,7 +264,7 @@ def assess_forward_bend_imu(
     if sparcs:
         metrics["sparc"] = float(np.mean(sparcs))
         info["sparc"] = MetricInfo(
-            "", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
+            "1", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
         )
     return AssessmentResult(
         test=test,
@@ -419,7 +419,7 @@ def assess_forward_bend_video(
     if sparcs:
         metrics["sparc"] = float(np.mean(sparcs))
         info["sparc"] = MetricInfo(
-            "", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
+            "1", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
         )
     notes = [
         "video landmarks have no points on the lumbar spine or pelvis: the lumbopelvic rhythm "

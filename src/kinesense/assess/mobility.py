@@ -301,7 +301,7 @@ def rom_from_trace(
     if sparcs:
         metrics["sparc"] = float(np.mean(sparcs))
         info["sparc"] = MetricInfo(
-            "",
+            "1",
             "spectral arc length of the angular speed, mean of the outward and return movements "
             "(closer to 0 is smoother; about -1.4 for one ideal minimum-jerk movement)",
             SPARC_REFERENCE,

@@ -103,6 +103,9 @@ class StanceParameters(StanceRules):
     """Running median of the foot and wrist signals, s."""
     min_body_share: Positive = MIN_BODY_SHARE
     """The nose-to-ankle height must span at least this share of the frame height."""
+    min_duration_s: Positive = 1.0
+    """A shorter recording cannot hold a trial: the protocol starts on both feet and a lift must
+    be held 0.2 s to count (kinesense choice, not tuned on data)."""
 
 
 DEFAULTS = StanceParameters()
@@ -234,6 +237,13 @@ def assess_stance(
     if len(series) < 2 or series.n_detected == 0:
         return AssessmentResult.unusable(
             TEST_NAME, "nobody was detected in the recording", **common
+        )
+    if series.duration_s < params.min_duration_s:
+        return AssessmentResult.unusable(
+            TEST_NAME,
+            f"the recording is too short: {series.duration_s:.2f} s, at least "
+            f"{params.min_duration_s:g} s are needed (stand on both feet, then lift one foot)",
+            **common,
         )
     signals = stance_signals(
         series,
