@@ -308,9 +308,52 @@ def _mirror(series: PoseSeries) -> PoseSeries:
     return series.replace(image_xyz=image, world_xyz_m=world, visibility=series.visibility[:, swap])
 
 
-def test_a_side_view_is_timed_too() -> None:
+def test_the_detector_times_a_side_view_but_the_test_refuses_it() -> None:
     frames = repeat(standing_side("right"), 150)
     lift(frames, "right", 20, 110, px=80.0)
-    result = assess_stance(pose_series(frames, frame_rate_hz=FPS, camera_view="right-side"))
+    side = pose_series(frames, frame_rate_hz=FPS, camera_view="right-side")
+    result = assess_stance(side)
     assert result.metrics["stance_time_s"] == pytest.approx(3.0, abs=FRAME)
     assert result.plot_data["trials"][0]["lifted_foot"] == "right"
+    refused = get_assessment("stance").assess(StanceInputs(side))
+    assert not refused.usable
+    assert "right-side view" in refused.reasons[0]
+
+
+# --- protocol: the test is filmed from the front (issue 10) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def balancing_3d(shared_data: Path) -> PoseSeries:
+    """Pose2Sim's balancing man, 3-D keypoints triangulated from four cameras (metres)."""
+    from kinesense.capture.readers import read_trc
+
+    return read_trc(shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc"))
+
+
+@pytest.mark.parametrize(("azimuth", "view"), [(90.0, "left-side"), (-90.0, "right-side")])
+def test_a_side_view_is_refused_never_compared_with_the_norm(
+    balancing_3d: PoseSeries, azimuth: float, view: str
+) -> None:
+    """The same real trial filmed from the front is timed; from either side it is refused with
+    the reason (issue 10: a side view gave a confident 0.5 s against a 41.9 s norm)."""
+    from kinesense.capture.view import series_view
+    from kinesense.services.assessments import run_assessment
+    from tests.assess.virtual_camera import filmed
+
+    front = run_assessment("stance", StanceInputs(filmed(balancing_3d, 0.0), age=40))
+    assert front.usable
+    assert front.metrics["stance_time_s"] > 1.0
+    side_view = filmed(balancing_3d, azimuth)
+    assert series_view(side_view) == view
+    assert assess_stance(side_view, age=40).usable  # the detector alone would time it
+    side = run_assessment("stance", StanceInputs(side_view, age=40))
+    assert not side.usable
+    assert side.reasons == (
+        f"the camera sees the person from the side ({view} view): the standing leg hides the "
+        "lifted foot and the far foot looks higher, so a stance on one leg cannot be timed; the "
+        "test is filmed from the front",
+    )
+    assert side.metrics == {}
+    assert side.norms == ()
+    assert side.conditions["age"] == 40
