@@ -150,3 +150,28 @@ def test_oblique_real_video_is_refused_before_it_is_measured(shared_data: Path) 
         "exactly from the side (forward-backward sway)"
     ]
     assert data["conditions"]["source"] == "video"
+
+
+def test_output_equal_to_the_input_is_refused_before_any_work(
+    cop_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    copy = tmp_path / "eo.csv.gz"
+    copy.write_bytes(cop_files[0].read_bytes())
+    before = copy.read_bytes()
+    result = run("assess", "sway", "--cop", str(copy), "-o", str(copy), "--json")
+    assert_one_line_error(result, "is also an input")
+    assert copy.read_bytes() == before
+    result = run("assess", "sway", "--cop", str(copy), "-o", str(tmp_path / "no" / "r.json"))
+    assert_one_line_error(result, "does not exist")
+
+
+def test_json_prints_parameters_and_software_version_beside_metrics(
+    cop_files: tuple[Path, Path],
+) -> None:
+    import kinesense
+
+    data = one_json(run("assess", "sway", "--cop", str(cop_files[0]), "--json"))
+    assert data["parameters"] == {"duration_s": 30.0, "cutoff_hz": 10.0, "filter": True}
+    assert data["software_version"] == kinesense.__version__
+    keys = list(data)
+    assert keys.index("parameters") == keys.index("metric_info") + 1

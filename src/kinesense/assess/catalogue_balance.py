@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinesense._checks import check_option
 from kinesense.assess.balance_tests import (
     DEFAULT_DURATION_S,
     SWAY_PROTOCOL,
@@ -268,6 +269,11 @@ class StanceInputs:
     eyes: str = "open"
     sex: str | None = None
     hands_on_hips: bool = False
+
+    def __post_init__(self) -> None:
+        check_option("eyes", self.eyes, ("open", "closed"))
+        if self.sex is not None:
+            check_option("sex", self.sex, ("female", "male"))
 
 
 def run_stance(inputs: StanceInputs, params: StanceParameters) -> AssessmentResult:
