@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from kinesense.assess.forward_bend_video import assess_forward_bend_video
 from kinesense.assess.lumbopelvic import (
     ForwardBendParameters,
     assess_forward_bend_imu,
-    assess_forward_bend_video,
     bend_rhythm,
 )
 from kinesense.assess.mobility_imu import imu_inclination_deg

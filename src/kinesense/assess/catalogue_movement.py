@@ -10,14 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kinesense.assess.forward_bend_video import assess_forward_bend_video
 from kinesense.assess.lumbopelvic import (
     PROTOCOLS as BEND_PROTOCOLS,
 )
-from kinesense.assess.lumbopelvic import (
-    ForwardBendParameters,
-    assess_forward_bend_imu,
-    assess_forward_bend_video,
-)
+from kinesense.assess.lumbopelvic import ForwardBendParameters, assess_forward_bend_imu
 from kinesense.assess.mobility import (
     FRONT_VIEW_MOVEMENTS,
     PROTOCOLS,
@@ -43,10 +40,10 @@ from kinesense.assess.repositioning import (
 from kinesense.assess.repositioning import (
     RepositioningParameters,
     check_choices,
+    common_fields,
 )
 from kinesense.assess.repositioning_imu import assess_repositioning_imu
 from kinesense.assess.repositioning_video import assess_repositioning_pose
-from kinesense.assess.repositioning_video import common_fields as video_fields
 from kinesense.assess.result import AssessmentResult
 from kinesense.assess.spec import (
     CAMERA_VIEWS,
@@ -286,8 +283,16 @@ def refuse_repositioning(
     task = check_choices(
         inputs.joint, inputs.axis, inputs.task, inputs.target_deg, inputs.demonstration
     )
-    common = video_fields(inputs.recording, inputs.joint, inputs.axis, task, inputs.target_deg,
-                          params)  # fmt: skip
+    common = common_fields(
+        inputs.recording.provenance.to_json(),
+        joint=inputs.joint,
+        axis=inputs.axis,
+        task=task,
+        target_deg=inputs.target_deg,
+        params=params,
+        sensor="video",
+        placement="camera",
+    )
     quality = {"camera_view": series_view(inputs.recording)}
     return AssessmentResult.unusable(REPOSITIONING, *reasons, quality=quality, **common)
 

@@ -208,6 +208,23 @@ def repetition_peaks(
     )
 
 
+def add_smoothness(
+    metrics: dict[str, float],
+    info: dict[str, MetricInfo],
+    trace: AngleTrace,
+    excursion_deg: FloatArray,
+    peaks: list[Peak],
+    params: MobilityParameters,
+    definition: str,
+) -> None:
+    """Add ``sparc`` (the mean SPARC of the phases, no unit) with ``definition``, when any
+    phase could be scored."""
+    sparcs = smoothness(trace, excursion_deg, peaks, params)
+    if sparcs:
+        metrics["sparc"] = float(np.mean(sparcs))
+        info["sparc"] = MetricInfo("1", definition, SPARC_REFERENCE)
+
+
 def smoothness(
     trace: AngleTrace, excursion_deg: FloatArray, peaks: list[Peak], params: MobilityParameters
 ) -> list[float]:
@@ -297,15 +314,16 @@ def rom_from_trace(
             "positive means more to the left",
             ROBINSON_1987,
         )
-    sparcs = smoothness(trace, excursion, peaks, params)
-    if sparcs:
-        metrics["sparc"] = float(np.mean(sparcs))
-        info["sparc"] = MetricInfo(
-            "1",
-            "spectral arc length of the angular speed, mean of the outward and return movements "
-            "(closer to 0 is smoother; about -1.4 for one ideal minimum-jerk movement)",
-            SPARC_REFERENCE,
-        )
+    add_smoothness(
+        metrics,
+        info,
+        trace,
+        excursion,
+        peaks,
+        params,
+        "spectral arc length of the angular speed, mean of the outward and return movements "
+        "(closer to 0 is smoother; about -1.4 for one ideal minimum-jerk movement)",
+    )
     notes.append(
         "angles are of the whole trunk segment (hips to shoulders, pelvis and spine together), "
         "not lumbar range of motion"

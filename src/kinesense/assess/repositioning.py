@@ -50,6 +50,7 @@ from pydantic import Field
 
 from kinesense.arrays import BoolArray, FloatArray
 from kinesense.assess.norms import load_norms
+from kinesense.assess.repositioning_protocols import PROTOCOLS
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison, compare_with_norm
 from kinesense.errors import InvalidValueError
 from kinesense.signal.holds import HoldRules
@@ -143,20 +144,30 @@ def check_choices(
     return task
 
 
-def conditions(
-    joint: str, axis: str, task: str, target: float | None, trials: int, kind: str, where: str
+def common_fields(
+    source: Mapping[str, Any],
+    *,
+    joint: str,
+    axis: str,
+    task: str,
+    target_deg: float | None,
+    params: RepositioningParameters,
+    sensor: str,
+    placement: str,
 ) -> dict[str, Any]:
-    """The ``conditions`` of a result."""
-    return {
+    """Protocol, conditions and source of every result (usable or not) of one recording:
+    ``sensor`` is ``"imu"`` or ``"video"``, ``placement`` where it was worn (or ``"camera"``)."""
+    conditions = {
         "joint": joint,
         "axis": axis,
         "task": task,
-        "target_deg": target,
-        "trials_required": trials,
+        "target_deg": target_deg,
+        "trials_required": params.trials,
         "eyes": "closed",
-        "sensor": kind,
-        "placement": where,
+        "sensor": sensor,
+        "placement": placement,
     }
+    return {"protocol": PROTOCOLS[(joint, task)], "conditions": conditions, "source": dict(source)}
 
 
 def _metric_info(task: str, n: int) -> dict[str, MetricInfo]:

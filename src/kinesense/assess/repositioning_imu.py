@@ -25,12 +25,11 @@ from kinesense.assess.repositioning import (
     RepositioningParameters,
     build_result,
     check_choices,
-    conditions,
+    common_fields,
     initial_rest,
 )
 from kinesense.assess.repositioning_protocols import (
     IMU_ERROR_NOTE,
-    PROTOCOLS,
     TRUNK_IMU_NOTE,
     WHAT_IMU_MEASURES,
 )
@@ -46,24 +45,6 @@ GYRO_SATURATION_FLOOR_RAD_S = 3.0
 """A gyroscope channel stuck at its extreme counts as saturated only above 3 rad/s (172 deg/s)."""
 REST_AVERAGE_S = 0.2
 """Moving-average window of the angular rate when the still start is looked for, s."""
-
-
-def common_fields(
-    motion: MotionSeries,
-    joint: str,
-    axis: str,
-    task: str,
-    target_deg: float | None,
-    params: RepositioningParameters,
-) -> dict[str, Any]:
-    """Protocol, conditions and source of every result from ``motion``."""
-    return {
-        "protocol": PROTOCOLS[(joint, task)],
-        "conditions": conditions(
-            joint, axis, task, target_deg, params.trials, "imu", motion.placement
-        ),
-        "source": motion.provenance.to_json(),
-    }
 
 
 def _gyro_noise_deg_s(gyr_deg: FloatArray) -> float:
@@ -109,7 +90,16 @@ def assess_repositioning_imu(
         params: the settings (trials required, thresholds).
     """
     task = check_choices(joint, axis, task, target_deg, demonstration)
-    common = common_fields(motion, joint, axis, task, target_deg, params)
+    common = common_fields(
+        motion.provenance.to_json(),
+        joint=joint,
+        axis=axis,
+        task=task,
+        target_deg=target_deg,
+        params=params,
+        sensor="imu",
+        placement=motion.placement,
+    )
     rate = motion.sampling_rate_hz
     if len(motion) < 3 or rate < params.min_rate_hz:
         return AssessmentResult.unusable(

@@ -16,12 +16,11 @@ from kinesense.assess.repositioning import (
     RepositioningParameters,
     build_result,
     check_choices,
-    conditions,
+    common_fields,
     initial_rest,
 )
 from kinesense.assess.repositioning_protocols import (
     NECK_VIDEO_NOTE,
-    PROTOCOLS,
     TRUNK_VIDEO_NOTE,
     VIDEO_ERROR_NOTE,
 )
@@ -66,22 +65,6 @@ def pose_angle_deg(pose: PoseSeries, joint: str) -> tuple[FloatArray, BoolArray]
     return np.asarray(angle, dtype=np.float64), seen
 
 
-def common_fields(
-    pose: PoseSeries,
-    joint: str,
-    axis: str,
-    task: str,
-    target_deg: float | None,
-    params: RepositioningParameters,
-) -> dict[str, Any]:
-    """Protocol, conditions and source of every result from ``pose``."""
-    return {
-        "protocol": PROTOCOLS[(joint, task)],
-        "conditions": conditions(joint, axis, task, target_deg, params.trials, "video", "camera"),
-        "source": pose.provenance.to_json(),
-    }
-
-
 def assess_repositioning_pose(
     pose: PoseSeries,
     *,
@@ -98,7 +81,16 @@ def assess_repositioning_pose(
     ``pose.provenance.resolution``; the side view is the registry's precondition.
     """
     task = check_choices(joint, axis, task, target_deg, demonstration)
-    common = common_fields(pose, joint, axis, task, target_deg, params)
+    common = common_fields(
+        pose.provenance.to_json(),
+        joint=joint,
+        axis=axis,
+        task=task,
+        target_deg=target_deg,
+        params=params,
+        sensor="video",
+        placement="camera",
+    )
     if axis != "flexion":
         return AssessmentResult.unusable(
             TEST,

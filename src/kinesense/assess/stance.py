@@ -115,6 +115,7 @@ def _norm_comparison(
     best_s: float, row: NormRow, population: str, source: str
 ) -> tuple[NormComparison, str]:
     mean = float(row.mean) if row.mean is not None else float("nan")
+    low: float | None = None
     if row.sd is not None and row.mean is not None:
         low = mean - 2.0 * row.sd
         verdict = "below" if best_s < low else "within"
@@ -123,37 +124,20 @@ def _norm_comparison(
         else:
             plain = "within the range of most people your age"
         text = f"best time {best_s:.1f} s: {plain} (mean - 2 SD = {low:.1f} s; {population})"
-        comparison = NormComparison(
-            metric="stance_time_s",
-            value=best_s,
-            low=low,
-            high=None,
-            population=population,
-            source=source,
-            verdict=verdict,
-            text=text,
-        )
-        return comparison, plain
-    # Averages only: no range is given (low and high stay empty), the verdict is relative to
-    # the average and the text says so.
-    verdict = "below" if best_s < mean else "above"
-    if verdict == "below":
-        plain = f"shorter than the average of healthy people your age ({mean:.1f} s)"
     else:
-        plain = f"at or above the average of healthy people your age ({mean:.1f} s)"
-    text = (
-        f"best time {best_s:.1f} s is {plain}; {population}. The study gives averages, not a "
-        "lower limit of normal: about half of healthy people score below their average."
-    )
+        # Averages only: no range is given (low and high stay empty), the verdict is relative
+        # to the average and the text says so.
+        verdict = "below" if best_s < mean else "above"
+        if verdict == "below":
+            plain = f"shorter than the average of healthy people your age ({mean:.1f} s)"
+        else:
+            plain = f"at or above the average of healthy people your age ({mean:.1f} s)"
+        text = (
+            f"best time {best_s:.1f} s is {plain}; {population}. The study gives averages, not "
+            "a lower limit of normal: about half of healthy people score below their average."
+        )
     comparison = NormComparison(
-        metric="stance_time_s",
-        value=best_s,
-        low=None,
-        high=None,
-        population=population,
-        source=source,
-        verdict=verdict,
-        text=text,
+        "stance_time_s", best_s, low, None, population, source, verdict, text
     )
     return comparison, plain
 
