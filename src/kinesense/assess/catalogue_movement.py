@@ -251,26 +251,19 @@ def run_repositioning(
     inputs: RepositioningInputs, params: RepositioningParameters
 ) -> AssessmentResult:
     """Repositioning errors (:mod:`kinesense.assess.repositioning_imu`, ``_video``)."""
+    choices: dict[str, Any] = {
+        "joint": inputs.joint,
+        "axis": inputs.axis,
+        "task": inputs.task,
+        "target_deg": inputs.target_deg,
+        "demonstration": inputs.demonstration,
+        "params": params,
+    }
     if isinstance(inputs.recording, MotionSeries):
         return assess_repositioning_imu(
-            inputs.recording,
-            joint=inputs.joint,
-            axis=inputs.axis,
-            task=inputs.task,
-            target_deg=inputs.target_deg,
-            demonstration=inputs.demonstration,
-            use_magnetometer=inputs.use_magnetometer,
-            params=params,
+            inputs.recording, use_magnetometer=inputs.use_magnetometer, **choices
         )
-    return assess_repositioning_pose(
-        inputs.recording,
-        joint=inputs.joint,
-        axis=inputs.axis,
-        task=inputs.task,
-        target_deg=inputs.target_deg,
-        demonstration=inputs.demonstration,
-        params=params,
-    )
+    return assess_repositioning_pose(inputs.recording, **choices)
 
 
 def refuse_repositioning(
