@@ -280,19 +280,18 @@ def test_frames_with_collapsed_landmarks_are_left_out(balancing_side: PoseSeries
     assert any("50 frame(s) left out" in note for note in half.notes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the body-position classifier (kinesense.signal.body_position, coach helper), "
-    "not on main yet: the registry declares 'standing' for posture; the lead wires the check",
-)
 def test_posture_of_a_person_lying_down_is_refused(shared_data: Path) -> None:
-    """Issue 10: a person lying down got a standing trunk inclination of 84.7 deg."""
+    """Issue 10: a person lying down got a standing trunk inclination of 84.7 deg. The real
+    balancing man turned 90 deg about his left-right axis and filmed from his left side."""
     from kinesense.capture.readers import read_trc
     from kinesense.services.assessments import run_assessment
     from tests.assess.virtual_camera import filmed, rotated
 
     trc = read_trc(shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc"))
-    lying = filmed(rotated(trc, 90.0), 90.0, body=trc)  # on his back, seen from his left
+    lying = filmed(rotated(trc, 90.0), 90.0, body=trc)
+    assert assess_posture(lying).usable  # the angles alone would be measured
     result = run_assessment("posture", PostureInputs(lying))
     assert not result.usable
-    assert "lying" in result.reasons[0] or "standing" in result.reasons[0]
+    assert result.reasons[0].startswith("the person is lying")
+    assert result.reasons[0].endswith("this needs the person standing")
+    assert result.metrics == {}

@@ -12,9 +12,11 @@ used and the kinesense version.
 Camera views are those of :func:`kinesense.capture.view.series_view`: ``front``, ``back``,
 ``left-side``, ``right-side``, ``oblique``, ``unknown``. A view that cannot be known before the
 test runs (``unknown``: no image size, nobody detected) is left to the test's own checks, which
-then say what is missing. Body positions are the vocabulary of issue 10: standing, seated,
-supine, prone, side-lying, quadruped, plank; they are declared for every result, and checked
-once a body-position classifier is wired in (see :data:`BODY_POSITIONS`).
+then say what is missing. Body positions are those of :mod:`kinesense.signal.body_position`
+(standing, seated, kneeling, quadruped, plank, supine, prone, side_lying); a landmark recording
+that is judged to be mostly in another position than the result needs is refused (a recording
+in which the position cannot be judged is left to the test's own checks). The view is checked
+first: a recording refused for its view is not also judged for its position.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +27,9 @@ from pydantic import BaseModel
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.errors import InvalidValueError
+from kinesense.landmarks import BLAZEPOSE_LANDMARKS
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
+from kinesense.signal.body_position import POSITIONS, check_body_position
 
 Family = Literal["sway", "stance", "posture", "mobility", "forward-bend", "repositioning"]
 """Chart families: the reports draw every result of a family the same way."""
@@ -37,9 +41,9 @@ Series = PoseSeries | MotionSeries | CopSeries
 CAMERA_VIEWS = ("front", "back", "left-side", "right-side")
 SIDE_VIEWS = ("left-side", "right-side")
 FRONT_VIEWS = ("front", "back")
-BODY_POSITIONS = ("standing", "seated", "supine", "prone", "side-lying", "quadruped", "plank")
-"""Body positions a test may need (issue 10). Declared by every test; the check needs the
-body-position classifier (``kinesense.signal.body_position``), wired by the integration."""
+BODY_POSITIONS = POSITIONS
+"""Body positions a test may need (issue 10), as :mod:`kinesense.signal.body_position` names
+them."""
 
 KIND_OF_TYPE: Mapping[type, SeriesKind] = {PoseSeries: "pose", MotionSeries: "motion",
                                            CopSeries: "cop"}  # fmt: skip
@@ -83,6 +87,22 @@ class Requirements:
         if view in self.views or view == "unknown":
             return None
         return self.view_refusals.get(view, self.view_refusal).format(view=view)
+
+
+def _view_problem(requirement: Requirements, pose: PoseSeries) -> str | None:
+    from kinesense.capture.view import series_view
+
+    return requirement.view_problem(series_view(pose))
+
+
+def _position_problem(requirement: Requirements, pose: PoseSeries) -> str | None:
+    """Why ``pose`` is in the wrong body position for ``requirement``; None when it is in a
+    right one or its position cannot be judged (:func:`kinesense.signal.body_position.
+    check_body_position`)."""
+    if pose.landmark_names != BLAZEPOSE_LANDMARKS or not pose.n_detected:
+        return None
+    check = check_body_position(pose, requirement.positions)
+    return check.reason if check.judged and not check.ok else None
 
 
 def recordings_of(inputs: Any) -> dict[str, Series]:
@@ -163,15 +183,14 @@ class AssessmentSpec(Generic[Inputs, Params]):
 
     def precondition_problems(self, inputs: Inputs) -> list[str]:
         """Reasons found before running: a landmark recording filmed from a view the result
-        does not work in. (Body positions: see :data:`BODY_POSITIONS`.)"""
-        from kinesense.capture.view import series_view
-
+        does not work in, or (view correct) judged mostly in another body position than the
+        result needs."""
         requirement = self.requirements(self.result_name(inputs))
         recordings = recordings_of(inputs)
         poses = {name: s for name, s in recordings.items() if isinstance(s, PoseSeries)}
         problems = []
         for name, pose in poses.items():
-            problem = requirement.view_problem(series_view(pose))
+            problem = _view_problem(requirement, pose) or _position_problem(requirement, pose)
             if problem is not None:
                 label = name.replace("_", " ")
                 problems.append(problem if len(poses) == 1 else f"{label}: {problem}")
