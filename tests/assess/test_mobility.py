@@ -368,7 +368,7 @@ def test_real_side_view_recording_finds_the_crouch_and_refuses_the_wrong_view(
     assert 45.0 < deepest["angle_deg"] < 120.0
     assert -4.0 < flexion.metrics["sparc"] < -1.0
 
-    from kinesense.assess.lumbopelvic import assess_forward_bend_video
+    from kinesense.assess.forward_bend_video import assess_forward_bend_video
 
     bend = assess_forward_bend_video(sports2d_series)
     assert bend.usable

@@ -33,9 +33,9 @@ def body_axes(series: PoseSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def rotated(series: PoseSeries, angle_deg: float, axis: str = "left") -> PoseSeries:
-    """The keypoints turned by ``angle_deg`` about the body's ``left`` (pitch: +90 lays a
-    standing person on their back, feet towards the camera's right when seen from their left)
-    or ``up`` axis, through the mean hip centre."""
+    """The keypoints turned by ``angle_deg`` about the body's ``left`` axis (pitch: +90 tips a
+    standing person forward onto their front, face down; -90 onto their back) or ``up`` axis
+    (yaw), through the mean hip centre (right-hand rule)."""
     from scipy.spatial.transform import Rotation
 
     left, up, _ = body_axes(series)
