@@ -11,15 +11,15 @@ landmarks during slow movement; Winter 2009, Biomechanics and Motor Control of H
 4th ed.), then compute trunk inclination, knee flexion and the centre of mass (de Leva 1996).
 """
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from rich.console import Console
-from rich.table import Table
 
+from kinesense.outputs import atomic_path
 from kinesense.series import PoseSeries
 from kinesense.signal.com import centre_of_mass
 from kinesense.signal.filters import butter_lowpass_zero_lag
@@ -123,58 +123,22 @@ def run_sample(
     model: str = "full",
     workers: int = 1,
     output_dir: Path = Path("out"),
-    show_progress: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Extract and analyse the sample video; save its landmarks; return the report as a dict."""
+    """Extract and analyse the sample video; save its landmarks (``.npz`` and ``.csv``, each
+    replaced whole) in ``output_dir``; return the report as a dict."""
     from kinesense.capture.extract import extract_video
-    from kinesense.progress import frame_progress
 
     video = sample_video_path()
-    with frame_progress("Analysing the sample", enabled=show_progress) as (_, advance):
-        result = extract_video(video, model=model, workers=workers, progress=advance)
+    result = extract_video(video, model=model, workers=workers, progress=progress)
     output_dir.mkdir(parents=True, exist_ok=True)
     saved = result.series.save(output_dir / "sample_pose.npz")
-    csv = result.series.to_csv(output_dir / "sample_pose.csv")
+    csv = output_dir / "sample_pose.csv"
+    with atomic_path(csv) as temporary:
+        result.series.to_csv(temporary)
     return {
         "recording": "Pose2Sim demo, single-leg balancing, camera 1 (BSD-3-Clause)",
         "extraction": result.summary(),
         "analysis": analyse_pose(result.series),
         "saved": [str(saved), str(csv)],
     }
-
-
-def print_sample_report(report: dict[str, Any], console: Console | None = None) -> None:
-    """Print :func:`run_sample`'s report as a short readable summary."""
-    out = console or Console()
-    ext, ana = report["extraction"], report["analysis"]
-    out.print(f"[bold]kinesense sample analysis[/]: {report['recording']}")
-    out.print(
-        f"{ext['frames']} frames, {ext['duration_s']:.2f} s, person found in "
-        f"{ext['detected_frames']} frames; camera view {ext['camera_view']}; "
-        f"model {ext['model']} at {ext['processing_fps']:.0f} frames/s"
-    )
-    table = Table(title="Angles from the image (degrees)")
-    for column in ("measure", "mean", "sd", "min", "max"):
-        table.add_column(column, justify="left" if column == "measure" else "right")
-    for key, label in (
-        ("trunk_inclination_deg", "trunk inclination (+ = image right)"),
-        ("left_knee_flexion_deg", "left knee flexion"),
-        ("right_knee_flexion_deg", "right knee flexion"),
-    ):
-        row = ana[key]
-        table.add_row(
-            label,
-            *("-" if row[k] is None else f"{row[k]:.1f}" for k in ("mean", "sd", "min", "max")),
-        )
-    out.print(table)
-    if ana["lifted_foot"] is not None:
-        out.print(
-            f"lifted foot: {ana['lifted_foot']} ({100 * ana['lifted_foot_share']:.0f}% of frames)"
-        )
-    travel = ana["com_travel_pct_height"]
-    out.print(
-        "centre of mass travel (de Leva 1996): "
-        f"{travel['medio_lateral_image_x']:.1f}% of height sideways, "
-        f"{travel['vertical_image_y']:.1f}% vertically"
-    )
-    out.print(f"landmarks saved to {', '.join(report['saved'])}")

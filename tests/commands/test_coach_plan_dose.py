@@ -36,6 +36,48 @@ def test_unknown_person_is_refused_before_any_work(env: dict[str, str], tmp_path
     assert "Traceback" not in result.stderr
 
 
+def one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert fragment in lines[0]
+
+
+def test_a_referred_person_is_not_coached(env: dict[str, str], tmp_path: Path) -> None:
+    """Issue 9: 'coach --person' coached and saved a session for a referred person and for an
+    unscreened one. The referral message comes before any video work (the video here does not
+    even exist), and nothing is saved."""
+    video = str(tmp_path / "never_opened.mp4")
+    assert _run("person", "add", "Ann", env=env).returncode == 0
+    never = _run("coach", "squat", "--video", video, "--person", "Ann", env=env)
+    one_line_error(never, "Ann has not been screened yet")
+    assert _run("screen", "--person", "Ann", "--yes", "bladder_change", env=env).returncode == 0
+    referred = _run("coach", "squat", "--video", video, "--person", "Ann", "--json", env=env)
+    one_line_error(referred, "Ann was referred to a clinician")
+    assert "emergency department" in referred.stderr
+    assert referred.stdout == ""
+    # a later screening without the flag does not lift the referral: a clinician must
+    assert _run("screen", "--person", "Ann", "--none", env=env).returncode == 0
+    one_line_error(_run("coach", "squat", "--video", video, "--person", "1", env=env), "referred")
+    history = json.loads(_run("history", "Ann", "--json", env=env).stdout)["history"]
+    assert [e["kind"] for e in history] == ["screening", "screening"]
+    cleared = _run("plan", "Ann", "--override", "*", "--action", "resume", "--clinician", "Dr Lee",
+                   "--reason", "examined", env=env)  # fmt: skip
+    assert cleared.returncode == 0, cleared.stderr
+    after = _run("coach", "squat", "--video", video, "--person", "Ann", env=env)
+    one_line_error(after, "never_opened.mp4")  # cleared: now the video itself is the problem
+
+
+def test_an_annotated_video_may_not_overwrite_the_input(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"precious")
+    result = _run("coach", "squat", "--video", str(clip), "--out", str(clip), env=env)
+    one_line_error(result, "is also an input")
+    assert clip.read_bytes() == b"precious"
+
+
 @pytest.mark.slow
 def test_the_session_counts_against_the_planned_dose(
     env: dict[str, str], shared_data: Path

@@ -1,13 +1,18 @@
 """``kinesense person add|list`` and ``kinesense history PERSON`` as a user runs them."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.cli import app
+from kinesense.program.plan import Plan
+from kinesense.program.records import CheckIn, CoachedSession
+from kinesense.program.screening import screen
 from kinesense.store import Store
 
 runner = CliRunner()
@@ -70,31 +75,30 @@ def test_person_add_rejects_a_bad_birth_year(db_url: str) -> None:
 
 
 def test_history_text_and_json(db_url: str) -> None:
-    with Store(db_url) as store:
-        pid = store.add_person("Ann", birth_year=1964)
-        store.save_screening(pid, {"decision": "proceed", "screened_at": "2026-11-01T08:00Z"})
-        store.save_assessment(
-            pid,
-            {
-                "test": "stance",
-                "usable": True,
-                "metrics": {"best_time_s": 12.5},
-                "metric_info": {"best_time_s": {"unit": "s"}},
-                "recorded_at": "2026-11-01T08:10Z",
-            },
-        )
-        store.save_plan(
-            pid,
-            {"status": "active", "tracks": [{"name": "balance"}], "sessions": [[], [], []],
-             "created": "2026-11-01T08:20Z"},
-            reason="poor single-leg stance",
-        )  # fmt: skip
-        store.save_session(
-            pid,
-            {"exercise": "bridge", "exercise_name": "Bridge", "reps": 10, "holds": [],
-             "events": [{"kind": "form_fault"}], "started_at": "2026-11-03T18:00Z"},
-        )  # fmt: skip
-        store.save_checkin(pid, {"pain_now": 3, "pain_week": 4, "checked_at": "2026-11-08T08:00Z"})
+    result = AssessmentResult(
+        test="stance",
+        usable=True,
+        metrics={"best_time_s": 12.5},
+        metric_info={"best_time_s": MetricInfo("s", "best time", "a source")},
+        recorded_at="2026-11-01T08:10:00+00:00",
+    )
+    plan = Plan.from_json(
+        {"person_id": 1, "status": "active", "created": "2026-11-01T08:20Z",
+         "week_start": "2026-10-26", "tracks": [{"id": "balance", "name": "balance",
+         "reason": "poor stance"}], "sessions": [[], [], []]}
+    )  # fmt: skip
+    session = CoachedSession.from_json(
+        {"exercise": "bridge", "exercise_name": "Bridge", "reps": 10, "holds": [],
+         "events": [{"kind": "form_fault"}], "started_at": "2026-11-03T18:00Z"}
+    )  # fmt: skip
+    checkin = CheckIn.from_json({"pain_now": 3, "pain_week": 4, "checked_at": "2026-11-08T08:00Z"})
+    with Store(db_url) as store, store.transaction() as unit:
+        pid = unit.add_person("Ann", birth_year=1964).id
+        unit.save_screening(pid, screen({}, at=datetime(2026, 11, 1, 8, tzinfo=UTC)))
+        unit.save_assessment(pid, result)
+        unit.save_plan(pid, plan, reason="poor single-leg stance")
+        unit.save_session(pid, session)
+        unit.save_checkin(pid, checkin)
     code, out, err = invoke("history", "Ann")
     assert code == 0, err
     assert out.splitlines() == [

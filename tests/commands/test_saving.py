@@ -2,16 +2,15 @@
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from kinesense.cli import app
-from kinesense.commands import coach as coach_command
 from kinesense.commands._saving import save_for_person
-from kinesense.store import Store, StoreError
+from kinesense.errors import InvalidValueError, NotFoundError, SafetyError
+from kinesense.program.screening import screen
+from kinesense.store import Store
 from tests.assess.synthetic_pose import pose_series, repeat, standing_front
 from tests.assess.test_stance import FPS, lift
 from tests.conftest import shared_file
@@ -23,31 +22,43 @@ runner = CliRunner()
 def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'history.db'}"
     monkeypatch.setenv("KINESENSE_DATABASE_URL", url)
-    with Store(url) as store:
-        store.add_person("Ann")
+    with Store(url) as store, store.transaction() as unit:
+        unit.add_person("Ann")
     return url
 
 
+SWAY = {"test": "sway", "usable": True, "metrics": {}, "metric_info": {}}
+
+
 def test_no_person_saves_nothing(db_url: str) -> None:
-    assert save_for_person(None, "assessment", {"test": "sway"}) is None
-    with Store(db_url) as store:
-        assert store.history(1) == []
+    assert save_for_person(None, "assessment", SWAY) is None
+    with Store(db_url) as store, store.transaction(write=False) as unit:
+        assert unit.history(1) == []
 
 
 def test_saving_by_name_or_id(db_url: str) -> None:
-    assert save_for_person("Ann", "assessment", {"test": "sway", "metrics": {}}) == 1
-    assert save_for_person("1", "session", {"exercise": "bridge", "reps": 3}) == 2
-    with Store(db_url) as store:
-        assert [a["test"] for a in store.assessments(1)] == ["sway"]
-        session = store.sessions(1)[0]
-    assert session["started_at"].endswith("+00:00")
+    with Store(db_url) as store, store.transaction() as unit:
+        unit.save_screening(1, screen({}))
+    assert save_for_person("Ann", "assessment", SWAY) == 2
+    assert save_for_person("1", "session", {"exercise": "bridge", "reps": 3}) == 3
+    with Store(db_url) as store, store.transaction(write=False) as unit:
+        assert [a.test for a in unit.assessments(1)] == ["sway"]
+        session = unit.sessions(1)[0]
+    assert session.to_json()["started_at"].endswith("+00:00")
 
 
 def test_unknown_person_or_kind(db_url: str) -> None:
-    with pytest.raises(StoreError, match="no person called 'Zoe'"):
-        save_for_person("Zoe", "assessment", {"test": "sway"})
-    with pytest.raises(ValueError, match="cannot save a 'plan'"):
+    with pytest.raises(NotFoundError, match="no person called 'Zoe'"):
+        save_for_person("Zoe", "assessment", SWAY)
+    with pytest.raises(InvalidValueError, match="cannot save a 'plan'"):
         save_for_person("Ann", "plan", {})
+
+
+def test_a_session_is_not_saved_for_someone_never_screened(db_url: str) -> None:
+    with pytest.raises(SafetyError, match="has not been screened yet"):
+        save_for_person("Ann", "session", {"exercise": "bridge", "reps": 3})
+    with Store(db_url) as store, store.transaction(write=False) as unit:
+        assert unit.sessions(1) == []
 
 
 def test_assess_sway_on_a_real_force_plate_recording_is_saved(
@@ -58,11 +69,11 @@ def test_assess_sway_on_a_real_force_plate_recording_is_saved(
     assert result.exit_code == 0, result.stderr
     printed = json.loads(result.stdout)
     assert "saved in the history of Ann (id 1)" in result.stderr
-    with Store(db_url) as store:
-        saved = store.assessments(1, "sway")
+    with Store(db_url) as store, store.transaction(write=False) as unit:
+        saved = unit.assessments(1, "sway")
     assert len(saved) == 1
-    assert saved[0]["metrics"] == printed["metrics"]
-    assert saved[0]["metrics"]["path_length_mm"] > 0
+    assert saved[0].metrics == printed["metrics"]
+    assert saved[0].metrics["path_length_mm"] > 0
 
 
 def test_assess_stance_on_a_synthetic_series_is_saved(db_url: str, tmp_path: Path) -> None:
@@ -74,11 +85,11 @@ def test_assess_stance_on_a_synthetic_series_is_saved(db_url: str, tmp_path: Pat
     )
     assert result.exit_code == 0, result.stderr
     printed = json.loads(result.stdout)
-    with Store(db_url) as store:
-        (saved,) = store.assessments(1)
-    assert saved == printed  # exactly what the command printed
-    assert saved["usable"]
-    assert saved["metrics"]["stance_time_s"] == pytest.approx(4.0, abs=1 / FPS)
+    with Store(db_url) as store, store.transaction(write=False) as unit:
+        (saved,) = unit.assessments(1)
+    assert saved.to_json() == printed  # exactly what the command printed
+    assert saved.usable
+    assert saved.metrics["stance_time_s"] == pytest.approx(4.0, abs=1 / FPS)
 
 
 def test_assess_with_an_unknown_person_is_a_one_line_error(db_url: str, tmp_path: Path) -> None:
@@ -90,30 +101,3 @@ def test_assess_with_an_unknown_person_is_a_one_line_error(db_url: str, tmp_path
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(errors) == 1
     assert errors[0].startswith("error: no person called 'Zoe'")
-
-
-def test_coach_session_is_saved(
-    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    session: dict[str, Any] = {
-        "exercise": "sit_to_stand",
-        "exercise_name": "Sit to stand",
-        "reps": 7,
-        "holds": [],
-        "events": [{"kind": "rep", "time_s": 2.0, "message": "1", "data": {}}],
-        "summary": {"done": True},
-    }
-    fake = SimpleNamespace(to_json=lambda: session)
-    monkeypatch.setattr(coach_command, "_run", lambda *args: fake)
-    clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"")
-    result = runner.invoke(
-        app, ["coach", "sit_to_stand", "--video", str(clip), "--json", "--person", "Ann"]
-    )
-    assert result.exit_code == 0, result.stderr
-    with Store(db_url) as store:
-        (saved,) = store.sessions(1)
-        history = store.history(1)
-    assert {k: saved[k] for k in session} == session
-    assert saved["started_at"]
-    assert history[0]["summary"] == "session Sit to stand: 7 repetition(s)"

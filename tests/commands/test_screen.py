@@ -62,12 +62,66 @@ def test_each_red_flag_refers(flag: str) -> None:
     assert result["disclaimer"] == DISCLAIMER
 
 
-def test_no_flag_proceeds() -> None:
-    done = run("screen", "--json")
+def test_none_states_every_answer_is_no_and_proceeds() -> None:
+    done = run("screen", "--none", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["decision"] == "proceed"
     assert result["red_flags"] == []
+    assert set(result["answers"]) == {q.id for q in QUESTIONS}
+    assert not any(result["answers"].values())
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], fragment: str) -> None:
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ")
+    assert fragment in lines[0]
+
+
+def test_json_alone_answers_nothing_and_is_refused() -> None:
+    """Issue 9: 'kinesense screen --json' decided 'proceed' without asking anything."""
+    done = run("screen", "--json")
+    one_line_error(done, "the safety questions are not asked")
+    assert "--none" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_closed_input_answers_nothing_and_is_refused(tmp_path: Path) -> None:
+    with (tmp_path / "empty").open("w+") as empty:
+        done = subprocess.run(
+            [*KINESENSE, "screen"], stdin=empty, capture_output=True, text=True, timeout=120,
+            check=False,
+        )  # fmt: skip
+    one_line_error(done, "nothing was decided")
+    assert "No warning signs" not in done.stdout
+
+
+def test_endless_invalid_answers_end_after_a_few_tries() -> None:
+    """Issue 9: 'yes maybe | kinesense screen' asked again forever (5.7 GB in two minutes)."""
+    endless = subprocess.Popen(["yes", "maybe"], stdout=subprocess.PIPE)
+    try:
+        done = subprocess.run(
+            [*KINESENSE, "screen"], stdin=endless.stdout, capture_output=True, text=True,
+            timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        endless.kill()
+        endless.wait()
+    one_line_error(done, "was not answered y or n after 4 tries")
+    assert done.stdout.count("Please answer y or n.") == 3
+    assert len(done.stdout) < 10_000
+
+
+def test_none_with_a_yes_is_a_contradiction() -> None:
+    one_line_error(run("screen", "--none", "--yes", "night_pain", "--json"), "--none")
+
+
+def test_stdin_is_not_read_when_the_answers_are_stated() -> None:
+    done = run("screen", "--yes", "night_pain", "--json", stdin="y\n" * 20)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["red_flags"] == ["night_pain"]
 
 
 def test_ordinary_yes_answers_proceed() -> None:
@@ -122,7 +176,7 @@ def test_interactive_stopped_early_decides_nothing() -> None:
     assert "nothing was decided" in done.stderr
 
 
-def test_no_input_proceeds_without_asking() -> None:
+def test_no_input_states_the_rest_are_no() -> None:
     done = run("screen", "--no-input")
     assert done.returncode == 0, done.stderr
     assert "[y/n]" not in done.stdout
@@ -130,21 +184,33 @@ def test_no_input_proceeds_without_asking() -> None:
 
 
 def test_person_option_saves_the_screening(tmp_path: Path) -> None:
-    pytest.importorskip("kinesense.store")
     from kinesense.store import Store
 
     url = f"sqlite:///{tmp_path / 'history.db'}"
-    with Store(url) as store:
-        person_id = store.add_person("Alex Example")
+    with Store(url) as store, store.transaction() as unit:
+        person_id = unit.add_person("Alex Example").id
     env = os.environ | {"KINESENSE_DATABASE_URL": url}
     done = run("screen", "--yes", "night_pain", "--person", "Alex Example", "--json", env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["saved"]["person_id"] == person_id
-    with Store(url) as store:
-        saved = store.latest_screening(person_id)
+    with Store(url) as store, store.transaction(write=False) as unit:
+        saved = unit.latest_screening(person_id)
     assert saved is not None
-    assert saved["decision"] == "refer"
-    assert saved["red_flags"] == ["night_pain"]
-    missing = run("screen", "--person", "Nobody", "--json", env=env)
-    assert missing.returncode == 2
-    assert len([line for line in missing.stderr.splitlines() if line.strip()]) == 1
+    assert saved.decision == "refer"
+    assert saved.red_flags == ("night_pain",)
+    # the person is looked up before any question is asked
+    missing = run("screen", "--person", "Nobody", env=env, stdin="n\n" * 20)
+    one_line_error(missing, "no person called 'Nobody'")
+    assert "[y/n]" not in missing.stdout
+
+
+def test_a_person_reference_made_of_digits_is_an_id(tmp_path: Path) -> None:
+    """Issue 9: 'screen --person 2' saved into the person named "2" instead of id 2."""
+    url = f"sqlite:///{tmp_path / 'history.db'}"
+    env = os.environ | {"KINESENSE_DATABASE_URL": url}
+    assert run("person", "add", "Ann", env=env).returncode == 0
+    one_line_error(run("person", "add", "1", env=env), "only of digits")
+    assert run("person", "add", "Bob", env=env).returncode == 0
+    done = run("screen", "--none", "--person", "2", "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["saved"]["person_id"] == 2

@@ -116,6 +116,7 @@ CASES: tuple[Case, ...] = (
         (
             "checkin",
             "Alex",
+            "--none",
             "--pain-now",
             "3",
             "--pain-week",
@@ -157,7 +158,7 @@ CASES: tuple[Case, ...] = (
             *PERSON,
             ("assess", "sway", "--cop", COP_EO, "--person", "Alex", "--json"),
             ("plan", "Alex", "--json"),
-            ("checkin", "Alex", "--pain-now", "2", "--pain-week", "3", "--json"),
+            ("checkin", "Alex", "--none", "--pain-now", "2", "--pain-week", "3", "--json"),
         ),
     ),
     Case(

@@ -1,13 +1,14 @@
 """Adherence: planned against done sessions and streaks, counted by hand on built weeks."""
 
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from kinesense.exercises import load_library
 from kinesense.program.adherence import adherence
-from kinesense.program.planner import Plan, Profile, build_plan
+from kinesense.program.plan import Plan, Profile
+from kinesense.program.planner import build_plan
+from kinesense.program.records import CoachedSession
 from kinesense.program.screening import screen
 
 LIBRARY = load_library()
@@ -17,16 +18,18 @@ MONDAY = date(2026, 11, 2)
 def plan_at(day: date, sessions_per_week: int = 3, status: str = "active") -> Plan:
     plan = build_plan(Profile(sessions_per_week=sessions_per_week), screen({}), [], [], LIBRARY,
                       today=day)  # fmt: skip
-    return replace(plan, status=status)
+    return plan.changed(status=status)
 
 
-def done(*offsets: int, per_day: int = 1) -> list[dict[str, str]]:
+def done(*offsets: int, per_day: int = 1) -> list[CoachedSession]:
     """Sessions on MONDAY + offset days (``per_day`` exercises each day)."""
     return [
-        {
-            "exercise": f"ex{i}",
-            "started_at": datetime.combine(MONDAY + timedelta(d), datetime.min.time()).isoformat(),
-        }
+        CoachedSession.from_json(
+            {
+                "exercise": f"ex{i}",
+                "started_at": datetime.combine(MONDAY + timedelta(d), datetime.min.time()),
+            }
+        )
         for d in offsets
         for i in range(per_day)
     ]

@@ -1,6 +1,5 @@
 """The iCalendar file, checked by parsing it back (RFC 5545 rules the output must follow)."""
 
-from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -8,7 +7,8 @@ import pytest
 from kinesense.errors import KinesenseError
 from kinesense.exercises import load_library
 from kinesense.program.calendar import escape_text, fold, plan_to_ical, session_days
-from kinesense.program.planner import Plan, Profile, build_plan
+from kinesense.program.plan import Plan, Profile
+from kinesense.program.planner import build_plan
 from kinesense.program.screening import screen
 
 LIBRARY = load_library()
@@ -94,6 +94,6 @@ def test_escaping() -> None:
 
 
 def test_referred_plan_has_no_calendar() -> None:
-    referred = replace(plan(), status="referred", sessions=())
+    referred = plan().changed(status="referred", sessions=())
     with pytest.raises(KinesenseError, match="referred"):
         plan_to_ical(referred, start=START, library=LIBRARY)

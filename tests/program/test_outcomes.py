@@ -2,6 +2,7 @@
 
 import pytest
 
+from kinesense.errors import InvalidValueError
 from kinesense.program import outcomes
 from kinesense.program.outcomes import (
     OutcomeError,
@@ -12,6 +13,10 @@ from kinesense.program.outcomes import (
     psfs_mean,
     score_change,
 )
+
+
+def item(activity: str, score: object) -> PsfsItem:
+    return PsfsItem.from_json({"activity": activity, "score": score})
 
 
 def test_pain_rating_accepts_whole_numbers_from_0_to_10() -> None:
@@ -26,9 +31,9 @@ def test_pain_rating_refuses_values_off_the_scale(now: object, week: object) -> 
 
 
 def test_psfs_mean_is_the_average_of_the_activities() -> None:
-    items = [PsfsItem("lifting a bag", 3), PsfsItem("walking 1 km", 5), PsfsItem("gardening", 7)]
+    items = [item("lifting a bag", 3), item("walking 1 km", 5), item("gardening", 7)]
     assert psfs_mean(items) == pytest.approx(5.0)
-    assert psfs_mean([PsfsItem("sitting an hour", 4), PsfsItem("driving", 7)]) == 5.5
+    assert psfs_mean([item("sitting an hour", 4), item("driving", 7)]) == 5.5
     assert items[0].to_json() == {"activity": "lifting a bag", "score": 3}
 
 
@@ -36,13 +41,15 @@ def test_psfs_refuses_bad_items() -> None:
     with pytest.raises(OutcomeError, match="1 to 5"):
         psfs_mean([])
     with pytest.raises(OutcomeError, match="1 to 5"):
-        psfs_mean([PsfsItem(f"activity {i}", 5) for i in range(6)])
+        psfs_mean([item(f"activity {i}", 5) for i in range(6)])
     with pytest.raises(OutcomeError, match="only once"):
-        psfs_mean([PsfsItem("Driving", 5), PsfsItem("driving ", 6)])
-    with pytest.raises(OutcomeError, match="needs a name"):
-        PsfsItem(" ", 5)
-    with pytest.raises(OutcomeError, match="0 to 10"):
-        PsfsItem("running", 12)
+        psfs_mean([item("Driving", 5), item("driving ", 6)])
+    with pytest.raises(InvalidValueError, match="needs a name"):
+        item(" ", 5)
+    with pytest.raises(InvalidValueError, match="less than or equal to 10"):
+        item("running", 12)
+    with pytest.raises(InvalidValueError, match="valid integer"):
+        item("running", 2.5)
 
 
 # (baseline, current, difference, percent, direction, meaningful) computed by hand:

@@ -7,24 +7,22 @@ from pathlib import Path
 import pytest
 
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison
+from kinesense.errors import DataFileError, InvalidValueError
 from kinesense.exercises import load_library
-from kinesense.program.planner import (
-    TRUNK_REPOSITIONING_FLAG_DEG,
-    Plan,
-    PlanError,
-    Profile,
-    build_plan,
-    estimate_s,
-    find_deficits,
-)
+from kinesense.program.deficits import find_deficits
+from kinesense.program.plan import Plan, Profile, estimate_s
+from kinesense.program.planner import build_plan
+from kinesense.program.records import ClinicianOverride
 from kinesense.program.screening import screen
-from kinesense.program.tracks import TrackDataError, load_tracks, parse_tracks
+from kinesense.program.tracks import TrackDataError, load_tracks, parse_tracks, planner_rules
 from tests.conftest import shared_file
 
 LIBRARY = load_library()
 TODAY = date(2026, 11, 30)
 PROCEED = screen({})
 INFO = MetricInfo("deg", "a metric", "a source")
+RULES = planner_rules()
+TRUNK_REPOSITIONING_FLAG_DEG = RULES.trunk_repositioning_flag_deg
 
 
 def norm(metric: str, value: float, verdict: str, low: float | None = None,
@@ -60,12 +58,15 @@ def test_red_flag_gives_a_referral_and_no_exercise() -> None:
 
 def test_clearance_after_a_referral_lets_the_plan_proceed() -> None:
     flagged = screen({"saddle_numbness": True})
-    cleared = {"clinician": "Dr Lee", "reason": "examined, no cauda equina",
-               "made_at": "2099-01-01T00:00:00"}  # fmt: skip
+    cleared = ClinicianOverride.from_json(
+        {"exercise_id": "*", "action": "resume", "clinician": "Dr Lee",
+         "reason": "examined, no cauda equina", "made_at": "2099-01-01T00:00:00"}
+    )  # fmt: skip
     plan = build_plan(Profile(), flagged, [], [], LIBRARY, today=TODAY, cleared_by=cleared)
     assert plan.status == "active"
-    assert any("Dr Lee" in r for r in plan.reasons)
-    stale = dict(cleared, made_at="2000-01-01T00:00:00")  # before the screening: not a clearance
+    assert any("Dr Lee" in r and "2099-01-01" in r for r in plan.reasons)
+    # before the screening: not a clearance
+    stale = cleared.changed(made_at="2000-01-01T00:00:00+00:00")
     assert build_plan(
         Profile(), flagged, [], [], LIBRARY, today=TODAY, cleared_by=stale
     ).status == ("referred")
@@ -78,7 +79,8 @@ def test_no_assessment_gives_a_gentle_default_and_says_so() -> None:
     assert any("no usable assessment" in r for r in plan.reasons)
     assert all(e.step == 0 and e.reason for e in plan.exercises())
     assert len(plan.sessions) == 3
-    assert plan.reassess_after == "2026-12-28"
+    assert plan.reassess_after == date(2026, 12, 28)
+    assert plan.to_json()["reassess_after"] == "2026-12-28"
 
 
 def test_results_within_norms_give_the_gentle_mix_with_that_reason() -> None:
@@ -130,7 +132,7 @@ def test_unusable_results_are_noted_not_used() -> None:
     plan = plan_for(bad)
     assert [t.id for t in plan.tracks] == ["gentle"]
     assert any("could not be used" in r and "shorter than 20 s" in r for r in plan.reasons)
-    assert find_deficits([bad])[2] is False
+    assert find_deficits([bad], RULES)[2] is False
 
 
 def test_goals_and_age_shape_the_tracks() -> None:
@@ -160,8 +162,10 @@ def test_time_available_is_respected_and_leftovers_are_named() -> None:
 def test_estimate_by_hand() -> None:
     plan = plan_for()
     bridge = next(e for e in plan.exercises() if e.exercise_id == "glute_bridge")
-    # 60 s setup + 2 sets x 8 reps x max(4, 2 x 1.5 s) + 1 rest of 45 s
+    # 60 s setup (tracks.json) + 2 sets x 8 reps x max(4, 2 x 1.5 s) + 1 rest of 45 s
+    assert RULES.setup_s == 60
     assert estimate_s(bridge, LIBRARY) == pytest.approx(60 + 2 * 8 * 4.0 + 45)
+    assert estimate_s(bridge, LIBRARY, setup_s=0) == pytest.approx(2 * 8 * 4.0 + 45)
 
 
 def test_equipment_missing_leaves_out_floor_exercises() -> None:
@@ -174,10 +178,10 @@ def test_equipment_missing_leaves_out_floor_exercises() -> None:
 
 
 def test_profile_limits() -> None:
-    with pytest.raises(PlanError):
-        Profile(minutes_per_session=2)
-    with pytest.raises(PlanError):
-        Profile(sessions_per_week=8)
+    with pytest.raises(InvalidValueError, match="minutes_per_session"):
+        Profile.from_json({"minutes_per_session": 2})
+    with pytest.raises(InvalidValueError, match="sessions_per_week"):
+        Profile.from_json({"sessions_per_week": 8})
 
 
 def test_json_round_trip() -> None:
@@ -216,6 +220,33 @@ def test_track_file_mistakes_are_refused() -> None:
     data["tracks"][0]["ladders"][0]["steps"][0]["equipment"] = ["trampoline"]
     with pytest.raises(TrackDataError, match="unknown equipment"):
         parse_tracks(data, LIBRARY)
+    data = json.loads(text)
+    data["planner"]["trunk_repositioning_flag_deg"] = -1
+    with pytest.raises(DataFileError, match=r"tracks.json: field 'planner.trunk_repositioning"):
+        parse_tracks(data, LIBRARY)
+    data = json.loads(text)
+    data["success"]["failed_form_score"] = 0.9  # above min_form_score 0.8
+    with pytest.raises(DataFileError, match="failed_form_score <= min_form_score"):
+        parse_tracks(data, LIBRARY)
+    data = json.loads(text)
+    data["tracks"][0]["ladders"][0]["steps"][0]["sets"] = 2.5
+    with pytest.raises(DataFileError, match=r"steps.0.sets"):
+        parse_tracks(data, LIBRARY)
+
+
+def test_planner_thresholds_come_from_the_tracks_file() -> None:
+    """The trunk repositioning flag is read from tracks.json: moving it moves the decision."""
+    from importlib import resources
+
+    data = json.loads(
+        resources.files("kinesense.program").joinpath("data", "tracks.json").read_text()
+    )
+    trunk = result("repositioning", {"absolute_error_deg": 4.0}, conditions={"joint": "trunk"})
+    assert [t.id for t in plan_for(trunk).tracks] == ["gentle"]  # 4 deg < 5 deg
+    data["planner"]["trunk_repositioning_flag_deg"] = 3.5
+    lower = parse_tracks(data, LIBRARY)
+    plan = build_plan(Profile(), PROCEED, [trunk], [], LIBRARY, today=TODAY, book=lower)
+    assert [t.id for t in plan.tracks] == ["proprioception"]
 
 
 def test_real_force_plate_sway_drives_the_balance_choice(shared_data: Path) -> None:
@@ -237,14 +268,12 @@ def test_real_force_plate_sway_drives_the_balance_choice(shared_data: Path) -> N
 
 
 def test_a_new_plan_keeps_the_progress_of_the_previous_one() -> None:
-    from dataclasses import replace
-
     old = plan_for(profile=Profile(minutes_per_session=20))
     bridge = next(e for e in old.exercises() if e.ladder == "bridge")
     mobility = next(e for e in old.exercises() if e.ladder == "mobility")
-    moved = replace(bridge, exercise_id="single_leg_glute_bridge", sets=2, reps=6, step=2)
+    moved = bridge.changed(exercise_id="single_leg_glute_bridge", sets=2, reps=6, step=2)
     others = [e for e in old.exercises() if e.ladder not in ("bridge", "mobility")]
-    old = replace(old, sessions=((moved, *others),), paused=(mobility,))
+    old = old.changed(sessions=((moved, *others),), paused=(mobility,))
     new = build_plan(Profile(minutes_per_session=30), PROCEED, [], [], LIBRARY, today=TODAY,
                      previous=old)  # fmt: skip
     kept = next(e for e in new.exercises() if e.ladder == "bridge")

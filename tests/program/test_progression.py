@@ -1,20 +1,16 @@
 """Progression, regression, overrides and re-assessment, one rule at a time on built sessions."""
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from kinesense.exercises import load_library
-from kinesense.program.planner import Plan, PlannedExercise, Profile, build_plan
-from kinesense.program.progression import (
-    Decision,
-    apply_overrides,
-    carry_overrides,
-    review_plan,
-    session_outcome,
-)
+from kinesense.program.overrides import apply_overrides, carry_overrides
+from kinesense.program.plan import Decision, Plan, PlannedExercise, Profile
+from kinesense.program.planner import build_plan
+from kinesense.program.progression import review_plan, session_outcome
+from kinesense.program.records import CheckIn, ClinicianOverride, CoachedSession
 from kinesense.program.screening import screen
 from kinesense.program.tracks import load_tracks
 
@@ -31,7 +27,7 @@ def coached(
     form: float = 0.95,
     hold_s: float | None = None,
     **extra: Any,
-) -> dict[str, Any]:
+) -> CoachedSession:
     """A ``kinesense coach --json`` object for ``item``: ``done`` the fraction of the planned
     repetitions or holds done, each with form score ``form``."""
     sides = 2 if item.side == "both" else 1
@@ -46,14 +42,16 @@ def coached(
         ]  # fmt: skip
     else:
         summary["reps"] = [{"rep": i + 1, "form_score": form} for i in range(count)]
-    return {
-        "exercise": item.exercise_id,
-        "reps": len(summary["reps"]),
-        "holds": summary["holds"],
-        "summary": summary,
-        "started_at": at.isoformat(),
-        **extra,
-    }
+    return CoachedSession.from_json(
+        {
+            "exercise": item.exercise_id,
+            "reps": len(summary["reps"]),
+            "holds": summary["holds"],
+            "summary": summary,
+            "started_at": at.isoformat(),
+            **extra,
+        }
+    )
 
 
 def gentle_plan(at: datetime = START) -> Plan:
@@ -68,8 +66,8 @@ def decision(decisions: tuple[Decision, ...], exercise_id: str) -> Decision:
     return next(d for d in decisions if d.exercise_id == exercise_id)
 
 
-def checkin(at: datetime, pain: int) -> Mapping[str, Any]:
-    return {"pain_now": pain, "pain_week": pain, "checked_at": at.isoformat()}
+def checkin(at: datetime, pain: int) -> CheckIn:
+    return CheckIn.from_json({"pain_now": pain, "pain_week": pain, "checked_at": at.isoformat()})
 
 
 def test_session_outcome_counts_reps_form_and_holds() -> None:
@@ -87,7 +85,10 @@ def test_session_outcome_counts_reps_form_and_holds() -> None:
     assert not failed
     _, failed, _ = session_outcome(bridge, coached(bridge, START, form=0.5), rules)
     assert failed
-    plank = PlannedExercise("front_plank_knees", 3, 1, 10.0, 30, "none", "", "core", "plank", 0)
+    plank = PlannedExercise(
+        exercise_id="front_plank_knees", sets=3, reps=1, hold_s=10.0, rest_s=30, side="none",
+        reason="", track="core", ladder="plank", step=0,
+    )  # fmt: skip
     assert session_outcome(plank, coached(plank, START), rules)[0]
     assert not session_outcome(plank, coached(plank, START, hold_s=6.0), rules)[0]
     pain = coached(bridge, START, pain_before=2, pain_after=5)
@@ -191,15 +192,17 @@ def test_reassess_after_four_weeks() -> None:
     assert any(d.action == "reassess" and d.rule == "reassess" for d in decisions)
 
 
-def override(exercise_id: str, action: str, at: datetime, value: Any = None) -> dict[str, Any]:
-    return {
-        "exercise_id": exercise_id,
-        "action": action,
-        "value": value,
-        "clinician": "J. Smith",
-        "reason": "clinical judgement",
-        "made_at": at.isoformat(),
-    }
+def override(exercise_id: str, action: str, at: datetime, value: Any = None) -> ClinicianOverride:
+    return ClinicianOverride.from_json(
+        {
+            "exercise_id": exercise_id,
+            "action": action,
+            "value": value,
+            "clinician": "J. Smith",
+            "reason": "clinical judgement",
+            "made_at": at.isoformat(),
+        }
+    )
 
 
 def test_hold_override_beats_progression_and_pain_until_resumed() -> None:
@@ -215,7 +218,7 @@ def test_hold_override_beats_progression_and_pain_until_resumed() -> None:
     assert kept.step == 0
     assert kept.clinician == "J. Smith"
     assert all(d.rule == "override" for d in decisions if d.exercise_id == "glute_bridge")
-    assert new.overrides[0]["action"] == "hold"
+    assert new.overrides[0].action == "hold"
     # later reviews still respect it, and do not apply it twice
     newer, decisions = review_plan(new, sessions, [], hold, LIBRARY, today=START + timedelta(4))
     assert item_of(newer, "glute_bridge").step == 0
@@ -256,6 +259,27 @@ def test_referred_plan_is_not_reviewed() -> None:
     assert decisions[0].rule == "red_flag"
 
 
-def test_unknown_override_action_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown override"):
-        apply_overrides(gentle_plan(), [override("cat_camel", "jump", START)], LIBRARY, today=START)
+def test_unknown_override_action_and_inconsistent_overrides_are_refused() -> None:
+    with pytest.raises(ValueError, match="field 'action'"):
+        override("cat_camel", "jump", START)
+    with pytest.raises(ValueError, match="needs a value"):
+        override("cat_camel", "dose", START)
+    with pytest.raises(ValueError, match="only a dose override takes a value"):
+        override("cat_camel", "hold", START, {"sets": 2})
+    with pytest.raises(ValueError, match="takes the action resume"):
+        override("*", "hold", START)
+    with pytest.raises(ValueError, match=r"field 'value\.reps'"):
+        override("cat_camel", "dose", START, {"reps": 1e9})
+
+
+def test_held_exercises_are_reported_in_plan_order() -> None:
+    """Exercises held by clinicians are reported in the plan's order, not a set's order (which
+    varied from run to run with the hash seed)."""
+    plan = gentle_plan()
+    holds = [
+        override(e.exercise_id, "hold", START + timedelta(hours=1 + i))
+        for i, e in enumerate(reversed(plan.exercises()))
+    ]
+    held, _ = apply_overrides(plan, holds, LIBRARY, today=START + timedelta(hours=5))
+    _, decisions = review_plan(held, [], [], holds, LIBRARY, today=START + timedelta(days=1))
+    assert [d.exercise_id for d in decisions] == [e.exercise_id for e in held.exercises()]

@@ -2,13 +2,13 @@
 
 import copy
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
 import pytest
 
-from kinesense.errors import KinesenseError
+from kinesense.errors import DataFileError, InvalidValueError, KinesenseError
 from kinesense.program.screening import (
     DISCLAIMER,
     NO_EXERCISE,
@@ -102,8 +102,11 @@ def test_answers_must_be_booleans() -> None:
 
 
 def test_time_is_recorded_in_utc() -> None:
-    result = screen({}, at=datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
-    assert result.screened_at == "2026-03-01T09:30:00+00:00"
+    result = screen({}, at=datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=1))))
+    assert result.screened_at == datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    assert result.to_json()["screened_at"] == "2026-03-01T09:30:00+00:00"
+    naive = screen({}, at=datetime(2026, 3, 1, 9, 30))  # taken as UTC
+    assert naive.screened_at == result.screened_at
 
 
 def test_json_round_trip() -> None:
@@ -116,12 +119,14 @@ def test_json_round_trip() -> None:
 
 def test_from_json_refuses_inconsistent_results() -> None:
     data = screen({"cancer_history": True}).to_json()
-    with pytest.raises(ScreeningError, match="if and only if"):
+    with pytest.raises(InvalidValueError, match="if and only if"):
         ScreeningResult.from_json(data | {"red_flags": []})
-    with pytest.raises(ScreeningError, match="decision"):
+    with pytest.raises(InvalidValueError, match="decision"):
         ScreeningResult.from_json(data | {"decision": "maybe"})
-    with pytest.raises(ScreeningError, match="not a screening result"):
+    with pytest.raises(InvalidValueError, match="ScreeningResult: field 'red_flags'"):
         ScreeningResult.from_json({"decision": "proceed"})
+    with pytest.raises(InvalidValueError, match=r"answers\.night_pain"):
+        ScreeningResult.from_json(data | {"answers": {"night_pain": "yes"}})
 
 
 def test_disclaimer_says_kinesense_does_not_replace_a_professional() -> None:
@@ -132,30 +137,32 @@ def test_disclaimer_says_kinesense_does_not_replace_a_professional() -> None:
 @pytest.mark.parametrize(
     ("change", "fragment"),
     [
-        (lambda q: q.update(urgency=None), "needs urgency"),
-        (lambda q: q.update(urgency="whenever"), "needs urgency"),
-        (lambda q: q.update(id="Saddle-Numbness"), "snake_case"),
-        (lambda q: q.update(source="NOWHERE"), "source keys"),
-        (lambda q: q.update(red_flag="yes"), "true or false"),
-        (lambda q: q.pop("category"), "fields must be exactly"),
-        (lambda q: q.update(text="  "), "non-empty"),
+        (lambda q: q.update(urgency=None), "questions.0': saddle_numbness: a red flag needs urg"),
+        (lambda q: q.update(urgency="whenever"), "questions.0.urgency'"),
+        (lambda q: q.update(id="Saddle-Numbness"), "questions.0.id': String should match"),
+        (lambda q: q.update(source="NOWHERE"), r"unknown or missing source keys \['NOWHERE'\]"),
+        (lambda q: q.update(red_flag="yes"), "questions.0.red_flag': Input should be a valid bool"),
+        (lambda q: q.pop("category"), "questions.0.category': Field required"),
+        (lambda q: q.update(text="  "), "questions.0.text': String should have at least 1"),
+        (lambda q: q.update(colour="red"), "questions.0.colour': Extra inputs are not permitted"),
     ],
 )
 def test_invalid_question_files_are_refused(change: Any, fragment: str) -> None:
     data = copy.deepcopy(raw_file())
     change(data["questions"][0])
-    with pytest.raises(ScreeningError, match=fragment):
+    with pytest.raises(DataFileError, match=fragment) as info:
         parse_questions(data)
+    assert str(info.value).startswith("screening_questions.json: field '")
 
 
 def test_repeated_ids_and_wrong_format_are_refused() -> None:
     data = copy.deepcopy(raw_file())
     data["questions"].append(copy.deepcopy(data["questions"][0]))
-    with pytest.raises(ScreeningError, match="repeated"):
+    with pytest.raises(DataFileError, match="repeated"):
         parse_questions(data)
-    with pytest.raises(ScreeningError, match="format"):
+    with pytest.raises(DataFileError, match="format"):
         parse_questions({"questions": []})
     data = copy.deepcopy(raw_file())
     data["questions"][-1]["urgency"] = "soon"  # an ordinary question may not carry urgency
-    with pytest.raises(ScreeningError, match="urgency must be null"):
+    with pytest.raises(DataFileError, match="urgency must be null"):
         parse_questions(data)

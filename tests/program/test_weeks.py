@@ -15,10 +15,12 @@ import pytest
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison
 from kinesense.exercises import load_library
 from kinesense.program.adherence import adherence
-from kinesense.program.planner import Plan, Profile, build_plan
-from kinesense.program.progression import Decision, review_plan
+from kinesense.program.plan import Decision, Plan, Profile
+from kinesense.program.planner import build_plan
+from kinesense.program.progression import review_plan
+from kinesense.program.records import CheckIn, ClinicianOverride
 from kinesense.program.screening import ScreeningResult, screen
-from kinesense.store import Store
+from kinesense.store import Store, Unit
 from tests.program.test_progression import coached
 
 LIBRARY = load_library()
@@ -29,6 +31,7 @@ INFO = MetricInfo("", "test metric", "test source")
 def assessments() -> list[AssessmentResult]:
     sway = NormComparison("mean_velocity_mm_s", 30.0, 5.0, 15.0, "adults", "Test norm 2020",
                           "above", "sway above the range")  # fmt: skip
+    # (built positionally as the assess package defines them)
     return [
         AssessmentResult(
             "sway",
@@ -53,14 +56,19 @@ class Person:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.id = store.add_person("Sim", birth_year=1970)
+        with store.transaction() as unit:
+            self.id = unit.add_person("Sim", birth_year=1970).id
         self.decisions: list[tuple[Decision, ...]] = []
+
+    def unit(self) -> Any:
+        return self.store.transaction()
 
     @property
     def plan(self) -> Plan:
-        stored = self.store.active_plan(self.id)
+        with self.unit() as unit:
+            stored = unit.active_plan(self.id)
         assert stored is not None
-        return Plan.from_json(stored)
+        return stored
 
     def steps(self) -> dict[str, tuple[str, int]]:
         return {e.ladder: (e.exercise_id, e.step) for e in self.plan.exercises()}
@@ -68,38 +76,40 @@ class Person:
     def train_week(
         self, monday: datetime, form: Callable[[str], float] = lambda _: 0.95, days: int = 3
     ) -> None:
-        for day in (0, 2, 4)[:days]:
-            for item in self.plan.sessions[0]:
-                at = monday + timedelta(days=day, minutes=len(item.exercise_id))
-                self.store.save_session(self.id, coached(item, at, form=form(item.exercise_id)))
+        plan = self.plan
+        with self.unit() as unit:
+            for day in (0, 2, 4)[:days]:
+                for item in plan.sessions[0]:
+                    at = monday + timedelta(days=day, minutes=len(item.exercise_id))
+                    unit.save_session(self.id, coached(item, at, form=form(item.exercise_id)))
 
     def check_in(self, at: datetime, pain: int, yes: tuple[str, ...] = ()) -> tuple[Decision, ...]:
         result = screen(dict.fromkeys(yes, True), at=at)
-        self.store.save_screening(self.id, result.to_json())
-        self.store.save_checkin(
-            self.id, {"pain_now": pain, "pain_week": pain, "psfs": [], "checked_at": at.isoformat()}
-        )
-        if result.decision == "refer":
-            self.store.save_plan(self.id, self.build(at, result).to_json(), reason="red flag")
-            return ()
-        plan, made = review_plan(
-            self.plan,
-            self.store.sessions(self.id),
-            self.store.checkins(self.id),
-            self.store.overrides(self.id),
-            LIBRARY,
-            today=at,
-        )
-        self.store.save_plan(self.id, plan.to_json(), reason="check-in")
+        checkin = CheckIn.from_json({"pain_now": pain, "pain_week": pain, "checked_at": at})
+        with self.unit() as unit:
+            unit.save_screening(self.id, result)
+            unit.save_checkin(self.id, checkin)
+            if result.decision == "refer":
+                unit.save_plan(self.id, self.build(unit, at, result), reason="red flag")
+                return ()
+            plan, made = review_plan(
+                unit.active_plan(self.id) or self.plan,
+                unit.sessions(self.id),
+                unit.checkins(self.id),
+                unit.overrides(self.id),
+                LIBRARY,
+                today=at,
+            )
+            unit.save_plan(self.id, plan, reason="check-in")
         self.decisions.append(made)
         return made
 
-    def build(self, at: datetime, screening: ScreeningResult, **kwargs: Any) -> Plan:
+    def build(self, unit: Unit, at: datetime, screening: ScreeningResult, **kwargs: Any) -> Plan:
         return build_plan(
             Profile(age=56, minutes_per_session=12),
             screening,
             assessments(),
-            self.store.checkins(self.id),
+            unit.checkins(self.id),
             LIBRARY,
             today=at,
             person_id=self.id,
@@ -120,11 +130,14 @@ def person(tmp_path: Path) -> Person:
 def test_weeks_of_sessions(person: Person) -> None:
     week = timedelta(days=7)
     first = screen({}, at=MONDAY - timedelta(days=1))
-    person.store.save_screening(person.id, first.to_json())
-    baseline = {"pain_now": 4, "pain_week": 4, "checked_at": (MONDAY - timedelta(1)).isoformat()}
-    person.store.save_checkin(person.id, baseline)
-    plan = person.build(MONDAY - timedelta(hours=1), first)
-    person.store.save_plan(person.id, plan.to_json(), reason="first plan")
+    baseline = CheckIn.from_json(
+        {"pain_now": 4, "pain_week": 4, "checked_at": (MONDAY - timedelta(1)).isoformat()}
+    )
+    with person.unit() as unit:
+        unit.save_screening(person.id, first)
+        unit.save_checkin(person.id, baseline)
+        plan = person.build(unit, MONDAY - timedelta(hours=1), first)
+        unit.save_plan(person.id, plan, reason="first plan")
     assert [t.id for t in plan.tracks] == ["balance", "core"]
     start = person.steps()
     assert start == {
@@ -142,10 +155,12 @@ def test_weeks_of_sessions(person: Person) -> None:
     assert person.steps()["static_balance"] == ("semi_tandem_stance", 1)  # the harder exercise
 
     # week 2: a clinician holds the hip hinge; the others progress again, the hinge stays
-    person.store.save_override(person.id, {
+    hold = ClinicianOverride.from_json({
         "exercise_id": "hip_hinge", "action": "hold", "value": None, "clinician": "PT Jones",
         "reason": "keep the hinge pattern until reviewed", "made_at": (MONDAY + week).isoformat(),
     })  # fmt: skip
+    with person.unit() as unit:
+        unit.save_override(person.id, hold)
     person.train_week(MONDAY + week)
     made = person.check_in(MONDAY + week + timedelta(days=6), pain=4)
     assert "hip_hinge" in by_rule(made, "override")
@@ -192,27 +207,32 @@ def test_weeks_of_sessions(person: Person) -> None:
     assert plan.status == "referred"
     assert made[0].rule == "red_flag"
     # a clinician clears it: the plan can be rebuilt, and says who cleared it
-    clearance = {
-        "exercise_id": "*",
-        "action": "resume",
-        "clinician": "Dr Patel",
-        "reason": "seen in clinic",
-        "made_at": (MONDAY + 7 * week).isoformat(),
-    }
-    latest = ScreeningResult.from_json(person.store.latest_screening(person.id) or {})
-    rebuilt = person.build(MONDAY + 7 * week, latest, cleared_by=clearance)
+    clearance = ClinicianOverride.from_json(
+        {
+            "exercise_id": "*",
+            "action": "resume",
+            "clinician": "Dr Patel",
+            "reason": "seen in clinic",
+            "made_at": (MONDAY + 7 * week).isoformat(),
+        }
+    )
+    with person.unit() as unit:
+        latest = unit.latest_screening(person.id)
+        assert latest is not None
+        rebuilt = person.build(unit, MONDAY + 7 * week, latest, cleared_by=clearance)
+        plans = unit.plans(person.id)
+        sessions = unit.sessions(person.id)
+        kinds = [entry.kind for entry in unit.history(person.id)]
     assert rebuilt.status == "active"
     assert any("Dr Patel" in r for r in rebuilt.reasons)
 
     # adherence over the whole history: 4 weeks x 3 sessions done of 6 weeks x 3 planned
-    plans = [Plan.from_json(p) for p in person.store.plans(person.id)]
-    summary = adherence(plans, person.store.sessions(person.id), until=MONDAY + 7 * week)
+    summary = adherence(plans, sessions, until=MONDAY + 7 * week)
     assert [w.done for w in summary.weeks[:6]] == [3, 3, 3, 3, 0, 0]
     assert summary.planned == 6 * 3  # the referral week plans nothing
     assert summary.done == 12
     assert summary.longest_streak_weeks == 4
     assert summary.current_streak_weeks == 0
     # the history keeps every plan with its decisions and the override
-    kinds = [entry["kind"] for entry in person.store.history(person.id)]
     assert kinds.count("plan") == 7
     assert kinds.count("override") == 1

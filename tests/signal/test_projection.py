@@ -90,6 +90,8 @@ def test_cameras_stand_three_metres_away_at_hip_height() -> None:
         np.testing.assert_allclose(camera.project(hip[None])[0, :2], [640, 360], atol=1e-9)
     oblique = virtual_camera(person, "oblique", distance_m=2.0).position_m
     np.testing.assert_allclose(oblique, [np.sqrt(2), 0.95, np.sqrt(2)], atol=1e-12)
+    front_right = virtual_camera(person, "oblique", distance_m=2.0, azimuth_deg=-45).position_m
+    np.testing.assert_allclose(front_right, [-np.sqrt(2), 0.95, np.sqrt(2)], atol=1e-12)
 
 
 def test_front_view_mirrors_and_side_views_hide_the_far_side() -> None:

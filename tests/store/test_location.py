@@ -21,8 +21,8 @@ def test_default_is_a_sqlite_file_in_the_xdg_data_folder(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert user_data_dir() == tmp_path / "data" / "kinesense"
     assert database_url() == f"sqlite:///{tmp_path / 'data' / 'kinesense' / 'kinesense.db'}"
-    with Store() as store:  # the folder is created
-        store.add_person("Ann")
+    with Store() as store, store.transaction() as unit:  # the folder is created
+        unit.add_person("Ann")
     assert (tmp_path / "data" / "kinesense" / "kinesense.db").is_file()
 
 

@@ -21,8 +21,8 @@ from kinesense.store.models import Base
 def test_an_empty_file_is_migrated_to_head(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.write_bytes(b"")
-    with Store(f"sqlite:///{path}") as store:
-        store.add_person("Ann")
+    with Store(f"sqlite:///{path}") as store, store.transaction() as unit:
+        unit.add_person("Ann")
     engine = make_engine(f"sqlite:///{path}")
     assert current_revision(engine) == head_revision() == "0001"
     tables = set(inspect(engine).get_table_names())
@@ -34,10 +34,10 @@ def test_an_empty_file_is_migrated_to_head(tmp_path: Path) -> None:
 
 def test_reopening_keeps_data_and_revision(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
-    with Store(url) as store:
-        store.add_person("Ann")
-    with Store(url) as store:
-        assert [p.name for p in store.people()] == ["Ann"]
+    with Store(url) as store, store.transaction() as unit:
+        unit.add_person("Ann")
+    with Store(url) as store, store.transaction(write=False) as unit:
+        assert [p.name for p in unit.people()] == ["Ann"]
     engine = make_engine(url)
     assert current_revision(engine) == head_revision()
     engine.dispose()
@@ -90,3 +90,40 @@ def test_the_migration_renders_for_postgresql_without_a_server() -> None:
     assert "CREATE INDEX ix_records_person_kind_at ON records (person_id, kind, at)" in sql
     assert "PRAGMA" not in sql
     assert "INSERT INTO alembic_version (version_num) VALUES ('0001')" in sql
+
+
+def test_a_database_written_by_a_newer_kinesense_is_a_one_line_error(tmp_path: Path) -> None:
+    """Issue 9: a database from a newer kinesense gave a traceback."""
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    Store(url).close()
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
+    with pytest.raises(StoreError) as info:
+        Store(url)
+    message = str(info.value)
+    assert "written by a newer kinesense (schema 0099_future" in message
+    assert "\n" not in message
+
+
+def test_a_server_database_behind_is_refused_naming_db_upgrade(tmp_path: Path) -> None:
+    """Only the embedded SQLite default is migrated on its own; a database that may not be
+    migrated automatically (as a server database) says to run kinesense db upgrade."""
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    with pytest.raises(StoreError, match="run kinesense db upgrade") as info:
+        Store(url, migrate=False)
+    assert "schema none (empty)" in str(info.value)
+    Store(url, migrate=True).close()
+    with Store(url, migrate=False) as store, store.transaction() as unit:
+        assert unit.people() == []
+
+
+def test_postgresql_is_not_migrated_automatically() -> None:
+    """A PostgreSQL URL without a server: the schema check fails before any migration, and the
+    failure is one line with the password hidden."""
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError) as info:
+        Store("postgresql+psycopg://kinesense:hunter2@127.0.0.1:1/none")
+    assert "hunter2" not in str(info.value)
+    assert "\n" not in str(info.value)

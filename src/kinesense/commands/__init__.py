@@ -3,7 +3,8 @@
 Each public module here defines ``register(app: typer.Typer) -> None``, which adds its commands
 (or a sub-application) to the main application; :func:`register_all` calls them in name order.
 Modules whose names start with ``_`` are shared helpers and are not registered. Keep
-the science out of these modules: they parse options, call the library and print.
+the science and the workflow out of these modules: they parse options, call one service of
+:mod:`kinesense.services` and print (``tests/test_architecture.py`` checks their imports).
 """
 
 import importlib

@@ -1,6 +1,5 @@
 """``kinesense coach EXERCISE --video FILE | --camera N``: coach an exercise; ``--list`` them."""
 
-import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -8,14 +7,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kinesense.capture.native_logs import native_stderr_silenced
-from kinesense.cli_support import JsonOption, ModelOption, print_json, user_errors
-from kinesense.commands._saving import PersonOption, save_for_person
-from kinesense.errors import KinesenseError
+from kinesense.cli_support import (
+    JsonOption,
+    ModelOption,
+    native_logs_silenced,
+    print_json,
+    say,
+    user_errors,
+)
+from kinesense.commands._saving import PersonOption
+from kinesense.errors import InvalidValueError
+from kinesense.services.coaching import CoachingRequest, Prepared, coach_session
+from kinesense.services.library import list_exercises
+from kinesense.text import printable
 
 if TYPE_CHECKING:
-    from kinesense.coach.session import SessionResult, Step
-    from kinesense.exercises import Exercise
+    from kinesense.services.coaching import SessionResult, Step
 
 HELP = """Coach an exercise from a video file or live from a camera.
 
@@ -30,54 +37,23 @@ you should be in view. A camera session checks all of this first and tells you w
 (press s to skip the check, q to stop); for a video file the findings are reported in the
 output, and --strict refuses a badly set-up recording.
 
+With --person the session is coached at the dose of the person's plan and saved in their
+history; a person who was never screened, or whose referral no clinician has cleared, is not
+coached.
+
 Examples: kinesense coach --list; kinesense coach squat --video clip.mp4 --out annotated.mp4
---json; kinesense coach bridge --camera 0
+--json; kinesense coach bridge --camera 0 --person Alex
 """
 
 
-def close_matches(name: str, library: "dict[str, Exercise]") -> list[str]:
-    """Exercise ids whose id or name is close to ``name`` (best first)."""
-    ids = list(library)
-    by_name = {exercise.name.lower(): key for key, exercise in library.items()}
-    found = difflib.get_close_matches(name.lower(), ids, n=5, cutoff=0.5)
-    found += [by_name[n] for n in difflib.get_close_matches(name.lower(), by_name, n=5, cutoff=0.5)]
-    found += [
-        key for key in ids if name.lower() in key or name.lower() in library[key].name.lower()
-    ]
-    return list(dict.fromkeys(found))[:5]
-
-
-def _find(exercise_id: str) -> "Exercise":
-    from kinesense.exercises import load_library
-
-    library = load_library()
-    if exercise_id in library:
-        return library[exercise_id]
-    matches = close_matches(exercise_id, library)
-    hint = f"did you mean {', '.join(matches)}?" if matches else "see kinesense coach --list"
-    raise KinesenseError(f"unknown exercise {exercise_id!r}; {hint}")
-
-
 def _list(as_json: bool) -> None:
-    from kinesense.exercises import load_library
-
-    rows = [
-        {
-            "id": e.id,
-            "name": e.name,
-            "category": e.category,
-            "level": e.level,
-            "camera_view": e.camera_view,
-            "mode": e.mode,
-        }
-        for e in sorted(load_library().values(), key=lambda e: (e.category, e.level, e.id))
-    ]
+    rows = [entry.to_json() for entry in list_exercises()]
     if as_json:
         print_json(rows)
         return
     table = Table("id", "name", "category", "level", "camera view", "mode")
     for row in rows:
-        table.add_row(*(str(value) for value in row.values()))
+        table.add_row(*(printable(value) for value in row.values()))
     Console().print(table)
 
 
@@ -86,34 +62,50 @@ def _print_result(console: Console, result: "SessionResult") -> None:
     setup = data["setup"]
     if not setup["ok"]:
         advice = "; ".join(p["instruction"] for p in setup["problems"])
-        console.print(f"[yellow]camera set-up:[/] {advice}", highlight=False)
-    console.print(
-        f"[bold]{data['exercise_name']}[/]: {data['reps']} repetition(s)", highlight=False
-    )
+        say(f"camera set-up: {advice}", console=console, style="yellow")
+    say(f"{data['exercise_name']}: {data['reps']} repetition(s)", console=console)
     for hold in data["holds"]:
-        console.print(
+        say(
             f"  hold {hold['start_s']:.1f}-{hold['end_s']:.1f} s: {hold['duration_s']:.1f} s",
-            highlight=False,
+            console=console,
         )
     faults = [e for e in data["events"] if e["kind"] == "form_fault"]
     if faults:
-        console.print(f"  form cues: {len(faults)}", highlight=False)
+        say(f"  form cues: {len(faults)}", console=console)
         for event in faults[:10]:
-            console.print(f"    {event['time_s']:.1f} s: {event['message']}", highlight=False)
-    console.print(
-        f"  {data['frames']} frames, person seen in {data['detected_frames']}", highlight=False
-    )
+            say(f"    {event['time_s']:.1f} s: {event['message']}", console=console)
+    say(f"  {data['frames']} frames, person seen in {data['detected_frames']}", console=console)
     if data["annotated"]:
-        console.print(f"  annotated video: {data['annotated']}", highlight=False)
+        say(f"  annotated video: {data['annotated']}", console=console)
 
 
-def _echo_events(console: Console) -> "Any":
+def _echo_events(console: Console) -> Any:
     def on_step(step: "Step", time_s: float) -> None:
         for event in step.events:
             if event.message:
-                console.print(f"{time_s:6.1f} s  {event.message}", highlight=False)
+                say(f"{time_s:6.1f} s  {event.message}", console=console)
 
     return on_step
+
+
+def _on_ready(request: CoachingRequest, as_json: bool, console: Console, errors: Console) -> Any:
+    def ready(prepared: Prepared) -> None:
+        if prepared.person is not None and prepared.dose is not None:
+            planned = prepared.dose
+            amount = (
+                f"{planned.hold_s:g} s holds"
+                if planned.hold_s is not None
+                else f"{planned.reps} reps"
+            )
+            say(
+                f"dose from {prepared.person.name}'s plan: {planned.sets} sets of {amount}",
+                console=errors,
+            )
+        if request.camera is not None and not as_json:
+            exercise = prepared.exercise
+            say(f"{exercise.name}: " + " ".join(exercise.instructions), console=console)
+
+    return ready
 
 
 def coach(
@@ -145,7 +137,7 @@ def coach(
     seconds: Annotated[
         float | None, typer.Option("--seconds", min=1, help="Camera: stop after this long.")
     ] = None,
-    list_exercises: Annotated[bool, typer.Option("--list", help="List the exercises.")] = False,
+    list_exercises_: Annotated[bool, typer.Option("--list", help="List the exercises.")] = False,
     model: ModelOption = "full",
     as_json: JsonOption = False,
     person: PersonOption = None,
@@ -158,90 +150,30 @@ def coach(
         typer.Option("--pain-after", min=0, max=10, help="Pain after the session, 0-10."),
     ] = None,
 ) -> None:
-    if list_exercises:
+    if list_exercises_:
         _list(as_json)
         return
     if exercise is None:
-        raise KinesenseError("name an exercise (see kinesense coach --list)")
-    if (video is None) == (camera is None):
-        raise KinesenseError("give either --video FILE or --camera N")
-    if side is not None and side not in ("left", "right"):
-        raise KinesenseError(f"--side must be left or right; got {side!r}")
-    chosen = _find(exercise)
-    if person is not None:
-        chosen = _with_plan_dose(chosen, person)
-    with native_stderr_silenced() as real_stderr:
-        result = _run(chosen, video, camera, out, side, strict, speak, window, seconds, model,
-                      as_json, Console(file=real_stderr if as_json else None))  # fmt: skip
-    if as_json:
-        print_json(result.to_json())
-    else:
-        _print_result(Console(), result)
-    record = result.to_json()
-    # The plan's rules regress an exercise when pain rises by 2 points or more over a session.
-    if pain_before is not None:
-        record["pain_before"] = pain_before
-    if pain_after is not None:
-        record["pain_after"] = pain_after
-    save_for_person(person, "session", record)
-
-
-def _with_plan_dose(chosen: "Exercise", person: str) -> "Exercise":
-    """The exercise at the dose of ``person``'s active plan, when the plan holds it.
-
-    Also checks, before any work, that the person exists.
-    """
-    from kinesense.program.dose import apply_planned_dose, planned_exercise
-    from kinesense.program.planner import Plan
-    from kinesense.store import Store
-
-    with Store() as store:
-        found = store.person(person)
-        plan_data = store.active_plan(found.id)
-    if plan_data is None:
-        return chosen
-    planned = planned_exercise(Plan.from_json(plan_data), chosen.id)
-    if planned is None:
-        return chosen
-    amount = f"{planned.hold_s:g} s holds" if planned.hold_s is not None else f"{planned.reps} reps"
-    Console(stderr=True).print(
-        f"dose from {found.name}'s plan: {planned.sets} sets of {amount}", highlight=False
-    )
-    return apply_planned_dose(chosen, planned)
-
-
-def _run(
-    chosen: "Exercise",
-    video: Path | None,
-    camera: str | None,
-    out: Path | None,
-    side: str | None,
-    strict: bool,
-    speak: bool,
-    window: bool,
-    seconds: float | None,
-    model: str,
-    as_json: bool,
-    console: Console,
-) -> "SessionResult":
-    from kinesense.coach.speech import Speaker
-
-    if video is not None:
-        from kinesense.coach.session import coach_video
-
-        # A file is analysed faster than real time: cues are not spoken.
-        return coach_video(video, chosen, side=side, model=model, out=out, strict=strict)
-    from kinesense.coach.session import coach_camera
-
-    assert camera is not None
-    source: int | str = int(camera) if camera.isdigit() else camera
-    if not as_json:
-        console.print(f"[bold]{chosen.name}[/]: " + " ".join(chosen.instructions))
-    return coach_camera(
-        source, chosen, side=side, model=model, out=out, window=window,
-        speaker=Speaker(enabled=speak), max_duration_s=seconds,
-        on_step=None if as_json else _echo_events(console),
+        raise InvalidValueError("name an exercise (see kinesense coach --list)")
+    request = CoachingRequest(
+        exercise, video=video, camera=camera, out=out, side=side, strict=strict, speak=speak,
+        window=window, seconds=seconds, model=model, person=person, pain_before=pain_before,
+        pain_after=pain_after,
     )  # fmt: skip
+    with native_logs_silenced() as real_stderr:
+        console = Console(file=real_stderr if as_json else None)
+        outcome = coach_session(
+            request,
+            on_ready=_on_ready(request, as_json, console, Console(file=real_stderr)),
+            on_step=None if as_json or camera is None else _echo_events(console),
+        )
+    if as_json:
+        print_json(outcome.session.to_json())
+    else:
+        _print_result(Console(), outcome.session)
+    if outcome.prepared.person is not None and outcome.record_id is not None:
+        found = outcome.prepared.person
+        say(f"saved in the history of {found.name} (id {found.id})", console=Console(stderr=True))
 
 
 def register(app: typer.Typer) -> None:

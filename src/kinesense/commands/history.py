@@ -4,13 +4,15 @@ from typing import Annotated
 
 import typer
 
-from kinesense.cli_support import JsonOption, print_json, user_errors
+from kinesense.cli_support import JsonOption, print_json, say, user_errors
+from kinesense.services.database import open_store
+from kinesense.services.history import person_history
 
 HELP = """Show a person's history, oldest first.
 
 Screenings, assessments (test and main metrics), plans,
 coached sessions (exercise, repetitions, holds), check-ins (pain) and clinicians' overrides,
-oldest first, with times in UTC. PERSON is a name (exactly as added) or an id.
+oldest first, with times in UTC. PERSON is an id, or a name exactly as added.
 
 With --json prints {"person": {...}, "history": [{"id", "kind", "at", "summary", "data"}, ...]}.
 """
@@ -18,7 +20,7 @@ With --json prints {"person": {...}, "history": [{"id", "kind", "at", "summary",
 
 @user_errors
 def history(
-    person: Annotated[str, typer.Argument(help="Name or id (see kinesense person list).")],
+    person: Annotated[str, typer.Argument(help="Id or name (see kinesense person list).")],
     kind: Annotated[
         str | None,
         typer.Option(
@@ -28,28 +30,20 @@ def history(
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    from kinesense.errors import KinesenseError
-    from kinesense.store import Store
-    from kinesense.store.models import KINDS
-
-    if kind is not None and kind not in KINDS:
-        raise KinesenseError(f"--kind must be one of {', '.join(KINDS)}; got {kind!r}")
-    with Store() as store:
-        record = store.person(person)
-        entries = store.history(record.id)
-    if kind is not None:
-        entries = [e for e in entries if e["kind"] == kind]
+    with open_store() as store:
+        found = person_history(store, person, kind)
     if as_json:
-        print_json({"person": record.to_json(), "history": entries})
+        print_json(found.to_json())
         return
+    record = found.person
     born = f", born {record.birth_year}" if record.birth_year is not None else ""
-    typer.echo(f"{record.name} (id {record.id}{born})")
-    if not entries:
-        typer.echo("  nothing recorded yet")
-    for entry in entries:
-        when = entry["at"][:16].replace("T", " ")
-        mark = " [active]" if entry.get("active") else ""
-        typer.echo(f"  {when}  {entry['summary']}{mark}")
+    say(f"{record.name} (id {record.id}{born})")
+    if not found.entries:
+        say("  nothing recorded yet")
+    for entry in found.entries:
+        when = entry.at.strftime("%Y-%m-%d %H:%M")
+        mark = " [active]" if entry.active else ""
+        say(f"  {when}  {entry.summary}{mark}")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kinesense.cli_support import JsonOption, print_json, user_errors
+from kinesense.cli_support import JsonOption, print_json, say, user_errors
+from kinesense.services.database import open_store
+from kinesense.services.people import add_person, list_people
+from kinesense.text import printable
 
 person_app = typer.Typer(
     name="person",
@@ -22,7 +25,10 @@ person_app = typer.Typer(
 @person_app.command("add")
 @user_errors
 def add(
-    name: Annotated[str, typer.Argument(help="The person's name (as you will look them up).")],
+    name: Annotated[
+        str,
+        typer.Argument(help="The person's name (not only digits: a number is always an id)."),
+    ],
     birth_year: Annotated[
         int | None, typer.Option("--birth-year", help="Year of birth, for age-matched norms.")
     ] = None,
@@ -30,39 +36,35 @@ def add(
     as_json: JsonOption = False,
 ) -> None:
     """Add a person; prints their id (names may repeat: then use the id)."""
-    from kinesense.store import Store
-
-    with Store() as store:
-        namesakes = [p for p in store.people() if p.name == name.strip()]
-        person_id = store.add_person(name, birth_year=birth_year, notes=notes)
-        person = store.person(person_id)
+    with open_store() as store:
+        added = add_person(store, name, birth_year=birth_year, notes=notes)
+    person = added.person
     if as_json:
         print_json(person.to_json())
         return
-    typer.echo(f"added {person.name} (id {person.id})")
-    if namesakes:
-        ids = ", ".join(str(p.id) for p in namesakes)
-        typer.echo(f"note: someone else is called {person.name} (id {ids}); use ids to tell apart")
+    say(f"added {person.name} (id {person.id})")
+    if added.namesakes:
+        ids = ", ".join(str(p.id) for p in added.namesakes)
+        say(f"note: someone else is called {person.name} (id {ids}); use ids to tell apart")
 
 
 @person_app.command("list")
 @user_errors
-def list_people(as_json: JsonOption = False) -> None:
+def list_people_command(as_json: JsonOption = False) -> None:
     """List everyone in the history."""
-    from kinesense.store import Store
-
-    with Store() as store:
-        people = store.people()
+    with open_store() as store:
+        people = list_people(store)
     if as_json:
         print_json([p.to_json() for p in people])
         return
     if not people:
-        typer.echo("nobody yet: add someone with kinesense person add NAME")
+        say("nobody yet: add someone with kinesense person add NAME")
         return
     table = Table("id", "name", "birth year", "added (UTC)", "notes")
     for p in people:
         born = "" if p.birth_year is None else str(p.birth_year)
-        table.add_row(str(p.id), p.name, born, p.created_at[:16].replace("T", " "), p.notes)
+        added = p.created_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(str(p.id), printable(p.name), born, added, printable(p.notes))
     Console().print(table)
 
 

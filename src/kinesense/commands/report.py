@@ -4,22 +4,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from kinesense.cli_support import JsonOption, print_json, user_errors
-from kinesense.errors import InputFileError
+from kinesense.cli_support import JsonOption, print_json, say, user_errors
+from kinesense.errors import InvalidValueError
+from kinesense.services.database import open_store
+from kinesense.services.reports import report_for_person, report_from_files
 
 
 @user_errors
 def report(
     results: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
             help="Result files saved by 'kinesense assess TEST ... --json' or '-o' "
             "(one result per file, or a JSON list of results).",
             show_default=False,
         ),
-    ],
+    ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the HTML report.")
     ] = Path("report.html"),
@@ -32,6 +33,14 @@ def report(
     person: Annotated[
         str | None, typer.Option("--person", help="Whom the report is about (shown on top).")
     ] = None,
+    history: Annotated[
+        str | None,
+        typer.Option(
+            "--history",
+            help="Report every assessment kept in this person's history (id or name) instead "
+            "of result files.",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Turn assessment results into a readable report with charts (HTML; PDF with --pdf).
@@ -41,36 +50,19 @@ def report(
     compared and a plain interpretation; a test repeated on different dates adds a progress
     chart. The report is not a diagnosis.
     """
-    from kinesense.report import load_results
-    from kinesense.report.html import write_html
-
-    loaded = load_results(results)
-    for target in (output, pdf):
-        if target is not None and not target.parent.is_dir():
-            raise InputFileError(f"cannot write {target}: folder {target.parent} does not exist")
-    write_html(loaded, output, title=title, person=person)
-    pages = None
-    if pdf is not None:
-        from kinesense.report.pdf import write_pdf
-
-        pages = write_pdf(loaded, pdf, title=title, person=person)
-    summary = {
-        "results": len(loaded),
-        "usable": sum(r.usable for r in loaded),
-        "html": str(output),
-        "pdf": str(pdf) if pdf is not None else None,
-        "pdf_pages": pages,
-    }
+    if history is not None:
+        if results:
+            raise InvalidValueError("give result files or --history PERSON, not both")
+        with open_store() as store:
+            summary = report_for_person(store, history, output, pdf=pdf, title=title)
+    else:
+        summary = report_from_files(results or [], output, pdf=pdf, title=title, person=person)
     if as_json:
-        print_json(summary)
+        print_json(summary.to_json())
         return
-    console = Console()
-    console.print(
-        f"{summary['results']} result(s), {summary['usable']} usable; report written to {output}",
-        highlight=False,
-    )
-    if pdf is not None:
-        console.print(f"PDF ({pages} pages) written to {pdf}", highlight=False)
+    say(f"{summary.results} result(s), {summary.usable} usable; report written to {summary.html}")
+    if summary.pdf is not None:
+        say(f"PDF ({summary.pdf_pages} pages) written to {summary.pdf}")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,12 +9,13 @@ judged early. Done sessions count towards a week up to its planned number, so ex
 not hide missed weeks; ``rate`` is their ratio (0-1).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kinesense.program.planner import Plan, as_datetime
+from kinesense.program.plan import Plan, as_datetime
+from kinesense.program.records import CoachedSession
 
 
 @dataclass(frozen=True)
@@ -45,20 +46,13 @@ class Adherence:
         return asdict(self)
 
 
-def _session_days(sessions: Sequence[Mapping[str, Any]], until: date) -> set[date]:
-    days = set()
-    for session in sessions:
-        started = session.get("started_at")
-        if started:
-            day = as_datetime(str(started)).date()
-            if day <= until:
-                days.add(day)
-    return days
+def _session_days(sessions: Sequence[CoachedSession], until: date) -> set[date]:
+    return {s.started_at.date() for s in sessions if s.started_at.date() <= until}
 
 
 def _planned_in_week(plans: Sequence[Plan], monday: date) -> int:
     sunday = monday + timedelta(days=6)
-    in_force = [p for p in plans if as_datetime(p.created).date() <= sunday]
+    in_force = [p for p in plans if p.created.date() <= sunday]
     if not in_force or in_force[-1].status != "active":
         return 0
     return len(in_force[-1].sessions)
@@ -73,15 +67,15 @@ def _streaks(flags: Sequence[bool]) -> tuple[int, int]:
 
 
 def adherence(
-    plan_history: Sequence[Plan], sessions: Sequence[Mapping[str, Any]], *, until: date | datetime
+    plan_history: Sequence[Plan], sessions: Sequence[CoachedSession], *, until: date | datetime
 ) -> Adherence:
     """Adherence from the plans (oldest first or in any order) and the coached sessions."""
     end = as_datetime(until).date()
-    plans = sorted(plan_history, key=lambda p: as_datetime(p.created))
+    plans = sorted(plan_history, key=lambda p: p.created)
     days = _session_days(sessions, end)
     if not plans:
         return Adherence(0, len(days), None, 0, 0, 0, 0, ())
-    first = as_datetime(plans[0].created).date()
+    first = plans[0].created.date()
     monday = first - timedelta(days=first.weekday())
     weeks: list[WeekAdherence] = []
     while monday <= end:

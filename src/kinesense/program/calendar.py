@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from kinesense.errors import KinesenseError
 from kinesense.exercises import Exercise
-from kinesense.program.planner import Plan, estimate_s
+from kinesense.program.plan import Plan, estimate_s
 
 PRODID = "-//kinesense//plan//EN"
 MAX_OCTETS = 75
@@ -35,6 +35,11 @@ def fold(line: str) -> str:
         current += char
     pieces.append(current)
     return "\r\n ".join(pieces)
+
+
+def _uid_time(plan: Plan) -> str:
+    """The plan's creation time as written in event UIDs (``YYYY-MM-DDTHHMMSS``)."""
+    return plan.created.replace(tzinfo=None, microsecond=0).isoformat().replace(":", "")
 
 
 def session_days(sessions_per_week: int) -> list[int]:
@@ -87,8 +92,7 @@ def plan_to_ical(
         description = "\n".join([*exercises, "", plan.disclaimer])
         lines += [
             "BEGIN:VEVENT",
-            f"UID:kinesense-{plan.person_id or 0}-{plan.created.replace(':', '')}-{number}"
-            "@kinesense",
+            f"UID:kinesense-{plan.person_id or 0}-{_uid_time(plan)}-{number}@kinesense",
             f"DTSTAMP:{stamp_text}",
             f"DTSTART:{day.strftime('%Y%m%d')}T{hour:02d}0000",
             f"DURATION:PT{minutes}M",

@@ -25,8 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kinesense.errors import KinesenseError
+from kinesense.errors import InvalidValueError
 from kinesense.program.questionnaire import Questionnaire, QuestionnaireScore, load_questionnaire
+from kinesense.program.records import PsfsItem
 
 __all__ = [
     "Change",
@@ -56,7 +57,7 @@ PAIN_REFERENCE = (
 PSFS_REFERENCE = "Stratford P et al. 1995, Physiother Can 47(4):258-263"
 
 
-class OutcomeError(KinesenseError):
+class OutcomeError(InvalidValueError):
     """A reported outcome is out of range or malformed."""
 
 
@@ -85,23 +86,6 @@ class PainRating:
     def to_json(self) -> dict[str, int]:
         """``{"pain_now": ..., "pain_week": ...}`` as the check-in records store them."""
         return {"pain_now": int(self.now), "pain_week": int(self.week_average)}
-
-
-@dataclass(frozen=True)
-class PsfsItem:
-    """One PSFS activity the person named, and how able they are to do it (0-10)."""
-
-    activity: str
-    score: int
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.activity, str) or not self.activity.strip():
-            raise OutcomeError("a PSFS activity needs a name (for example 'lifting a bag')")
-        _score(f"PSFS score for {self.activity!r}", self.score, integer=True)
-
-    def to_json(self) -> dict[str, Any]:
-        """``{"activity": ..., "score": ...}``."""
-        return {"activity": self.activity, "score": int(self.score)}
 
 
 def psfs_mean(items: Sequence[PsfsItem]) -> float:

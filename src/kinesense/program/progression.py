@@ -26,77 +26,41 @@ therapist to review (``data/tracks.json``); the thresholds are not validated cut
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from kinesense.exercises import Exercise
-from kinesense.program.planner import (
-    Plan,
-    PlannedExercise,
-    as_datetime,
-    estimate_s,
-    iso,
-    planned_from_step,
-    week_monday,
-    with_exercises,
-)
+from kinesense.program.overrides import apply_override, new_overrides
+from kinesense.program.plan import Decision, Plan, PlannedExercise, as_datetime
+from kinesense.program.records import CheckIn, ClinicianOverride, CoachedSession
+from kinesense.program.review import Review, finish
 from kinesense.program.tracks import Rules, TrackBook, load_tracks
 
-ACTIONS = ("progress", "regress", "pause", "keep", "reassess", "override")
-OVERRIDE_ACTIONS = ("hold", "progress", "regress", "pause", "resume", "dose")
 PAIN_SOURCE = "Ostelo et al. 2008, Spine 33(1):90-94"
 
 
-@dataclass(frozen=True)
-class Decision:
-    """What a rule decided for one exercise (``exercise_id`` empty for the whole plan)."""
-
-    exercise_id: str
-    action: str
-    new_exercise_id: str | None
-    reason: str
-    rule: str
-
-    def to_json(self) -> dict[str, Any]:
-        """JSON form."""
-        return asdict(self)
-
-
-def override_key(override: Mapping[str, Any]) -> str:
-    """Identity of an override (so a one-off one is applied once)."""
-    return f"{override.get('made_at', '')}|{override.get('exercise_id', '')}|{override['action']}"
-
-
-def _time(record: Mapping[str, Any], key: str) -> datetime | None:
-    value = record.get(key)
-    return as_datetime(str(value)) if value else None
-
-
 def session_outcome(
-    item: PlannedExercise, session: Mapping[str, Any], rules: Rules
+    item: PlannedExercise, session: CoachedSession, rules: Rules
 ) -> tuple[bool, bool, str]:
     """(success, failed form, reason) of one coached session of ``item`` at its planned dose.
 
-    ``session`` is the ``kinesense coach --json`` object: ``summary.reps`` (each with
-    ``form_score``) and ``summary.holds`` (``duration_s``, ``form_score``); ``both`` sides
-    double the planned sets.
+    ``session.summary`` holds ``reps`` (each with ``form_score``) and ``holds`` (``duration_s``,
+    ``form_score``) as the coach writes them; ``both`` sides double the planned sets.
     """
-    summary = session.get("summary") or {}
+    summary = session.summary
     sides = 2 if item.side == "both" else 1
     wanted = item.sets * (item.reps or 1) * sides
     if item.hold_s is not None:
-        records = [h for h in summary.get("holds", session.get("holds", []))]
+        records = list(summary.get("holds", session.holds))
         done = sum(1 for h in records if float(h.get("duration_s", 0.0)) >= item.hold_s - 0.5)
         what = f"{done} of {wanted} holds of {item.hold_s:g} s"
     else:
         records = list(summary.get("reps", []))
-        done = len(records) if records else int(session.get("reps", 0) or 0)
+        done = len(records) if records else int(session.reps or 0)
         what = f"{done} of {wanted} repetitions"
     scores = [float(r["form_score"]) for r in records if r.get("form_score") is not None]
     form = sum(scores) / len(scores) if scores else None
     failed_form = form is not None and form < rules.failed_form_score
-    pain_rise = _session_pain_rise(session)
+    pain_rise = session_pain_rise(session)
     problems = []
     if done < wanted:
         problems.append("not every planned repetition or hold was done")
@@ -113,236 +77,40 @@ def session_outcome(
     return not problems, failed_form, reason
 
 
-def _session_pain_rise(session: Mapping[str, Any]) -> float | None:
-    before, after = session.get("pain_before"), session.get("pain_after")
-    if before is None or after is None:
+def session_pain_rise(session: CoachedSession) -> float | None:
+    """Pain after minus pain before the session (0-10 points), when both were given."""
+    if session.pain_before is None or session.pain_after is None:
         return None
-    return float(after) - float(before)
+    return float(session.pain_after - session.pain_before)
 
 
-def _pain_rise(
-    checkins: Sequence[Mapping[str, Any]], after: datetime, rules: Rules
+def pain_rise(
+    checkins: Sequence[CheckIn], after: datetime, rules: Rules
 ) -> tuple[float, float] | None:
     """(previous, latest) pain if the latest check-in is after ``after`` and rose by the MID."""
-    rated = sorted(
-        (c for c in checkins if c.get("pain_now") is not None and c.get("checked_at")),
-        key=lambda c: as_datetime(str(c["checked_at"])),
-    )
-    if len(rated) < 2 or as_datetime(str(rated[-1]["checked_at"])) <= after:
+    rated = sorted((c for c in checkins if c.pain_now is not None), key=lambda c: c.checked_at)
+    if len(rated) < 2 or rated[-1].checked_at <= after:
         return None
-    previous, latest = float(rated[-2]["pain_now"]), float(rated[-1]["pain_now"])
+    previous, latest = float(rated[-2].pain_now or 0), float(rated[-1].pain_now or 0)
     if latest - previous >= rules.pain_rise_points:
         return previous, latest
     return None
 
 
-class _Review:
-    """Working state of one review: the exercises by id, paused ones, and the decisions."""
-
-    def __init__(
-        self, plan: Plan, library: Mapping[str, Exercise], book: TrackBook, now: datetime
-    ) -> None:
-        self.items: dict[str, PlannedExercise] = {e.exercise_id: e for e in plan.exercises()}
-        self.paused: dict[str, PlannedExercise] = {e.exercise_id: e for e in plan.paused}
-        self.library = library
-        self.book = book
-        self.now = now
-        self.decisions: list[Decision] = []
-        self.touched: set[str] = set()
-
-    def name(self, exercise_id: str) -> str:
-        exercise = self.library.get(exercise_id)
-        return exercise.name if exercise else exercise_id
-
-    def move(self, exercise_id: str, delta: int, reason: str, rule: str, action: str) -> None:
-        """Move one step; regressing from the easiest step pauses the exercise instead."""
-        item = self.items[exercise_id]
-        ladder = self.book.ladder(item.ladder) if item.ladder else None
-        target = item.step + delta
-        if ladder is None or not 0 <= target < len(ladder.steps):
-            if delta < 0 and rule == "missed":
-                self.items[exercise_id] = replace(item, since=iso(self.now))
-                self.decide(
-                    exercise_id,
-                    "keep",
-                    None,
-                    f"{reason} It is already at its easiest step: restart there.",
-                    rule,
-                )
-            elif delta < 0:
-                self.pause(
-                    exercise_id,
-                    f"{reason} It is already at its easiest step, so it is "
-                    "paused until your clinician resumes it (kinesense plan --override "
-                    f"{exercise_id} --action resume).",
-                    rule,
-                )
-            else:
-                self.decide(
-                    exercise_id,
-                    "keep",
-                    None,
-                    f"{reason} It is at the top of its "
-                    "ladder; your clinician can choose what comes next.",
-                    rule,
-                )
-            return
-        step = ladder.steps[target]
-        new = planned_from_step(
-            step,
-            ladder,
-            target,
-            self.library,
-            reason=reason,
-            since=iso(self.now),
-            track=item.track,
-        )
-        new = replace(new, clinician=item.clinician)
-        self.items = {
-            (new.exercise_id if key == exercise_id else key): (new if key == exercise_id else v)
-            for key, v in self.items.items()
-        }
-        dose = f"{new.sets} x {new.reps}" + (f" x {new.hold_s:g} s" if new.hold_s else "")
-        change = (
-            f"{self.name(exercise_id)} -> {self.name(new.exercise_id)}, {dose}"
-            if new.exercise_id != exercise_id
-            else f"{self.name(exercise_id)} dose {dose}"
-        )
-        self.decide(exercise_id, action, new.exercise_id, f"{reason} Now: {change}.", rule)
-        self.touched.add(new.exercise_id)
-
-    def pause(self, exercise_id: str, reason: str, rule: str) -> None:
-        item = self.items.pop(exercise_id)
-        self.paused[exercise_id] = replace(item, reason=reason)
-        self.decide(exercise_id, "pause", None, reason, rule)
-
-    def decide(
-        self, exercise_id: str, action: str, new_id: str | None, reason: str, rule: str
-    ) -> None:
-        self.decisions.append(Decision(exercise_id, action, new_id, reason, rule))
-        self.touched.add(exercise_id)
-
-
-def _apply_override(review: _Review, override: Mapping[str, Any]) -> None:
-    action = str(override["action"])
-    exercise_id = str(override.get("exercise_id", ""))
-    who = str(override.get("clinician", "a clinician"))
-    why = (
-        f"Clinician override by {who} ({override.get('made_at', '')}): {override.get('reason', '')}"
-    )
-    if action not in OVERRIDE_ACTIONS:
-        raise ValueError(f"unknown override action {action!r}")
-    if action == "resume" and exercise_id in review.paused:
-        item = review.paused.pop(exercise_id)
-        review.items[exercise_id] = replace(item, clinician="", since=iso(review.now), reason=why)
-        review.decide(exercise_id, "override", exercise_id, f"{why}. Resumed.", "override")
-        return
-    if exercise_id not in review.items:
-        review.decide(
-            exercise_id, "override", None, f"{why}. Not in the plan: nothing to do.", "override"
-        )
-        return
-    item = review.items[exercise_id]
-    if action == "resume":
-        review.items[exercise_id] = replace(item, clinician="")
-        review.decide(
-            exercise_id, "override", exercise_id, f"{why}. The rules apply again.", "override"
-        )
-    elif action == "hold":
-        review.items[exercise_id] = replace(item, clinician=who)
-        review.decide(exercise_id, "override", exercise_id, f"{why}. Held as it is.", "override")
-    elif action == "dose":
-        value = override.get("value") or {}
-        if not isinstance(value, Mapping):
-            raise ValueError("a dose override needs a value object with sets, reps, hold_s")
-        review.items[exercise_id] = replace(
-            item,
-            sets=int(value.get("sets", item.sets)),
-            reps=int(value.get("reps", item.reps or 1)),
-            hold_s=float(value["hold_s"]) if value.get("hold_s") is not None else item.hold_s,
-            clinician=who,
-            since=iso(review.now),
-        )
-        review.decide(
-            exercise_id, "override", exercise_id, f"{why}. Dose set and held.", "override"
-        )
-    elif action == "pause":
-        review.pause(exercise_id, f"{why}. Paused.", "override")
-    else:
-        review.move(
-            exercise_id, 1 if action == "progress" else -1, f"{why}.", "override", "override"
-        )
-    review.touched.add(exercise_id)
-
-
-def apply_overrides(
-    plan: Plan,
-    overrides: Sequence[Mapping[str, Any]],
-    library: Mapping[str, Exercise],
-    *,
-    today: date | datetime,
-    book: TrackBook | None = None,
-) -> tuple[Plan, tuple[Decision, ...]]:
-    """``plan`` with only the clinician overrides not yet applied to it (no other rule runs)."""
-    if plan.status == "referred":
-        return plan, ()
-    review = _Review(plan, library, book or load_tracks(library), as_datetime(today))
-    new_overrides = _new_overrides(plan, overrides)
-    for override in new_overrides:
-        _apply_override(review, override)
-    return _finish(plan, review, list(review.decisions), new_overrides), tuple(review.decisions)
-
-
-def _new_overrides(plan: Plan, overrides: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    applied = {override_key(o) for o in plan.overrides}
-    return [
-        o
-        for o in sorted(overrides, key=lambda o: str(o.get("made_at", "")))
-        if override_key(o) not in applied and o.get("exercise_id") != "*"
-    ]
-
-
-def _finish(
-    plan: Plan,
-    review: "_Review",
-    decisions: list[Decision],
-    new_overrides: Sequence[Mapping[str, Any]],
-) -> Plan:
-    now = review.now
-    order = [e.exercise_id for e in plan.exercises()]
-    items = sorted(
-        review.items.values(),
-        key=lambda e: order.index(e.exercise_id) if e.exercise_id in order else len(order),
-    )
-    reasons = tuple(r for r in plan.reasons if not r.startswith("Review of "))
-    summary = f"Review of {iso(now)[:10]}: " + (
-        "; ".join(f"{d.exercise_id or 'plan'} {d.action}" for d in decisions) or "no change"
-    )
-    seconds = sum(estimate_s(e, review.library) for e in items)
-    budget = plan.profile.minutes_per_session
-    if seconds > 60 * budget:
-        summary += (
-            f". A session now takes about {seconds / 60:.0f} minutes, more than the {budget} "
-            "planned: a new plan (kinesense plan --new) can refit it"
-        )
-    return with_exercises(
-        plan,
-        items,
-        created=iso(now),
-        week_start=week_monday(now).isoformat(),
-        status="active" if items else "paused",
-        paused=tuple(review.paused.values()),
-        overrides=(*plan.overrides, *(dict(o) for o in new_overrides)),
-        decisions=tuple(d.to_json() for d in decisions),
-        reasons=(*reasons, summary),
-    )
+REFERRED = Decision(
+    exercise_id="",
+    action="keep",
+    new_exercise_id=None,
+    reason="The plan is on hold after a red flag: no exercise until a clinician has cleared you.",
+    rule="red_flag",
+)
 
 
 def review_plan(
     plan: Plan,
-    sessions: Sequence[Mapping[str, Any]],
-    checkins: Sequence[Mapping[str, Any]],
-    overrides: Sequence[Mapping[str, Any]],
+    sessions: Sequence[CoachedSession],
+    checkins: Sequence[CheckIn],
+    overrides: Sequence[ClinicianOverride],
     library: Mapping[str, Exercise],
     *,
     today: date | datetime,
@@ -350,110 +118,89 @@ def review_plan(
 ) -> tuple[Plan, tuple[Decision, ...]]:
     """The next plan and the decisions that made it (rules in the module docstring).
 
-    ``sessions`` are ``kinesense coach --json`` objects with ``started_at`` (and optionally
-    ``pain_before``/``pain_after``, 0-10); ``checkins`` have ``pain_now`` and ``checked_at``;
-    ``overrides`` are the store's override records. The input plan is not changed.
+    ``sessions`` may carry ``pain_before``/``pain_after`` (0-10); ``checkins`` are read for
+    ``pain_now``; ``overrides`` are every override of the person. The input plan is not changed.
     """
     book = book or load_tracks(library)
     rules = book.rules
     now = as_datetime(today)
-    created = as_datetime(plan.created)
+    created = plan.created
     if plan.status == "referred":
-        decision = Decision(
-            "",
-            "keep",
-            None,
-            "The plan is on hold after a red flag: no exercise until a clinician has cleared you.",
-            "red_flag",
-        )
-        return plan, (decision,)
-    review = _Review(plan, library, book, now)
-    new_overrides = _new_overrides(plan, overrides)
-    for override in new_overrides:
-        _apply_override(review, override)
-    held = {key for key, item in review.items.items() if item.clinician}
-    for key in held - review.touched:
-        review.decide(
-            key,
-            "keep",
-            None,
-            f"Held by {review.items[key].clinician}'s override; the rules leave it as it is.",
-            "override",
-        )
-    rise = _pain_rise(checkins, created, rules)
-    if rise is not None:
-        previous, latest = rise
-        reason = (
-            f"Pain rose from {previous:g} to {latest:g} out of 10, {latest - previous:g} points, "
-            f"at least the {rules.pain_rise_points:g}-point minimal important change "
-            f"({PAIN_SOURCE}): one step easier."
-        )
-        for key in [k for k in review.items if k not in review.touched]:
-            review.move(key, -1, reason, "pain_rise", "regress")
-    by_exercise: dict[str, list[Mapping[str, Any]]] = {}
-    for session in sorted(sessions, key=lambda s: str(s.get("started_at", ""))):
-        when = _time(session, "started_at")
-        if when is not None and when <= now:
-            by_exercise.setdefault(str(session.get("exercise", "")), []).append(session)
+        return plan, (REFERRED,)
+    review = Review(plan, library, book, now)
+    fresh = new_overrides(plan, overrides)
+    for override in fresh:
+        apply_override(review, override)
+    _held_by_clinicians(review)
+    _pain_rule(review, checkins, created, rules)
+    by_exercise: dict[str, list[CoachedSession]] = {}
+    for session in sorted(sessions, key=lambda s: s.started_at):
+        if session.started_at <= now:
+            by_exercise.setdefault(session.exercise, []).append(session)
     for key in [k for k in review.items if k not in review.touched]:
         _exercise_rules(review, key, by_exercise.get(key, []), created, rules)
     decisions = list(review.decisions)
-    reassess_at = as_datetime(plan.reassess_after) if plan.reassess_after else None
-    if reassess_at is not None and now >= reassess_at:
+    if plan.reassess_after is not None and now >= as_datetime(plan.reassess_after):
         decisions.append(
             Decision(
-                "",
-                "reassess",
-                None,
-                f"It is {rules.reassess_weeks} weeks or more since the plan was made "
-                f"(re-assess after {plan.reassess_after}): repeat your assessments so the plan "
-                "can be rebuilt on new measurements.",
-                "reassess",
+                exercise_id="",
+                action="reassess",
+                new_exercise_id=None,
+                reason=f"It is {rules.reassess_weeks} weeks or more since the plan was made "
+                f"(re-assess after {plan.reassess_after.isoformat()}): repeat your assessments "
+                "so the plan can be rebuilt on new measurements.",
+                rule="reassess",
             )
         )
-    new_plan = _finish(plan, review, decisions, new_overrides)
-    return new_plan, tuple(decisions)
+    return finish(plan, review, decisions, fresh), tuple(decisions)
+
+
+def _held_by_clinicians(review: Review) -> None:
+    held = {key for key, item in review.items.items() if item.clinician}
+    for key in sorted(held - review.touched, key=list(review.items).index):
+        text = f"Held by {review.items[key].clinician}'s override; the rules leave it as it is."
+        review.decide(key, "keep", None, text, "override")
+
+
+def _pain_rule(
+    review: Review, checkins: Sequence[CheckIn], created: datetime, rules: Rules
+) -> None:
+    rise = pain_rise(checkins, created, rules)
+    if rise is None:
+        return
+    previous, latest = rise
+    reason = (
+        f"Pain rose from {previous:g} to {latest:g} out of 10, {latest - previous:g} points, "
+        f"at least the {rules.pain_rise_points:g}-point minimal important change "
+        f"({PAIN_SOURCE}): one step easier."
+    )
+    for key in [k for k in review.items if k not in review.touched]:
+        review.move(key, -1, reason, "pain_rise", "regress")
 
 
 def _exercise_rules(
-    review: _Review,
+    review: Review,
     key: str,
-    done: Sequence[Mapping[str, Any]],
+    done: Sequence[CoachedSession],
     created: datetime,
     rules: Rules,
 ) -> None:
     item = review.items[key]
-    since = as_datetime(item.since) if item.since else created
-    at_step = [s for s in done if (_time(s, "started_at") or since) >= since]
+    since = item.since or created
+    at_step = [s for s in done if s.started_at >= since]
     latest = at_step[-1] if at_step else None
-    if latest is not None and (_time(latest, "started_at") or since) > created:
-        _, failed, text = session_outcome(item, latest, rules)
-        if failed:
-            review.move(
-                key,
-                -1,
-                f"Form was poor in the last session ({text}): one step easier.",
-                "failed_form",
-                "regress",
-            )
-            return
-        rise = _session_pain_rise(latest)
-        if rise is not None and rise >= rules.pain_rise_points:
-            review.move(
-                key,
-                -1,
-                f"Pain rose by {rise:g} points during the last session "
-                f"({PAIN_SOURCE}): one step easier.",
-                "pain_rise",
-                "regress",
-            )
-            return
-    last_any = max([since] + [t for s in done if (t := _time(s, "started_at")) is not None])
+    if (
+        latest is not None
+        and latest.started_at > created
+        and _regressed(review, key, latest, rules)
+    ):
+        return
+    last_any = max([since, *(s.started_at for s in done)])
     if review.now - last_any >= timedelta(days=rules.missed_days):
         review.move(
             key,
             -1,
-            f"No session of {review.name(key)} since {iso(last_any)[:10]} "
+            f"No session of {review.name(key)} since {last_any.date().isoformat()} "
             f"({(review.now - last_any).days} days): restart one step easier.",
             "missed",
             "regress",
@@ -481,33 +228,19 @@ def _exercise_rules(
     review.decide(key, "keep", None, text, "keep")
 
 
-STANDING = ("hold", "dose", "pause")
-
-
-def carry_overrides(
-    plan: Plan,
-    overrides: Sequence[Mapping[str, Any]],
-    library: Mapping[str, Exercise],
-    *,
-    today: date | datetime,
-    book: TrackBook | None = None,
-) -> tuple[Plan, tuple[Decision, ...]]:
-    """A freshly built ``plan`` with the clinician overrides that still stand re-applied.
-
-    For each exercise the latest override counts: ``hold``, ``dose`` and ``pause`` stand until a
-    ``resume``; one-off ``progress``/``regress`` are history and are not applied again. Every
-    override is recorded in the plan as applied.
-    """
-    latest: dict[str, Mapping[str, Any]] = {}
-    for override in sorted(overrides, key=lambda o: str(o.get("made_at", ""))):
-        if override.get("exercise_id") != "*":
-            latest[str(override.get("exercise_id"))] = override
-    standing = [o for o in latest.values() if o["action"] in STANDING]
-    if plan.status == "referred":
-        return plan, ()
-    review = _Review(plan, library, book or load_tracks(library), as_datetime(today))
-    for override in standing:
-        _apply_override(review, override)
-    carried = replace(plan, overrides=())
-    new_plan = _finish(carried, review, list(review.decisions), list(overrides))
-    return replace(new_plan, created=plan.created, reasons=plan.reasons), tuple(review.decisions)
+def _regressed(review: Review, key: str, latest: CoachedSession, rules: Rules) -> bool:
+    """One step easier after the latest session's poor form or pain rise; whether it moved."""
+    _, failed, text = session_outcome(review.items[key], latest, rules)
+    if failed:
+        reason = f"Form was poor in the last session ({text}): one step easier."
+        review.move(key, -1, reason, "failed_form", "regress")
+        return True
+    rise = session_pain_rise(latest)
+    if rise is not None and rise >= rules.pain_rise_points:
+        reason = (
+            f"Pain rose by {rise:g} points during the last session ({PAIN_SOURCE}): one step "
+            "easier."
+        )
+        review.move(key, -1, reason, "pain_rise", "regress")
+        return True
+    return False

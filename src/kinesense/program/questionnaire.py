@@ -30,13 +30,16 @@ Fewer than ``min_answered`` answers (default: all items) gives no score, with th
 percentage of the baseline as meaningful too. Answers are the 0-based index of the chosen option.
 """
 
-import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from kinesense.errors import InputFileError
+from pydantic import Field, StrictInt, field_validator, model_validator
+
+from kinesense.errors import DataFileError, InputFileError, InvalidValueError
+from kinesense.program.model import DataFile, Number, load_data_file, read_json_file
 
 if TYPE_CHECKING:
     from kinesense.program.outcomes import Change
@@ -44,27 +47,51 @@ if TYPE_CHECKING:
 FORMAT = "kinesense-questionnaire/1"
 METHODS = ("sum", "mean", "percent_of_max")
 POLARITIES = ("worse", "better")
+Text = Annotated[str, Field(min_length=1)]
 
 
-class QuestionnaireError(InputFileError):
-    """A questionnaire file (or a set of answers) is malformed; the message says where."""
+class QuestionnaireError(DataFileError):
+    """A questionnaire file is malformed; the message names the file and the field."""
 
 
-@dataclass(frozen=True)
-class ResponseOption:
+class AnswerError(QuestionnaireError, InvalidValueError):
+    """Answers to a questionnaire are invalid (an unknown item, an option that does not
+    exist)."""
+
+
+class ResponseOption(DataFile):
     """One answer a person can choose and the score it carries."""
 
     text: str
-    score: float
+    score: Number
+
+    @field_validator("score")
+    @classmethod
+    def _finite(cls, value: float) -> float:
+        if not math.isfinite(value):
+            raise ValueError("'score' must be finite")
+        return float(value)
 
 
-@dataclass(frozen=True)
-class QuestionnaireItem:
-    """One question with its response options (at least two)."""
+class QuestionnaireItem(DataFile):
+    """One question with its response options (at least two, not all with the same score)."""
 
-    id: str
-    text: str
-    options: tuple[ResponseOption, ...]
+    id: Text
+    text: Text
+    options: Annotated[tuple[ResponseOption, ...], Field(min_length=2)]
+
+    @field_validator("id", "text")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be non-empty text")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _options_differ(self) -> Self:
+        if self.min_score == self.max_score:
+            raise ValueError(f"{self.id}: options must not all carry the same score")
+        return self
 
     @property
     def min_score(self) -> float:
@@ -75,6 +102,13 @@ class QuestionnaireItem:
     def max_score(self) -> float:
         """The highest score an answer to this item can carry."""
         return max(option.score for option in self.options)
+
+
+class Scoring(DataFile):
+    """The scoring rule: ``method`` and the fewest answers that give a score."""
+
+    method: Literal["sum", "mean", "percent_of_max"]
+    min_answered: StrictInt | None = None
 
 
 @dataclass(frozen=True)
@@ -105,20 +139,50 @@ class QuestionnaireScore:
         }
 
 
-@dataclass(frozen=True)
-class Questionnaire:
-    """A clinic-supplied questionnaire: its items, scoring rule and minimal important difference."""
+class Questionnaire(DataFile):
+    """A clinic-supplied questionnaire: its items, scoring rule and minimal important difference
+    (the file's content, format in the module docstring)."""
 
-    id: str
-    title: str
-    source: str
-    items: tuple[QuestionnaireItem, ...]
-    method: str
-    min_answered: int
-    higher_is: str
-    mid: float
-    mid_percent: float | None
-    mid_source: str
+    format: Literal["kinesense-questionnaire/1"]
+    id: Text
+    title: Text
+    source: Text
+    licence: str = ""
+    items: Annotated[tuple[QuestionnaireItem, ...], Field(min_length=1)]
+    scoring: Scoring
+    higher_is: Literal["worse", "better"]
+    mid: Annotated[Number, Field(gt=0, lt=1e9)]
+    mid_percent: Annotated[Number, Field(gt=0, lt=1e9)] | None = None
+    mid_source: str = ""
+
+    @field_validator("id", "title", "source")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be non-empty text")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _items(self) -> Self:
+        ids = [item.id for item in self.items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("item ids must be unique")
+        wanted = self.scoring.min_answered
+        if wanted is not None and not 1 <= wanted <= len(self.items):
+            raise ValueError(
+                f"'scoring.min_answered' must be from 1 to {len(self.items)}; got {wanted}"
+            )
+        return self
+
+    @property
+    def method(self) -> str:
+        """The scoring method."""
+        return self.scoring.method
+
+    @property
+    def min_answered(self) -> int:
+        """The fewest answered items that give a score (all of them unless the file says)."""
+        return self.scoring.min_answered or len(self.items)
 
     def score(self, answers: Mapping[str, int | None]) -> QuestionnaireScore:
         """Score ``answers`` ({item id: chosen option index or ``None`` if skipped}).
@@ -129,7 +193,7 @@ class Questionnaire:
         known = {item.id for item in self.items}
         unknown = sorted(set(answers) - known)
         if unknown:
-            raise QuestionnaireError(
+            raise AnswerError(
                 f"{self.id}: unknown item id(s) {unknown}; valid: {[i.id for i in self.items]}"
             )
         chosen: list[tuple[QuestionnaireItem, float]] = []
@@ -140,9 +204,9 @@ class Questionnaire:
                 skipped.append(item.id)
                 continue
             if isinstance(index, bool) or not isinstance(index, int):
-                raise QuestionnaireError(f"{self.id} {item.id}: answer must be an option number")
+                raise AnswerError(f"{self.id} {item.id}: answer must be an option number")
             if not 0 <= index < len(item.options):
-                raise QuestionnaireError(
+                raise AnswerError(
                     f"{self.id} {item.id}: option {index} does not exist "
                     f"(choose 0 to {len(item.options) - 1})"
                 )
@@ -185,95 +249,26 @@ class Questionnaire:
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Load and validate a clinic's questionnaire file (format in the module docstring)."""
+    """Load and validate a clinic's questionnaire file (format in the module docstring).
+
+    Raises :class:`QuestionnaireError` (a :class:`~kinesense.errors.DataFileError`) naming the
+    file and the field.
+    """
     file = Path(path).expanduser()
+    if not file.is_file():
+        raise InputFileError(f"questionnaire file not found: {file}")
     try:
-        data = json.loads(file.read_text("utf-8"))
-    except FileNotFoundError:
-        raise QuestionnaireError(f"questionnaire file not found: {file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise QuestionnaireError(f"cannot read questionnaire file {file}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise QuestionnaireError(
-            f"{file} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        data = read_json_file(file, "questionnaire file")
+    except QuestionnaireError:
+        raise
+    except DataFileError as exc:
+        raise QuestionnaireError(str(exc)) from None
     return parse_questionnaire(data, where=str(file))
 
 
 def parse_questionnaire(data: Any, *, where: str = "questionnaire") -> Questionnaire:
     """Validate a questionnaire's parsed JSON content; errors name ``where`` and the field."""
-
-    def fail(message: str) -> QuestionnaireError:
-        return QuestionnaireError(f"{where}: {message}")
-
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise fail(f'expected a JSON object with "format": "{FORMAT}"')
-    for key in ("id", "title", "source"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise fail(f"'{key}' must be a non-empty string")
-    raw_items = data.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise fail("'items' must be a non-empty list")
-    items = tuple(_parse_item(raw, index, fail) for index, raw in enumerate(raw_items))
-    ids = [item.id for item in items]
-    if len(set(ids)) != len(ids):
-        raise fail("item ids must be unique")
-    scoring = data.get("scoring")
-    if not isinstance(scoring, dict) or scoring.get("method") not in METHODS:
-        raise fail(f"'scoring' must be an object with 'method' one of {list(METHODS)}")
-    min_answered = scoring.get("min_answered", len(items))
-    if isinstance(min_answered, bool) or not isinstance(min_answered, int):
-        raise fail("'scoring.min_answered' must be a whole number")
-    if not 1 <= min_answered <= len(items):
-        raise fail(f"'scoring.min_answered' must be from 1 to {len(items)}; got {min_answered}")
-    if data.get("higher_is") not in POLARITIES:
-        raise fail(f"'higher_is' must be one of {list(POLARITIES)} (what a higher score means)")
-    mid = _positive(data.get("mid"), "'mid'", fail)
-    mid_percent = data.get("mid_percent")
-    if mid_percent is not None:
-        mid_percent = _positive(mid_percent, "'mid_percent'", fail)
-    return Questionnaire(
-        id=data["id"].strip(),
-        title=data["title"].strip(),
-        source=data["source"].strip(),
-        items=items,
-        method=scoring["method"],
-        min_answered=min_answered,
-        higher_is=data["higher_is"],
-        mid=mid,
-        mid_percent=mid_percent,
-        mid_source=str(data.get("mid_source", "")),
-    )
-
-
-def _positive(value: Any, name: str, fail: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1e9:
-        raise fail(f"{name} must be a positive number; got {value!r}")
-    return float(value)
-
-
-def _parse_item(raw: Any, index: int, fail: Any) -> QuestionnaireItem:
-    label = f"item {index + 1}"
-    if not isinstance(raw, dict):
-        raise fail(f"{label} must be an object")
-    item_id, text, options = raw.get("id"), raw.get("text"), raw.get("options")
-    if not isinstance(item_id, str) or not item_id.strip():
-        raise fail(f"{label}: 'id' must be a non-empty string")
-    if not isinstance(text, str) or not text.strip():
-        raise fail(f"{label} ({item_id}): 'text' must be a non-empty string")
-    if not isinstance(options, list) or len(options) < 2:
-        raise fail(f"{label} ({item_id}): 'options' must list at least two answers")
-    parsed: list[ResponseOption] = []
-    for number, option in enumerate(options):
-        where = f"{label} ({item_id}) option {number}"
-        if not isinstance(option, dict) or not isinstance(option.get("text"), str):
-            raise fail(f"{where}: must be an object with 'text' and 'score'")
-        score = option.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or score != score:
-            raise fail(f"{where}: 'score' must be a number; got {score!r}")
-        if abs(score) == float("inf"):
-            raise fail(f"{where}: 'score' must be finite")
-        parsed.append(ResponseOption(option["text"], float(score)))
-    if min(o.score for o in parsed) == max(o.score for o in parsed):
-        raise fail(f"{label} ({item_id}): options must not all carry the same score")
-    return QuestionnaireItem(item_id.strip(), text.strip(), tuple(parsed))
+    try:
+        return load_data_file(Questionnaire, data, where)
+    except DataFileError as exc:
+        raise QuestionnaireError(str(exc)) from None

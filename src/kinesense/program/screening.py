@@ -18,20 +18,33 @@ International framework for red flags for potential serious spinal pathologies, 
 Phys Ther 50(7):350-372.
 """
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Literal, Self
 
-from kinesense.errors import KinesenseError
+from pydantic import Field, StrictBool, model_validator
+
+from kinesense.clock import as_utc, utc_now
+from kinesense.errors import InvalidValueError
+from kinesense.program.model import (
+    DataFile,
+    Record,
+    UtcTime,
+    load_data_file,
+    read_json_file,
+)
 
 QUESTIONS_FILE = "screening_questions.json"
 FORMAT = "kinesense-screening/1"
 URGENCIES = ("emergency", "urgent", "soon")  # most urgent first
 DECISIONS = ("refer", "proceed")
+Urgency = Literal["emergency", "urgent", "soon"]
+Decision = Literal["refer", "proceed"]
+QuestionId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+NonEmpty = Annotated[str, Field(min_length=1)]
 
 DISCLAIMER = (
     "kinesense does not replace a doctor or physiotherapist. It does not diagnose; it asks about "
@@ -64,107 +77,115 @@ PROCEED_MESSAGE = (
 )
 
 
-class ScreeningError(KinesenseError):
-    """Screening questions or answers are invalid; the message names the problem and the fix."""
+class ScreeningError(InvalidValueError):
+    """Screening answers are invalid; the message names the problem and the fix."""
 
 
-@dataclass(frozen=True)
-class ScreeningQuestion:
-    """One yes/no question. ``urgency`` is set for red flags only (see the module docstring)."""
+class QuestionEntry(DataFile):
+    """One question as written in the file: ``source`` lists keys of the file's ``sources``
+    separated by ``;``; a red flag needs an urgency, an ordinary question must have none."""
 
-    id: str
-    text: str
+    id: QuestionId
+    text: NonEmpty
+    red_flag: StrictBool
+    urgency: Urgency | None
+    category: NonEmpty
+    source: NonEmpty
+
+    @model_validator(mode="after")
+    def _urgency_matches_flag(self) -> Self:
+        if self.red_flag and self.urgency is None:
+            raise ValueError(f"{self.id}: a red flag needs urgency, one of {URGENCIES}")
+        if not self.red_flag and self.urgency is not None:
+            raise ValueError(f"{self.id}: urgency must be null when red_flag is false")
+        return self
+
+    def source_keys(self) -> tuple[str, ...]:
+        """The keys of the file's ``sources`` this question cites."""
+        return tuple(key.strip() for key in self.source.split(";") if key.strip())
+
+
+class ScreeningFile(DataFile):
+    """The content of ``screening_questions.json`` (format ``kinesense-screening/1``)."""
+
+    format: Literal["kinesense-screening/1"]
+    sources: dict[str, NonEmpty]
+    questions: Annotated[list[QuestionEntry], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _ids_and_sources(self) -> Self:
+        seen: set[str] = set()
+        for entry in self.questions:
+            if entry.id in seen:
+                raise ValueError(f"question id {entry.id!r} is repeated")
+            seen.add(entry.id)
+            missing = [key for key in entry.source_keys() if key not in self.sources]
+            if missing or not entry.source_keys():
+                raise ValueError(f"{entry.id}: unknown or missing source keys {missing}")
+        return self
+
+
+class ScreeningQuestion(Record):
+    """One yes/no question, its source cited in full. ``urgency`` is set for red flags only
+    (see the module docstring)."""
+
+    id: QuestionId
+    text: NonEmpty
     red_flag: bool
-    urgency: str | None
+    urgency: Urgency | None
     category: str
     source: str
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON object with every field."""
-        return {
-            "id": self.id,
-            "text": self.text,
-            "red_flag": self.red_flag,
-            "urgency": self.urgency,
-            "category": self.category,
-            "source": self.source,
-        }
 
 
 @cache
 def load_questions() -> tuple[ScreeningQuestion, ...]:
     """The screening questions shipped with kinesense, in the order they are asked."""
     resource = resources.files("kinesense.program") / "data" / QUESTIONS_FILE
-    return parse_questions(json.loads(resource.read_text("utf-8")))
+    path = Path(str(resource))
+    return parse_questions(read_json_file(path, "screening file"), where=QUESTIONS_FILE)
 
 
-def parse_questions(data: Any) -> tuple[ScreeningQuestion, ...]:
+def parse_questions(data: object, *, where: str = QUESTIONS_FILE) -> tuple[ScreeningQuestion, ...]:
     """Validate a screening file's content and return its questions.
 
-    Raises :class:`ScreeningError` naming the offending field.
+    Raises :class:`~kinesense.errors.DataFileError` naming the file and the field.
     """
-    where = QUESTIONS_FILE
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ScreeningError(f"{where}: expected an object with 'format': {FORMAT!r}")
-    sources = data.get("sources")
-    items = data.get("questions")
-    if not isinstance(sources, dict) or not isinstance(items, list) or not items:
-        raise ScreeningError(f"{where}: needs a 'sources' object and a non-empty 'questions' list")
-    questions: list[ScreeningQuestion] = []
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        questions.append(_parse_question(item, sources, f"{where} question {index + 1}"))
-        if questions[-1].id in seen:
-            raise ScreeningError(f"{where}: question id {questions[-1].id!r} is repeated")
-        seen.add(questions[-1].id)
-    return tuple(questions)
-
-
-def _parse_question(item: Any, sources: Mapping[str, Any], where: str) -> ScreeningQuestion:
-    if not isinstance(item, dict):
-        raise ScreeningError(f"{where}: must be an object")
-    expected = {"id", "text", "red_flag", "urgency", "category", "source"}
-    if set(item) != expected:
-        raise ScreeningError(f"{where}: fields must be exactly {sorted(expected)}")
-    qid, text, red_flag, urgency = item["id"], item["text"], item["red_flag"], item["urgency"]
-    if not isinstance(qid, str) or not qid.isidentifier() or qid.lower() != qid:
-        raise ScreeningError(f"{where}: id must be snake_case; got {qid!r}")
-    if not isinstance(text, str) or not text.strip():
-        raise ScreeningError(f"{where} ({qid}): text must be a non-empty string")
-    if not isinstance(red_flag, bool):
-        raise ScreeningError(f"{where} ({qid}): red_flag must be true or false")
-    if red_flag and urgency not in URGENCIES:
-        raise ScreeningError(f"{where} ({qid}): a red flag needs urgency, one of {URGENCIES}")
-    if not red_flag and urgency is not None:
-        raise ScreeningError(f"{where} ({qid}): urgency must be null when red_flag is false")
-    keys = [key.strip() for key in str(item["source"]).split(";") if key.strip()]
-    missing = [key for key in keys if key not in sources]
-    if not keys or missing:
-        raise ScreeningError(f"{where} ({qid}): unknown or missing source keys {missing}")
-    return ScreeningQuestion(
-        id=qid,
-        text=text.strip(),
-        red_flag=red_flag,
-        urgency=urgency,
-        category=str(item["category"]),
-        source="; ".join(str(sources[key]) for key in keys),
+    parsed = load_data_file(ScreeningFile, data, where)
+    return tuple(
+        ScreeningQuestion(
+            id=entry.id,
+            text=entry.text.strip(),
+            red_flag=entry.red_flag,
+            urgency=entry.urgency,
+            category=entry.category,
+            source="; ".join(parsed.sources[key] for key in entry.source_keys()),
+        )
+        for entry in parsed.questions
     )
 
 
-@dataclass(frozen=True)
-class ScreeningResult:
+class ScreeningResult(Record):
     """The outcome of one screening: ``refer`` when any red flag fired, else ``proceed``.
 
-    ``answers`` holds every question id with ``True`` for "yes"; ``screened_at`` is an ISO 8601
-    time in UTC; ``urgency`` is the most urgent of the fired flags (``None`` when proceeding).
+    ``answers`` holds every question id with ``True`` for "yes"; ``screened_at`` is when it was
+    answered (UTC); ``urgency`` is the most urgent of the fired flags (``None`` when
+    proceeding). Stored results may carry fields of other versions: they are ignored.
     """
 
-    decision: str
+    model_config = Record.model_config | {"extra": "ignore"}
+
+    decision: Decision
     red_flags: tuple[str, ...]
-    urgency: str | None
-    message: str
-    answers: Mapping[str, bool] = field(default_factory=dict)
-    screened_at: str = ""
+    urgency: Urgency | None = None
+    message: str = ""
+    answers: dict[str, StrictBool] = Field(default_factory=dict)
+    screened_at: UtcTime = Field(default_factory=utc_now)
+
+    @model_validator(mode="after")
+    def _refers_iff_a_flag_fired(self) -> Self:
+        if (self.decision == "refer") != bool(self.red_flags):
+            raise ValueError("a screening result refers if and only if a red flag fired")
+        return self
 
     @property
     def referred(self) -> bool:
@@ -175,46 +196,13 @@ class ScreeningResult:
         """Ids answered "yes" (red flags and ordinary questions), in question order."""
         return tuple(qid for qid, yes in self.answers.items() if yes)
 
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON object; :meth:`from_json` reads it back."""
-        return {
-            "decision": self.decision,
-            "red_flags": list(self.red_flags),
-            "urgency": self.urgency,
-            "message": self.message,
-            "answers": dict(self.answers),
-            "screened_at": self.screened_at,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "ScreeningResult":
-        """Read back a result written by :meth:`to_json` (extra keys are ignored)."""
-        try:
-            decision = data["decision"]
-            red_flags = tuple(str(flag) for flag in data["red_flags"])
-            answers = {str(k): bool(v) for k, v in dict(data.get("answers", {})).items()}
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ScreeningError(f"not a screening result: {exc}") from exc
-        if decision not in DECISIONS:
-            raise ScreeningError(f"screening decision must be one of {DECISIONS}; got {decision!r}")
-        if (decision == "refer") != bool(red_flags):
-            raise ScreeningError("a screening result refers if and only if a red flag fired")
-        return cls(
-            decision=decision,
-            red_flags=red_flags,
-            urgency=data.get("urgency"),
-            message=str(data.get("message", "")),
-            answers=answers,
-            screened_at=str(data.get("screened_at", "")),
-        )
-
 
 def question_ids() -> tuple[str, ...]:
     """Every stable question id, in the order asked."""
     return tuple(question.id for question in load_questions())
 
 
-def check_ids(ids: Mapping[str, Any] | tuple[str, ...] | list[str]) -> None:
+def check_ids(ids: Iterable[str]) -> None:
     """Raise :class:`ScreeningError` listing the valid ids if any of ``ids`` is unknown."""
     valid = question_ids()
     unknown = [qid for qid in ids if qid not in valid]
@@ -238,17 +226,24 @@ def screen(answers: Mapping[str, bool], *, at: datetime | None = None) -> Screen
     questions = load_questions()
     full = {question.id: answers.get(question.id, False) for question in questions}
     fired = tuple(q.id for q in questions if q.red_flag and full[q.id])
-    when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    when = as_utc(at or utc_now()).replace(microsecond=0)
     if not fired:
-        return ScreeningResult("proceed", (), None, PROCEED_MESSAGE, full, when)
+        return ScreeningResult(
+            decision="proceed", red_flags=(), urgency=None, message=PROCEED_MESSAGE,
+            answers=full, screened_at=when,
+        )  # fmt: skip
     urgency = most_urgent(q.urgency for q in questions if q.id in fired)
     message = f"{URGENCY_MESSAGES[urgency]} {NO_EXERCISE}"
-    return ScreeningResult("refer", fired, urgency, message, full, when)
+    return ScreeningResult(
+        decision="refer", red_flags=fired, urgency=urgency, message=message, answers=full,
+        screened_at=when,
+    )  # fmt: skip
 
 
-def most_urgent(urgencies: Any) -> str:
+def most_urgent(urgencies: Iterable[str | None]) -> Urgency:
     """The most urgent of ``urgencies`` (emergency > urgent > soon)."""
     ranks = [URGENCIES.index(u) for u in urgencies if u in URGENCIES]
     if not ranks:
         raise ScreeningError("no red-flag urgency given")
-    return URGENCIES[min(ranks)]
+    chosen: Urgency = ("emergency", "urgent", "soon")[min(ranks)]
+    return chosen

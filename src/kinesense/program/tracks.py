@@ -1,27 +1,119 @@
-"""The planner's exercise ladders, read from ``data/tracks.json`` and checked when loaded.
+"""The planner's exercise ladders and thresholds, read from ``data/tracks.json`` and checked when
+loaded (pydantic models; a malformed file is a :class:`~kinesense.errors.DataFileError` naming the
+file and the field).
 
 A *track* (balance, proprioceptive re-education, trunk control, a gentle start) groups
 *ladders*; a ladder is an ordered list of *steps* from easiest to hardest, each an exercise of the
 library with its dose (sets, repetitions or holds per set, hold time in seconds) and the
 equipment it needs. Progression moves an exercise one step up its ladder (a higher dose or the
-``harder`` exercise), regression one step down. The file also holds the rule thresholds the
-progression module uses (``success``), so a clinic can review them in one place.
+``harder`` exercise), regression one step down. The file also holds the thresholds of the
+progression rules (``success``) and of the planner (``planner``), so a clinic reviews them in
+one place; each says where it comes from in ``planner.notes`` and the module docstrings of
+:mod:`~kinesense.program.planner` and :mod:`~kinesense.program.progression`.
 """
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Self
 
-from kinesense.errors import KinesenseError
+from pydantic import Field, StrictBool, StrictInt, model_validator
+
+from kinesense.errors import DataFileError
 from kinesense.exercises import Exercise
+from kinesense.program.model import DataFile, load_data_file, read_json_file
 
 TRACKS_FILE = "tracks.json"
+Name = Annotated[str, Field(min_length=1)]
 
 
-class TrackDataError(KinesenseError):
+class TrackDataError(DataFileError):
     """``tracks.json`` is malformed or names an exercise the library does not have."""
+
+
+class Rules(DataFile):
+    """Thresholds of the progression rules (see :mod:`kinesense.program.progression`): form
+    scores are fractions of clean frames (0-1), pain in points of the 0-10 scale."""
+
+    min_form_score: Annotated[float, Field(ge=0, le=1)]
+    failed_form_score: Annotated[float, Field(ge=0, le=1)]
+    consecutive_sessions: Annotated[StrictInt, Field(ge=1, le=20)]
+    pain_rise_points: Annotated[float, Field(gt=0, le=10)]
+    missed_days: Annotated[StrictInt, Field(ge=1, le=365)]
+    reassess_weeks: Annotated[StrictInt, Field(ge=1, le=104)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.failed_form_score > self.min_form_score:
+            raise ValueError("need failed_form_score <= min_form_score")
+        return self
+
+
+class PlannerRules(DataFile):
+    """Thresholds of the planner (see :mod:`kinesense.program.planner`)."""
+
+    trunk_repositioning_flag_deg: Annotated[float, Field(gt=0, le=45)]
+    setup_s: Annotated[float, Field(ge=0, le=600)]
+    older_adult_age: Annotated[StrictInt, Field(ge=18, le=120)]
+    high_pain_points: Annotated[float, Field(ge=0, le=10)]
+    balance_tests: tuple[Name, ...]
+    goal_words: dict[Name, tuple[Name, ...]]
+    notes: str = ""
+
+
+class StepEntry(DataFile):
+    """One step as written: an exercise id, its dose and the equipment it needs."""
+
+    exercise: Name
+    sets: Annotated[StrictInt, Field(ge=1, le=20)]
+    reps: Annotated[StrictInt, Field(ge=1, le=100)]
+    hold_s: Annotated[float, Field(gt=0, le=600)] | None
+    equipment: tuple[Name, ...]
+
+
+class LadderEntry(DataFile):
+    """A ladder as written; ``neck_only`` and ``hinge`` mark special uses."""
+
+    id: Name
+    steps: Annotated[tuple[StepEntry, ...], Field(min_length=1)]
+    neck_only: StrictBool = False
+    hinge: StrictBool = False
+
+
+class TrackEntry(DataFile):
+    """A track as written."""
+
+    id: Name
+    name: Name
+    reason: Name
+    ladders: tuple[LadderEntry, ...]
+
+
+class TracksFile(DataFile):
+    """The content of ``tracks.json``."""
+
+    version: StrictInt
+    notes: str = ""
+    success: Rules
+    planner: PlannerRules
+    equipment: dict[Name, Name]
+    tracks: Annotated[tuple[TrackEntry, ...], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        ladder_ids: set[str] = set()
+        for track in self.tracks:
+            for ladder in track.ladders:
+                if ladder.id in ladder_ids:
+                    raise ValueError(f"duplicate ladder {ladder.id!r}")
+                ladder_ids.add(ladder.id)
+                for step in ladder.steps:
+                    unknown = set(step.equipment) - set(self.equipment)
+                    if unknown:
+                        raise ValueError(f"ladder {ladder.id}: unknown equipment {sorted(unknown)}")
+        return self
 
 
 @dataclass(frozen=True)
@@ -61,23 +153,12 @@ class TrackSpec:
 
 
 @dataclass(frozen=True)
-class Rules:
-    """Thresholds of the progression rules (see :mod:`kinesense.program.progression`)."""
-
-    min_form_score: float
-    failed_form_score: float
-    consecutive_sessions: int
-    pain_rise_points: float
-    missed_days: int
-    reassess_weeks: int
-
-
-@dataclass(frozen=True)
 class TrackBook:
-    """Every track and ladder, with the rules and the equipment names."""
+    """Every track and ladder, with the rules, the planner's thresholds and the equipment."""
 
     tracks: Mapping[str, TrackSpec]
     rules: Rules
+    planner: PlannerRules
     equipment: Mapping[str, str]
 
     def ladder(self, ladder_id: str) -> Ladder:
@@ -98,105 +179,65 @@ class TrackBook:
         return None
 
 
-def _need(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in data:
-        raise TrackDataError(f"{TRACKS_FILE}: {where}: missing field {key!r}")
-    value = data[key]
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise TrackDataError(f"{TRACKS_FILE}: {where}.{key}: wrong type {type(value).__name__}")
-    return value
+def _check_against_library(parsed: TracksFile, library: Mapping[str, Exercise]) -> None:
+    for t_index, track in enumerate(parsed.tracks):
+        for l_index, ladder in enumerate(track.ladders):
+            for s_index, step in enumerate(ladder.steps):
+                where = f"{TRACKS_FILE}: field 'tracks.{t_index}.ladders.{l_index}.steps.{s_index}"
+                if step.exercise not in library:
+                    raise TrackDataError(f"{where}.exercise': unknown exercise {step.exercise!r}")
+                mode = library[step.exercise].mode
+                if (mode == "hold") != (step.hold_s is not None):
+                    raise TrackDataError(f"{where}.hold_s': {step.exercise!r} is a {mode} exercise")
 
 
-def _step(data: Any, where: str, library: Mapping[str, Exercise] | None) -> Step:
-    if not isinstance(data, dict):
-        raise TrackDataError(f"{TRACKS_FILE}: {where}: a step must be an object")
-    exercise_id = _need(data, "exercise", str, where)
-    if library is not None and exercise_id not in library:
-        raise TrackDataError(f"{TRACKS_FILE}: {where}: unknown exercise {exercise_id!r}")
-    sets = _need(data, "sets", int, where)
-    reps = _need(data, "reps", int, where)
-    if not 1 <= sets <= 20 or not 1 <= reps <= 100:
-        raise TrackDataError(f"{TRACKS_FILE}: {where}: sets must be 1-20 and reps 1-100")
-    hold = data.get("hold_s")
-    if hold is not None and (not isinstance(hold, int | float) or not 0 < hold <= 600):
-        raise TrackDataError(f"{TRACKS_FILE}: {where}.hold_s: must be 0-600 s or null")
-    if library is not None:
-        mode = library[exercise_id].mode
-        if (mode == "hold") != (hold is not None):
-            raise TrackDataError(
-                f"{TRACKS_FILE}: {where}.hold_s: {exercise_id!r} is a {mode} exercise"
-            )
-    equipment = _need(data, "equipment", list, where)
-    if not all(isinstance(item, str) for item in equipment):
-        raise TrackDataError(f"{TRACKS_FILE}: {where}.equipment: must be a list of names")
-    return Step(
-        exercise_id, sets, reps, None if hold is None else float(hold), frozenset(equipment)
-    )
-
-
-def parse_tracks(data: Any, library: Mapping[str, Exercise] | None = None) -> TrackBook:
-    """Check and convert the content of ``tracks.json`` (exercise ids checked when ``library``
-    is given)."""
-    if not isinstance(data, dict):
-        raise TrackDataError(f"{TRACKS_FILE}: the top level must be an object")
-    rules_data = _need(data, "success", dict, "top level")
+def parse_tracks(data: object, library: Mapping[str, Exercise] | None = None) -> TrackBook:
+    """Check and convert the content of ``tracks.json`` (exercise ids and modes checked against
+    ``library`` when given)."""
     try:
-        rules = Rules(
-            min_form_score=float(rules_data["min_form_score"]),
-            failed_form_score=float(rules_data["failed_form_score"]),
-            consecutive_sessions=int(rules_data["consecutive_sessions"]),
-            pain_rise_points=float(rules_data["pain_rise_points"]),
-            missed_days=int(rules_data["missed_days"]),
-            reassess_weeks=int(rules_data["reassess_weeks"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise TrackDataError(f"{TRACKS_FILE}: success: {exc}") from None
-    if not 0 <= rules.failed_form_score <= rules.min_form_score <= 1:
-        raise TrackDataError(f"{TRACKS_FILE}: success: need 0 <= failed <= min form score <= 1")
-    equipment = _need(data, "equipment", dict, "top level")
-    tracks: dict[str, TrackSpec] = {}
-    ladder_ids: set[str] = set()
-    for t_index, track in enumerate(_need(data, "tracks", list, "top level")):
-        where = f"tracks[{t_index}]"
-        if not isinstance(track, dict):
-            raise TrackDataError(f"{TRACKS_FILE}: {where}: must be an object")
-        track_id = _need(track, "id", str, where)
-        ladders: list[Ladder] = []
-        for l_index, ladder in enumerate(_need(track, "ladders", list, where)):
-            lwhere = f"{where}.ladders[{l_index}]"
-            ladder_id = _need(ladder, "id", str, lwhere)
-            if ladder_id in ladder_ids:
-                raise TrackDataError(f"{TRACKS_FILE}: {lwhere}: duplicate ladder {ladder_id!r}")
-            ladder_ids.add(ladder_id)
-            steps = tuple(
-                _step(step, f"{lwhere}.steps[{s_index}]", library)
-                for s_index, step in enumerate(_need(ladder, "steps", list, lwhere))
-            )
-            if not steps:
-                raise TrackDataError(f"{TRACKS_FILE}: {lwhere}: no steps")
-            for step in steps:
-                unknown = step.equipment - set(equipment)
-                if unknown:
-                    raise TrackDataError(f"{TRACKS_FILE}: {lwhere}: unknown equipment {unknown}")
-            ladders.append(
+        parsed = load_data_file(TracksFile, data, TRACKS_FILE)
+    except TrackDataError:
+        raise
+    except DataFileError as exc:
+        raise TrackDataError(str(exc)) from None
+    if library is not None:
+        _check_against_library(parsed, library)
+    tracks = {
+        track.id: TrackSpec(
+            track.id,
+            track.name,
+            track.reason,
+            tuple(
                 Ladder(
-                    ladder_id,
-                    track_id,
-                    steps,
-                    neck_only=bool(ladder.get("neck_only", False)),
-                    hinge=bool(ladder.get("hinge", False)),
+                    ladder.id,
+                    track.id,
+                    tuple(
+                        Step(s.exercise, s.sets, s.reps, s.hold_s, frozenset(s.equipment))
+                        for s in ladder.steps
+                    ),
+                    neck_only=ladder.neck_only,
+                    hinge=ladder.hinge,
                 )
-            )
-        tracks[track_id] = TrackSpec(
-            track_id,
-            _need(track, "name", str, where),
-            _need(track, "reason", str, where),
-            tuple(ladders),
+                for ladder in track.ladders
+            ),
         )
-    return TrackBook(tracks, rules, {str(k): str(v) for k, v in equipment.items()})
+        for track in parsed.tracks
+    }
+    return TrackBook(tracks, parsed.success, parsed.planner, dict(parsed.equipment))
+
+
+@cache
+def _shipped_content() -> object:
+    path = Path(str(resources.files("kinesense.program").joinpath("data", TRACKS_FILE)))
+    return read_json_file(path, "tracks file")
 
 
 def load_tracks(library: Mapping[str, Exercise] | None = None) -> TrackBook:
     """The shipped ladders; exercise ids and modes are checked against ``library`` if given."""
-    text = resources.files("kinesense.program").joinpath("data", TRACKS_FILE).read_text("utf-8")
-    return parse_tracks(json.loads(text), library)
+    return parse_tracks(_shipped_content(), library)
+
+
+@cache
+def planner_rules() -> PlannerRules:
+    """The planner's thresholds from the shipped ``tracks.json``."""
+    return load_tracks().planner

@@ -203,13 +203,17 @@ def virtual_camera(
     distance_m: float = DEFAULT_DISTANCE_M,
     focal_px: float = DEFAULT_FOCAL_PX,
     resolution: tuple[int, int] = DEFAULT_RESOLUTION,
+    azimuth_deg: float | None = None,
 ) -> PinholeCamera:
     """A camera filming the person of a 3D ``series`` from ``view`` (a key of
-    :data:`VIEW_AZIMUTH_DEG`), ``distance_m`` from their median mid-hip, at its height."""
+    :data:`VIEW_AZIMUTH_DEG`), ``distance_m`` from their median mid-hip, at its height.
+
+    ``azimuth_deg`` places the camera at another azimuth than the view's (e.g. -45 for an
+    oblique view from the front right); ``view`` is then only the label."""
     check_option("view", view, VIEW_AZIMUTH_DEG)
     check_positive("distance_m", distance_m)
     centre, forward, left = body_directions(series)
-    azimuth = math.radians(VIEW_AZIMUTH_DEG[view])
+    azimuth = math.radians(VIEW_AZIMUTH_DEG[view] if azimuth_deg is None else azimuth_deg)
     direction = math.cos(azimuth) * forward + math.sin(azimuth) * left
     up = np.asarray(series.world_up, dtype=np.float64)
     return look_at(
@@ -353,9 +357,15 @@ def film(
     distance_m: float = DEFAULT_DISTANCE_M,
     focal_px: float = DEFAULT_FOCAL_PX,
     resolution: tuple[int, int] = DEFAULT_RESOLUTION,
+    azimuth_deg: float | None = None,
 ) -> PoseSeries:
     """``series`` filmed by :func:`virtual_camera` from ``view`` (:func:`project_pose`)."""
     camera = virtual_camera(
-        series, view, distance_m=distance_m, focal_px=focal_px, resolution=resolution
+        series,
+        view,
+        distance_m=distance_m,
+        focal_px=focal_px,
+        resolution=resolution,
+        azimuth_deg=azimuth_deg,
     )
     return project_pose(series, camera, camera_view=view)

@@ -1,13 +1,22 @@
 """The history of people and their programme: SQLAlchemy 2 models, Alembic migrations shipped in
-the package and run when a :class:`Store` opens, and the :class:`Store` itself.
+the package, the :class:`Store` and its units of work.
 
-A SQLite file in the user's data folder by default; any SQLAlchemy URL (PostgreSQL) through
-``KINESENSE_DATABASE_URL`` or ``Store(url)``. This is an edge of kinesense: the science layers
-never import it.
+A SQLite file in the user's data folder by default; any SQLAlchemy URL (PostgreSQL) through the
+settings (``KINESENSE_DATABASE_URL``) or ``Store(url)``. This is an edge of kinesense: the science
+layers never import it.
 """
 
 from kinesense.store.engine import StoreError
 from kinesense.store.location import database_url, user_data_dir
-from kinesense.store.store import PersonRecord, Store
+from kinesense.store.store import Store
+from kinesense.store.unit import HistoryEntry, PersonNotFoundError, Unit
 
-__all__ = ["PersonRecord", "Store", "StoreError", "database_url", "user_data_dir"]
+__all__ = [
+    "HistoryEntry",
+    "PersonNotFoundError",
+    "Store",
+    "StoreError",
+    "Unit",
+    "database_url",
+    "user_data_dir",
+]

@@ -1,5 +1,16 @@
-"""Opening a database: the engine, SQLite's pragmas, and Alembic migrations run in code."""
+"""Opening a database: the engine, SQLite's pragmas and write queue, and the schema's revision
+(Alembic migrations shipped in the package, run in code).
 
+Writers queue instead of colliding. On SQLite a write transaction starts with ``BEGIN
+IMMEDIATE``: it takes the database's write lock at once, waiting up to
+:data:`SQLITE_BUSY_TIMEOUT_MS` for another writer to finish (SQLite's busy handler), so a
+transaction never fails half-way because another process wrote meanwhile; reads use a plain
+``BEGIN`` and never wait (write-ahead log). On PostgreSQL the unit of work locks the person's row
+(``SELECT ... FOR UPDATE``) instead.
+"""
+
+import io
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -7,16 +18,30 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from kinesense.errors import KinesenseError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for the write lock before its ``BEGIN IMMEDIATE`` fails."""
+WRITE_OPTION = "kinesense_write"
+"""Execution option marking a connection whose transactions write (``BEGIN IMMEDIATE``)."""
 
 
 class StoreError(KinesenseError):
     """The history cannot be read or written as asked (unknown person, bad database...)."""
+
+
+class SchemaState(Enum):
+    """Where a database's schema stands against this kinesense's migrations."""
+
+    EMPTY = "empty"
+    BEHIND = "behind"
+    CURRENT = "current"
+    NEWER = "newer"
 
 
 def safe_url(url: str) -> str:
@@ -27,15 +52,28 @@ def safe_url(url: str) -> str:
         return "<unparsable database URL>"
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of a database error's message."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; a SQLite file's folder is created, and SQLite connections get
-    ``PRAGMA foreign_keys=ON`` and the write-ahead log (both guarded by the dialect)."""
+    ``PRAGMA foreign_keys=ON``, the write-ahead log, a busy timeout and ``BEGIN IMMEDIATE`` for
+    connections marked with :data:`WRITE_OPTION`."""
     try:
         parsed = make_url(url)
     except Exception as exc:
-        raise StoreError(f"not a database URL: {url!r} ({exc})") from None
+        raise StoreError(f"not a database URL: {safe_url(url)} ({exc})") from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the database folder {folder}: {exc.strerror}"
+            ) from None
     try:
         engine = create_engine(parsed)
     except Exception as exc:  # missing driver, bad options
@@ -46,6 +84,11 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def is_sqlite(engine: Engine) -> bool:
+    """Whether ``engine`` is an embedded SQLite database."""
+    return engine.dialect.name == "sqlite"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Python's sqlite3 opens transactions only before INSERT/UPDATE/DELETE; let SQLAlchemy issue
     # BEGIN itself so that migrations (DDL) and every change are all-or-nothing.
@@ -53,12 +96,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
-def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+def _sqlite_begin(connection: Connection) -> None:
+    writes = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _config() -> Config:
@@ -74,17 +118,37 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    """Every migration shipped with this kinesense."""
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (None for an empty database)."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def schema_state(engine: Engine) -> tuple[SchemaState, str | None]:
+    """Where the database stands, and its revision (:class:`StoreError` if unreadable)."""
+    try:
+        revision = current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"cannot open the database {safe_url(engine.url.render_as_string())}: {first_line(exc)}"
+        ) from None
+    if revision is None:
+        return SchemaState.EMPTY, None
+    if revision == head_revision():
+        return SchemaState.CURRENT, revision
+    if revision in known_revisions():
+        return SchemaState.BEHIND, revision
+    return SchemaState.NEWER, revision
+
+
 def migration_sql(url: str, revision: str = "head") -> str:
     """The SQL that would migrate an empty database at ``url`` to ``revision``, without
     connecting to it (Alembic's offline mode), for example to review it for PostgreSQL."""
-    import io
-
     buffer = io.StringIO()
     config = Config(output_buffer=buffer)
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -94,8 +158,13 @@ def migration_sql(url: str, revision: str = "head") -> str:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the database forward to ``revision`` (all migrations in one transaction)."""
+    """Bring the database forward to ``revision``, all migrations in one transaction.
+
+    On SQLite the transaction holds the write lock from its start, so processes opening a new
+    database at the same moment migrate it once, one after the other."""
     config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)

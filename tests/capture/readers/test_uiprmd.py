@@ -22,7 +22,12 @@ from kinesense.capture.readers.uiprmd import (
     read_uiprmd_skeleton,
     uiprmd_file,
 )
-from kinesense.capture.readers.uiprmd_clips import join_repetitions, rest_pose, upright_height_m
+from kinesense.capture.readers.uiprmd_clips import (
+    join_repetitions,
+    load_clip,
+    rest_pose,
+    upright_height_m,
+)
 from kinesense.errors import InputFileError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
 from tests.conftest import shared_file
@@ -228,3 +233,18 @@ def test_transitions_keep_bone_lengths_between_those_of_their_ends(shared_data: 
     assert thigh.max() <= real_thigh.max() + 1e-9
     steps = np.linalg.norm(np.diff(world, axis=0), axis=2)
     assert np.nanmax(steps) < 0.1  # no jump between frames (3 m/s at 30 frames/s)
+
+
+def test_files_cut_mid_movement_are_left_out(shared_data: Path) -> None:
+    shared_file(shared_data, str(uiprmd_file(UIPRMD, 5, 4, 5, correct=False)))
+    clip = load_clip(shared_data / UIPRMD, 5, 4, correct=False)
+    assert [Path(source).name for source, _ in clip.excluded] == [
+        "m05_s04_e05_positions_inc.txt.gz",  # ends seated
+        "m05_s04_e06_positions_inc.txt.gz",  # starts seated, stands up inside
+    ]
+    assert "ends mid-movement" in clip.excluded[0][1]
+    assert len(clip.repetitions) == len(clip.sources) == 8
+    every = load_clip(shared_data / UIPRMD, 5, 4, correct=False, screen=False)
+    assert len(every.repetitions) == 10
+    assert not every.excluded
+    assert not load_clip(shared_data / UIPRMD, 5, 4).excluded  # the correct ones are whole

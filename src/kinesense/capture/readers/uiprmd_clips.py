@@ -16,6 +16,14 @@ joint's rotation (spherical linear interpolation), the root position and the off
 two real frames, with a smooth (raised-cosine) time course; they keep bone lengths and last
 ``max(0.3 s, largest joint rotation / 90 deg/s, root travel / 0.5 m/s)``, rounded to frames.
 
+**Screening.** A file is joined only if it starts and ends at the top of the movement: at its first
+and last frame the hip flexion (3D, the more flexed hip, :func:`hip_flexion_deg`) exceeds the
+rest pose's by at most half the clip's typical excursion (the median over its files of the peak
+flexion above the rest pose's). The data set's segmentation fails this in a few files (s04's
+incorrect sit-to-stands e05 and e06 are cut while the person is seated, and e06 holds the
+standing phase between two repetitions): joining them to the rest pose would add a
+repetition that the truth does not count. Excluded files are listed in the clip.
+
 The truth of repetition ``i`` is the time of its first and of its last real frame. Where the
 data set's segmentation cut a repetition before the person stood up fully (s02's deep squats
 end at a knee angle of 135-165 degrees), its transition back to the rest pose completes the
@@ -61,11 +69,13 @@ class JoinedClip:
         pose: the 3D clip (metres, the data set's axes, +y up), 30 frames per second.
         repetitions: ``(start_s, end_s)`` of each repetition's first and last real frame.
         sources: the positions file of each repetition.
+        excluded: ``(file, reason)`` of the files left out by the screening.
     """
 
     pose: PoseSeries
     repetitions: tuple[tuple[float, float], ...]
     sources: tuple[str, ...]
+    excluded: tuple[tuple[str, str], ...] = ()
 
 
 def _concat(parts: Sequence[KinectSkeleton]) -> KinectSkeleton:
@@ -82,6 +92,41 @@ def upright_height_m(skeleton: KinectSkeleton) -> FloatArray:
     return np.asarray(
         joints[:, _SHOULDER, _UP] - joints[:, _ANKLES, _UP].min(axis=1), dtype=np.float64
     )
+
+
+def hip_flexion_deg(skeleton: KinectSkeleton) -> FloatArray:
+    """(N,) flexion of the more flexed hip, degrees: 180 minus the 3D angle spine-shoulder, hip,
+    knee (0 standing straight, 90 with the thigh at a right angle to the trunk)."""
+    joints = skeleton.joints_m()
+    flexion = []
+    for side in ("left", "right"):
+        hip = joints[:, KINECT_JOINTS.index(f"{side}_hip")]
+        trunk = joints[:, _SHOULDER] - hip
+        thigh = joints[:, KINECT_JOINTS.index(f"{side}_knee")] - hip
+        cosine = np.sum(trunk * thigh, axis=1) / (
+            np.linalg.norm(trunk, axis=1) * np.linalg.norm(thigh, axis=1)
+        )
+        flexion.append(180.0 - np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+    return np.asarray(np.maximum(flexion[0], flexion[1]), dtype=np.float64)
+
+
+def off_boundary(repetitions: Sequence[KinectSkeleton]) -> dict[int, str]:
+    """Indices of the repetitions that do not start and end at the top of the movement, with
+    the reason (see the module docstring)."""
+    rest = float(hip_flexion_deg(rest_pose(repetitions))[0])
+    flexions = [hip_flexion_deg(r) - rest for r in repetitions]
+    typical = float(np.median([f.max() for f in flexions]))
+    found = {}
+    for i, flexion in enumerate(flexions):
+        ends = {"starts": flexion[0], "ends": flexion[-1]}
+        for where, value in ends.items():
+            if value > typical / 2:
+                found[i] = (
+                    f"{where} mid-movement (hip flexion {value:.0f} deg above the rest pose's, "
+                    f"more than half the typical {typical:.0f} deg)"
+                )
+                break
+    return found
 
 
 def rest_pose(repetitions: Sequence[KinectSkeleton]) -> KinectSkeleton:
@@ -167,10 +212,16 @@ def load_clip(
     episodes: Iterable[int] = range(1, 11),
     rest_s: float = 2.0,
     lead_s: float = 2.0,
+    screen: bool = True,
 ) -> JoinedClip:
-    """The joined clip of ``episodes`` of one person and movement from the data set's folder."""
+    """The joined clip of ``episodes`` of one person and movement from the data set's folder,
+    without the files that :func:`off_boundary` finds when ``screen``."""
     skeletons = [
         read_uiprmd_skeleton(uiprmd_file(root, movement, subject, e, correct=correct))
         for e in episodes
     ]
-    return join_repetitions(skeletons, rest_s=rest_s, lead_s=lead_s)
+    bad = off_boundary(skeletons) if screen and len(skeletons) > 1 else {}
+    kept = [s for i, s in enumerate(skeletons) if i not in bad]
+    clip = join_repetitions(kept, rest_s=rest_s, lead_s=lead_s)
+    excluded = tuple((skeletons[i].source, reason) for i, reason in sorted(bad.items()))
+    return JoinedClip(clip.pose, clip.repetitions, clip.sources, excluded)

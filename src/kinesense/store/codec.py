@@ -1,0 +1,51 @@
+"""How values are written to and read from the tables: plain JSON payloads, and times.
+
+Times are stored as naive UTC ``DateTime`` values (SQLite keeps no zone): every time is
+converted to UTC before it is written, and read back as an aware UTC time.
+"""
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from kinesense.clock import as_utc, parse_time, utc_now
+from kinesense.store.engine import StoreError
+
+
+def stored_time(value: object = None) -> datetime:
+    """``value`` (an aware or naive datetime, an ISO 8601 text, or None for now) as the naive
+    UTC time the tables hold; :class:`StoreError` for anything else."""
+    if value is None or value == "":
+        moment = utc_now()
+    elif isinstance(value, datetime):
+        moment = as_utc(value)
+    elif isinstance(value, str):
+        try:
+            moment = parse_time(value)
+        except ValueError:
+            raise StoreError(f"not an ISO 8601 time: {value!r}") from None
+    else:
+        raise StoreError(f"not a time: {value!r}")
+    return moment.replace(tzinfo=None)
+
+
+def to_aware(moment: datetime) -> datetime:
+    """A time read from the tables (naive UTC) as an aware UTC time."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` as plain JSON: numpy values made Python ones, NaN and infinity made ``None``;
+    :class:`StoreError` for anything JSON cannot hold."""
+    if isinstance(value, Mapping):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(v) for v in value]
+    if hasattr(value, "tolist"):
+        return plain_json(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise StoreError(f"cannot store a {type(value).__name__} in a JSON record")

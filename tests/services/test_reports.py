@@ -1,0 +1,84 @@
+"""Reports from result files within bounds, and from a person's stored results."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from kinesense.errors import InputFileError, NotFoundError, OutputFileError
+from kinesense.services.history import save_assessment
+from kinesense.services.people import add_person
+from kinesense.services.reports import (
+    MAX_JSON_DEPTH,
+    json_depth,
+    read_result_file,
+    report_for_person,
+    report_from_files,
+)
+from kinesense.store import Store
+from tests.report import stance_result, sway_result
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ("1", 0),
+        ("{}", 1),
+        ('{"a": [1, {"b": []}]}', 4),
+        ('{"a": "[[[[[["}', 1),  # brackets in strings do not count
+        ('["\\"[[[", [[]]]', 3),  # nor after an escaped quote
+    ],
+)
+def test_json_depth_by_hand(text: str, depth: int) -> None:
+    assert json_depth(text) == depth
+
+
+def test_deep_nesting_is_refused_fast(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 2_000_000 + "]" * 2_000_000)
+    started = time.perf_counter()
+    with pytest.raises(InputFileError, match=f"nested more than {MAX_JSON_DEPTH} levels deep"):
+        read_result_file(deep)
+    assert time.perf_counter() - started < 10
+    ok = tmp_path / "ok.json"
+    ok.write_text(json.dumps({"a": [[[1]]]}))
+    assert read_result_file(ok) == {"a": [[[1]]]}
+
+
+def test_what_is_not_a_result_file(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="not found"):
+        read_result_file(tmp_path / "absent.json")
+    with pytest.raises(InputFileError, match="is a folder"):
+        read_result_file(tmp_path)
+    binary = tmp_path / "b.json"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(InputFileError, match="not UTF-8"):
+        read_result_file(binary)
+    with pytest.raises(InputFileError, match="not a regular file"):
+        read_result_file(Path("/dev/zero"))
+
+
+def test_a_report_from_files_replaces_its_output_whole(tmp_path: Path) -> None:
+    results = tmp_path / "r.json"
+    results.write_text(json.dumps([sway_result().to_json(), stance_result().to_json()]))
+    html = tmp_path / "report.html"
+    html.write_text("old")
+    summary = report_from_files([results], html)
+    assert (summary.results, summary.html) == (2, html)
+    assert html.read_text().startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputFileError, match="is also an input"):
+        report_from_files([results], results)
+    assert json.loads(results.read_text())[0]["test"] == "sway"
+
+
+def test_a_report_of_a_persons_history(store: Store, tmp_path: Path) -> None:
+    add_person(store, "Ann")
+    with pytest.raises(NotFoundError, match="no assessment is saved for Ann"):
+        report_for_person(store, "Ann", tmp_path / "r.html")
+    save_assessment(store, "Ann", sway_result())
+    summary = report_for_person(store, "1", tmp_path / "r.html", title="Ann's balance")
+    assert summary.results == 1
+    page = (tmp_path / "r.html").read_text()
+    assert "Ann&#x27;s balance" in page or "Ann's balance" in page
+    assert "Ann" in page
