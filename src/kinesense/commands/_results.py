@@ -11,7 +11,7 @@ import typer
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import print_json, to_plain_json
-from kinesense.outputs import atomic_write, check_output_path
+from kinesense.services.assessments import result_output, save_result
 
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
@@ -22,11 +22,9 @@ Advance = Callable[[int, int], None]
 
 
 def checked_output(output: Path | None, inputs: Iterable[Path | None]) -> Path | None:
-    """``output`` checked before any work (:func:`kinesense.outputs.check_output_path`): never
-    one of the ``inputs``, in an existing writable folder."""
-    if output is None:
-        return None
-    return check_output_path(output, inputs=[p for p in inputs if p is not None], what="result")
+    """``output`` checked before any work (:func:`kinesense.services.assessments.
+    result_output`): never one of the ``inputs``, in an existing writable folder."""
+    return result_output(output, inputs)
 
 
 @contextlib.contextmanager
@@ -58,7 +56,7 @@ def emit_result(
     """
     data = result.to_json()
     if output is not None:
-        atomic_write(output, json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+        save_result(output, json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
     if as_json:
         print_json(data)
         return

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from kinesense.assess.repositioning import AXES, JOINTS
 from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import JsonOption, ModelOption, user_errors
 from kinesense.commands._results import (
@@ -18,8 +17,14 @@ from kinesense.commands._results import (
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
-from kinesense.services.assessments import parameters_for, repositioning_inputs, run_assessment
-from kinesense.signal.reposition_trials import TASKS
+from kinesense.services.assessments import (
+    AXES,
+    JOINTS,
+    TASKS,
+    parameters_for,
+    repositioning_inputs,
+    run_assessment,
+)
 
 HELP = (
     "Joint position sense: how accurately you return the trunk or the head to a position with "

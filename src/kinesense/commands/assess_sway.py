@@ -6,12 +6,6 @@ from typing import Annotated
 import typer
 from pydantic import BaseModel
 
-from kinesense._checks import check_option
-from kinesense.assess.balance_tests import DEFAULT_DURATION_S, EYES, STANCES, SURFACES
-from kinesense.assess.catalogue_balance import SwaySource
-from kinesense.assess.spec import SeriesKind
-from kinesense.assess.sway import DEFAULT_CUTOFF_HZ
-from kinesense.assess.sway_sources import AXES
 from kinesense.cli_support import JsonOption, ModelOption, user_errors
 from kinesense.commands._results import (
     OutputOption,
@@ -23,17 +17,22 @@ from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
 from kinesense.services.assessments import (
+    DEFAULT_CUTOFF_HZ,
+    DEFAULT_DURATION_S,
+    EYES,
+    FORWARD_AXES,
+    STANCES,
+    SURFACES,
     Kind,
     ctsib_inputs,
     parameters_for,
+    recording_kind,
     romberg_inputs,
     run_assessment,
     sway_inputs,
+    sway_source,
 )
 from kinesense.services.recordings import CopColumns, ReadingOptions
-
-SOURCES = ("auto", "cop", "video", "imu")
-KINDS: dict[str, Kind] = {"auto": "auto", "cop": "cop", "video": "pose", "imu": "motion"}
 
 PROTOCOL_HELP = (
     "Protocol: stand still for 30 s, arms by your sides, eyes on a mark at eye level 2-3 m "
@@ -84,7 +83,7 @@ SensorHeightOption = Annotated[
     ),
 ]
 ForwardAxisOption = Annotated[
-    str, typer.Option("--forward-axis", help=f"IMU: sensor axis pointing forward: {AXES}.")
+    str, typer.Option("--forward-axis", help=f"IMU: sensor axis pointing forward: {FORWARD_AXES}.")
 ]
 SourceOption = Annotated[
     str,
@@ -104,21 +103,11 @@ def _params(duration_s: float, cutoff_hz: float, no_filter: bool) -> BaseModel:
     return parameters_for("sway", duration_s=duration_s, cutoff_hz=cutoff_hz, filter=not no_filter)
 
 
-def _one_source(cop: Path | None, video: Path | None, imu: Path | None) -> tuple[Path, SeriesKind]:
-    options: tuple[tuple[Path | None, SeriesKind], ...] = (
-        (cop, "cop"),
-        (video, "pose"),
-        (imu, "motion"),
-    )
-    given = [(p, k) for p, k in options if p is not None]
+def _one_source(cop: Path | None, video: Path | None, imu: Path | None) -> tuple[Path, Kind]:
+    given = [(p, k) for p, k in ((cop, "cop"), (video, "video"), (imu, "imu")) if p is not None]
     if len(given) != 1:
         raise KinesenseError("give exactly one recording: --cop FILE, --video FILE or --imu FILE")
-    return given[0]
-
-
-def _kind(source: str) -> Kind:
-    check_option("--source", source, SOURCES)
-    return KINDS[source]
+    return given[0][0], recording_kind(given[0][1])
 
 
 @assess_app.command(
@@ -159,10 +148,9 @@ def sway_command(
     person: PersonOption = None,
 ) -> None:
     path, kind = _one_source(cop, video, imu)
-    check_option("--direction", direction, ("auto", "ml", "ap"))
+    source = sway_source(height_cm, sensor_height_cm, forward_axis, direction)
     target = checked_output(output, [path])
     params = _params(duration_s, cutoff_hz, no_filter)
-    source = SwaySource(height_cm, sensor_height_cm, forward_axis, direction)
     reading = _reading(ml_column, ap_column, force_column, cop_units, model)
     with analysis_progress() as advance:
         inputs = sway_inputs(path, kind, eyes=eyes, stance=stance, surface=surface, source=source,
@@ -200,10 +188,10 @@ def romberg_command(
     as_json: JsonOption = False,
     person: PersonOption = None,
 ) -> None:
-    kind = _kind(source)
+    kind = recording_kind(source)
+    options = sway_source(height_cm, sensor_height_cm, forward_axis)
     target = checked_output(output, [eo, ec])
     params = _params(duration_s, cutoff_hz, no_filter)
-    options = SwaySource(height_cm, sensor_height_cm, forward_axis)
     reading = _reading(ml_column, ap_column, force_column, cop_units, model)
     with analysis_progress() as advance:
         inputs = romberg_inputs(eo, ec, kind, stance=stance, surface=surface, source=options,
@@ -243,11 +231,11 @@ def ctsib_command(
     as_json: JsonOption = False,
     person: PersonOption = None,
 ) -> None:
-    kind = _kind(source)
+    kind = recording_kind(source)
+    options = sway_source(height_cm, sensor_height_cm, forward_axis)
     files = {"eo_firm": eo_firm, "ec_firm": ec_firm, "eo_foam": eo_foam, "ec_foam": ec_foam}
     target = checked_output(output, files.values())
     params = _params(duration_s, cutoff_hz, no_filter)
-    options = SwaySource(height_cm, sensor_height_cm, forward_axis)
     reading = _reading(ml_column, ap_column, force_column, cop_units, model)
     with analysis_progress() as advance:
         inputs = ctsib_inputs(files, kind, stance=stance, source=options, reading=reading,

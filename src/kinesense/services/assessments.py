@@ -9,12 +9,17 @@ with the protocol and person choices. A value a user gave that the science layer
 """
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from kinesense._checks import check_option
+from kinesense.assess.balance_tests import DEFAULT_DURATION_S as DEFAULT_DURATION_S
+from kinesense.assess.balance_tests import EYES as EYES
+from kinesense.assess.balance_tests import STANCES as STANCES
+from kinesense.assess.balance_tests import SURFACES as SURFACES
 from kinesense.assess.balance_tests import Conditions
 from kinesense.assess.catalogue_balance import (
     CTSIB_TRIALS,
@@ -31,9 +36,14 @@ from kinesense.assess.catalogue_movement import (
     RepositioningInputs,
 )
 from kinesense.assess.registry import get_assessment
+from kinesense.assess.repositioning import AXES as AXES
+from kinesense.assess.repositioning import JOINTS as JOINTS
 from kinesense.assess.result import AssessmentResult
 from kinesense.assess.spec import SeriesKind
+from kinesense.assess.sway import DEFAULT_CUTOFF_HZ as DEFAULT_CUTOFF_HZ
+from kinesense.assess.sway_sources import AXES as SENSOR_AXES
 from kinesense.errors import InvalidValueError, KinesenseError
+from kinesense.outputs import atomic_write, check_output_path
 from kinesense.services.recordings import (
     Progress,
     ReadingOptions,
@@ -42,9 +52,15 @@ from kinesense.services.recordings import (
     load_recording,
 )
 from kinesense.signal.data_files import field_path
+from kinesense.signal.reposition_trials import TASKS as TASKS
 
 Kind = SeriesKind | Literal["auto"]
 BENDS = ("forward-bend", "waiters-bow")
+SOURCES: dict[str, Kind] = {"auto": "auto", "cop": "cop", "video": "pose", "imu": "motion"}
+"""The recording sources a user names, and the series kind each gives."""
+DIRECTIONS = ("auto", "ml", "ap")
+FORWARD_AXES: tuple[str, ...] = SENSOR_AXES
+"""The sensor axes a user may name as pointing forward (``+x`` ... ``-z``)."""
 DEFAULT_SOURCE = SwaySource()
 DEFAULT_READING = ReadingOptions()
 
@@ -63,6 +79,37 @@ def user_values() -> Iterator[None]:
         raise InvalidValueError(f"{where}: {first['msg']}" if where else first["msg"]) from None
     except ValueError as exc:
         raise InvalidValueError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
+
+
+def recording_kind(source: str) -> Kind:
+    """The series kind of a source named ``auto``, ``cop``, ``video`` or ``imu``."""
+    return SOURCES[check_option("source", source, SOURCES)]
+
+
+def sway_source(
+    height_cm: float | None = None,
+    sensor_height_cm: float | None = None,
+    forward_axis: str = "+z",
+    direction: str = "auto",
+) -> SwaySource:
+    """How a recording becomes a sway trace, the choices checked."""
+    check_option("forward axis", forward_axis, FORWARD_AXES)
+    check_option("direction", direction, DIRECTIONS)
+    return SwaySource(height_cm, sensor_height_cm, forward_axis, direction)
+
+
+def result_output(output: Path | None, inputs: Iterable[Path | None]) -> Path | None:
+    """Where to save a result, checked before any work (:func:`kinesense.outputs.
+    check_output_path`): never one of the ``inputs``, in an existing writable folder."""
+    if output is None:
+        return None
+    return check_output_path(output, inputs=[p for p in inputs if p is not None], what="result")
+
+
+def save_result(target: Path, text: str) -> Path:
+    """Write a result's JSON ``text`` to ``target`` (checked by :func:`result_output`),
+    atomically: the complete new file or the old one, never half of either."""
+    return atomic_write(target, text)
 
 
 def parameters_for(name: str, **values: Any) -> BaseModel:
