@@ -3,7 +3,7 @@
 File layout (``numpy.savez_compressed``, no pickled objects, readable by any numpy):
 
 * ``__meta__``: UTF-8 JSON as a uint8 array, with ``format`` (``"kinesense-series"``),
-  ``format_version``, ``kind`` (``"pose"``, ``"motion"``, ``"cop"``) and the series' metadata;
+  ``format_version``, ``kind`` (``"pose"``, ``"motion"``, ``"cop"``, ``"head"``) and the series' metadata;
 * one array per per-sample field (``time_s`` and the rest), stored bit for bit.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 from kinesense.errors import InputFileError, KinesenseError
 from kinesense.series.base import TimeSeriesBase
 from kinesense.series.cop import CopSeries
+from kinesense.series.head import HeadSeries
 from kinesense.series.motion import MotionSeries
 from kinesense.series.npz_file import parse_meta, read_npz
 from kinesense.series.pose import PoseSeries
@@ -26,9 +27,10 @@ SERIES_TYPES: dict[str, type[TimeSeriesBase]] = {
     PoseSeries.KIND: PoseSeries,
     MotionSeries.KIND: MotionSeries,
     CopSeries.KIND: CopSeries,
+    HeadSeries.KIND: HeadSeries,
 }
 
-AnySeries = PoseSeries | MotionSeries | CopSeries
+AnySeries = PoseSeries | MotionSeries | CopSeries | HeadSeries
 
 
 def save_series(series: TimeSeriesBase, path: str | Path) -> Path:
