@@ -100,15 +100,18 @@ def revel_schedule(
     *,
     start_s: float = 2.0,
     hold_s: float = 1.6,
+    end_s: float = 0.0,
 ) -> HeadClip:
     """Head angle per frame of a head-to-neutral test: neutral start, then per trial a tilt to
     the excursion (0.8 s), a pause (0.5 s), a return to the held angle (0.8 s), a still hold
-    (``hold_s``), the examiner's return to neutral (0.5 s) and a rest (1 s)."""
+    (``hold_s``), the examiner's return to neutral (0.5 s) and a rest (1 s); ``end_s`` more
+    seconds of rest at the end."""
     angles = [0.0] * round(start_s * FPS)
     for held, excursion in zip(held_deg, excursions_deg, strict=True):
         angles += _ramp(0.0, excursion, 0.8) + [excursion] * round(0.5 * FPS)
         angles += _ramp(excursion, held, 0.8) + [held] * round(hold_s * FPS)
         angles += _ramp(held, 0.0, 0.5) + [0.0] * round(1.0 * FPS)
+    angles += [0.0] * round(end_s * FPS)
     return HeadClip(np.asarray(angles), tuple(held_deg), tuple(excursions_deg))
 
 

@@ -174,7 +174,7 @@ class Coach:
             active_cues=shown.rules.active_cues(),
             values=dict(shown.tracker.values),
             tracking=not self._lost and self._last_seen is not None,
-            done=self._done,
+            done=self._done and (self.feedback is None or self.feedback.finished),
         )
 
     def summary(self) -> SessionSummary:

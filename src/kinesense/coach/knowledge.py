@@ -39,6 +39,9 @@ from kinesense.signal.holds import DEFAULT_RULES, find_holds, hold_angle, smooth
 
 KEEP_S = 60.0
 """Seconds of the quantity kept (a repetition and the hold after it fit well within it)."""
+SUMMARY_DELAY_S = 2.0
+"""Seconds between the last trial's feedback and the session summary, so that the feedback is
+heard before the summary (cues start at least 1.5 s apart, :mod:`kinesense.coach.speech`)."""
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,15 @@ class KnowledgeOfResults:
                 if self.spec.task == "target":
                     out += self._flush(t, force=True)
         out += self._flush(t, force=False)
-        if done and self._pending is None:
+        last = self.trials[-1].time_s if self.trials else -np.inf
+        if done and self._pending is None and t - last >= SUMMARY_DELAY_S:
             out += self.summary_event(t)
         return out
+
+    @property
+    def finished(self) -> bool:
+        """The session summary has been given."""
+        return self._summarised
 
     def finish(self, t: float) -> list[CoachEvent]:
         """The recording ended: score what can be scored, then the summary."""
