@@ -2,7 +2,6 @@
 returns to known errors (:mod:`tests.capture.head_clips`), through the face and pose models and
 the coach, to the words spoken and the cue shown on the overlay."""
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np

@@ -151,9 +151,9 @@ def assess_repositioning_head(
         return AssessmentResult.unusable(TEST, why, quality=quality, **common)
     rest_frames = np.flatnonzero(keep)[rest]
     rest_slice = slice(int(rest_frames[0]), int(rest_frames[-1]) + 1)
-    angle = fill_gaps(
-        head.time_s, head_angle_deg(head, axis, rest_slice), params.max_video_gap_s
-    )[keep]
+    angle = fill_gaps(head.time_s, head_angle_deg(head, axis, rest_slice), params.max_video_gap_s)[
+        keep
+    ]
     t = head.time_s[keep]
     if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
         angle = -angle

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,7 +20,7 @@ from numpy.typing import NDArray
 from kinesense.capture.face import FACE_MODEL_NAME, FaceEstimator, MediaPipeFaceEstimator
 from kinesense.capture.prefetch import prefetch
 from kinesense.capture.video import Frame, VideoFile, probe_video
-from kinesense.errors import InputFileError
+from kinesense.errors import NoPersonError
 from kinesense.series import HeadSeries, Provenance
 from kinesense.signal.head_pose import head_angles_deg
 
@@ -70,14 +71,14 @@ def analyse_face_frames(
     estimator: FaceEstimator,
     resolution: tuple[int, int],
     report: Callable[[int], None] | None = None,
-) -> dict[str, NDArray[np.float64]]:
+) -> dict[str, NDArray[Any]]:
     """Run ``estimator`` on ``frames`` (in time order); the per-frame arrays of a
     :class:`HeadSeries` (``time_s``, ``angles_deg``, ``detected``, ``face_box_px``, ``luma``,
     ``background_change``). ``report`` is called with 1 after each frame."""
     times, angles, detected, boxes, luma, change = [], [], [], [], [], []
     previous: NDArray[np.float32] | None = None
     for frame in frames:
-        faces = estimator.estimate(frame.rgb, int(round(frame.time_s * 1000)))
+        faces = estimator.estimate(frame.rgb, round(frame.time_s * 1000))
         grey = grey_sample(frame.rgb)
         if faces:
             box = np.array(faces[0].box_px(resolution), dtype=np.float64)
@@ -118,7 +119,8 @@ def extract_head(
         make_estimator: the face model (default: the shipped MediaPipe face landmarker).
 
     Raises:
-        InputFileError: missing, unreadable or corrupt video, or no face in any frame.
+        InputFileError: missing, unreadable or corrupt video.
+        NoPersonError: no face in any frame.
     """
     started = time.perf_counter()
     info = probe_video(path)
@@ -142,10 +144,14 @@ def extract_head(
         model=getattr(estimator, "name", FACE_MODEL_NAME),
         resolution=resolution,
         camera_view="front",
-        details={"rotation_deg": info.rotation_deg, "codec": info.codec, "video_fps": info.fps,
-                 "repaired_timestamps": repaired},  # fmt: skip
+        details={
+            "rotation_deg": info.rotation_deg,
+            "codec": info.codec,
+            "video_fps": info.fps,
+            "repaired_timestamps": repaired,
+        },
     )
     series = HeadSeries(**arrays, frame_rate_hz=info.fps, provenance=provenance)
     if series.n_detected == 0:
-        raise InputFileError(f"no face found in {info.path} ({len(series)} frames analysed)")
+        raise NoPersonError(f"no face found in {info.path} ({len(series)} frames analysed)")
     return HeadExtraction(series, time.perf_counter() - started)

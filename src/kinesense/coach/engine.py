@@ -485,7 +485,6 @@ class Coach:
 __all__ = ["EVENT_KINDS", "Coach", "CoachEvent", "CoachFrame", "CoachState"]
 
 
-
 def __getattr__(name: str) -> Any:
     """``coach_series``, ``frames_from_series``: moved to :mod:`kinesense.coach.offline`."""
     if name in ("coach_series", "frames_from_series"):

@@ -117,7 +117,13 @@ class HeadSeries(TimeSeriesBase):
         names = ["time_s", "yaw_deg", "pitch_deg", "roll_deg", "detected", "face_x0_px",
                  "face_y0_px", "face_x1_px", "face_y1_px", "luma", "background_change"]  # fmt: skip
         table = np.column_stack(
-            [self.time_s, self.angles_deg, self.detected.astype(np.float64), self.face_box_px,
-             self.luma, self.background_change]  # fmt: skip
+            [
+                self.time_s,
+                self.angles_deg,
+                self.detected.astype(np.float64),
+                self.face_box_px,
+                self.luma,
+                self.background_change,
+            ]
         )
         return names, table

@@ -3,7 +3,8 @@
 File layout (``numpy.savez_compressed``, no pickled objects, readable by any numpy):
 
 * ``__meta__``: UTF-8 JSON as a uint8 array, with ``format`` (``"kinesense-series"``),
-  ``format_version``, ``kind`` (``"pose"``, ``"motion"``, ``"cop"``, ``"head"``) and the series' metadata;
+  ``format_version``, ``kind`` (``"pose"``, ``"motion"``, ``"cop"``, ``"head"``) and the
+  series' metadata;
 * one array per per-sample field (``time_s`` and the rest), stored bit for bit.
 """
 
@@ -30,7 +31,9 @@ SERIES_TYPES: dict[str, type[TimeSeriesBase]] = {
     HeadSeries.KIND: HeadSeries,
 }
 
-AnySeries = PoseSeries | MotionSeries | CopSeries | HeadSeries
+AnySeries = PoseSeries | MotionSeries | CopSeries
+"""The series the readers and most tests take; :func:`load_series` also returns a
+:class:`HeadSeries` for a file of that kind (``kinesense.services.recordings.load_head``)."""
 
 
 def save_series(series: TimeSeriesBase, path: str | Path) -> Path:

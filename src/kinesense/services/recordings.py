@@ -1,6 +1,6 @@
 """Load any recording as the series a test needs: a video (landmarks found by the pose model, or
-the head's orientation found by the face model), a saved series, another tool's keypoints (OpenPose, TRC, C3D), a motion-sensor CSV or a force-plate
-CSV.
+the head's orientation found by the face model), a saved series, another tool's keypoints
+(OpenPose, TRC, C3D), a motion-sensor CSV or a force-plate CSV.
 
 Every function takes the path and the reading options and returns a typed series; a file that is
 missing, unreadable or of another kind is a one-line :class:`kinesense.errors.InputFileError`.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kinesense.assess.spec import Series, SeriesKind
+from kinesense.assess.spec import SeriesKind
 from kinesense.errors import InputFileError
 from kinesense.series import CopSeries, HeadSeries, MotionSeries, PoseSeries
 
@@ -166,13 +166,12 @@ def load_recording(
     kind: SeriesKind | Literal["auto"] = "auto",
     options: ReadingOptions = DEFAULT_READING,
     progress: Progress | None = None,
-) -> Series:
-    """The recording at ``path`` as a series of ``kind`` (``auto``: from the file)."""
+) -> PoseSeries | MotionSeries | CopSeries:
+    """The recording at ``path`` as a series of ``kind`` (``auto``: from the file); a head
+    series is loaded by :func:`load_head`."""
     wanted = kind_of(path) if kind == "auto" else kind
     if wanted == "cop":
         return load_cop(path, columns=options.cop)
     if wanted == "motion":
         return load_motion(path, placement=options.placement)
-    if wanted == "head":
-        return load_head(path, progress=progress)
     return load_pose(path, model=options.model, progress=progress)

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from kinesense.arrays import FloatArray
+from kinesense.arrays import BoolArray, FloatArray
 
 AXIS_COLUMNS = {"rotation": 0, "flexion": 1, "lateral": 2}
 """Column of :func:`head_angles_deg`'s output for each clinical movement: rotation = yaw,
@@ -62,7 +62,7 @@ def angles_from_rotation(rotation: FloatArray) -> FloatArray:
     pitch = np.arcsin(np.clip(-r[..., 1, 2], -1.0, 1.0))
     yaw = np.arctan2(r[..., 0, 2], r[..., 2, 2])
     roll = np.arctan2(r[..., 1, 0], r[..., 1, 1])
-    return np.degrees(np.stack([yaw, pitch, roll], axis=-1))
+    return np.asarray(np.degrees(np.stack([yaw, pitch, roll], axis=-1)), dtype=np.float64)
 
 
 def rotation_from_angles(angles_deg: FloatArray) -> FloatArray:
@@ -83,7 +83,7 @@ def rotation_from_angles(angles_deg: FloatArray) -> FloatArray:
 def head_angles_deg(matrix: FloatArray) -> FloatArray:
     """(..., 3) yaw, pitch, roll in degrees from facial transformation matrices (..., 4, 4),
     row-major (see the module docstring for the convention and the signs)."""
-    return angles_from_rotation(nearest_rotation(matrix))
+    return np.asarray(angles_from_rotation(nearest_rotation(matrix)), dtype=np.float64)
 
 
 def matrix_from_column_major(values: Sequence[float]) -> FloatArray:
@@ -123,7 +123,7 @@ def mean_orientation_deg(angles_deg: FloatArray) -> FloatArray:
     return np.asarray(angles_from_rotation(nearest_rotation(mean)))
 
 
-def frame_jitter_deg(angle_deg: FloatArray, still: FloatArray | None = None) -> float:
+def frame_jitter_deg(angle_deg: FloatArray, still: BoolArray | None = None) -> float:
     """Frame-to-frame jitter of an angle, degrees: the standard deviation of successive
     differences divided by sqrt(2) (the noise of one frame if it is white), over the
     consecutive frames both ``still`` (default: all) and finite. NaN with fewer than 3 pairs."""
