@@ -42,7 +42,7 @@ def test_shapes_are_checked_and_arrays_frozen(tmp_path: Path) -> None:
     series = head()
     with pytest.raises(SeriesError, match="angles_deg"):
         series.replace(angles_deg=np.zeros((5, 2)))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         series.yaw_deg[0] = 1.0
     names, table = series.csv_columns()
     assert names[:4] == ["time_s", "yaw_deg", "pitch_deg", "roll_deg"]

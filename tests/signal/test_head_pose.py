@@ -41,7 +41,7 @@ def test_a_scaled_matrix_and_the_browser_layout_give_the_same_angles() -> None:
     assert np.allclose(head_angles_deg(matrix), [12.0, -5.0, 3.0])
     column_major = matrix.T.reshape(-1).tolist()
     assert np.allclose(matrix_from_column_major(column_major), matrix)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="16 finite numbers"):
         matrix_from_column_major([0.0] * 15)
 
 
