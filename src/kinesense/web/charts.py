@@ -1,0 +1,161 @@
+"""Progress charts as small SVG drawn in Python: no script, no inline style (the page's
+Content-Security-Policy forbids both), colours from ``static/css/site.css`` by class.
+
+:func:`line_chart` draws a :class:`~kinesense.services.progress.ProgressChart`: time along the
+bottom (first and last day labelled, and the middle when there is room), the value up the side
+with five ticks, one line with dots per series (a dot alone when there is one value), and a
+legend when there are several lines. Every value also appears in the table the page shows under
+the chart, for screen readers and for reading exact numbers.
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
+from markupsafe import Markup, escape
+
+from kinesense.services.progress import Line, ProgressChart
+
+WIDTH = 640
+HEIGHT = 280
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 64
+TICKS = 5
+MAX_SERIES_CLASSES = 4
+
+
+def nice_step(span: float, ticks: int = TICKS) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about ``ticks`` intervals over
+    ``span``."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if raw <= factor * power:
+            return float(factor * power)
+    return float(10 * power)
+
+
+def value_range(chart: ProgressChart) -> tuple[float, float]:
+    """The value axis: the chart's fixed scale, else the data's range rounded to the step
+    (starting at zero for measures that cannot be negative)."""
+    if chart.low is not None and chart.high is not None:
+        return chart.low, chart.high
+    values = [p.value for line in chart.lines for p in line.points]
+    low, high = min(values), max(values)
+    low = min(0.0, low)
+    if high - low <= 0:
+        high = low + 1.0
+    step = nice_step(high - low)
+    return math.floor(low / step) * step, math.ceil(high / step) * step
+
+
+def _label(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def _x_scale(start: float, end: float) -> tuple[float, float]:
+    width = WIDTH - LEFT - RIGHT
+    if end <= start:
+        return LEFT + width / 2, 0.0
+    return LEFT, width / (end - start)
+
+
+def _grid(low: float, high: float, unit: str) -> list[str]:
+    parts = []
+    step = nice_step(high - low)
+    tick = low
+    while tick <= high + step / 1000:
+        y = _y(tick, low, high)
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
+                     f'y2="{y:.1f}"/>')  # fmt: skip
+        parts.append(f'<text class="tick" x="{LEFT - 8}" y="{y + 5:.1f}" '
+                     f'text-anchor="end">{escape(_label(tick))}</text>')  # fmt: skip
+        tick += step
+    parts.append(f'<text class="tick unit" x="{LEFT - 8}" y="{TOP - 2}" '
+                 f'text-anchor="end">{escape(unit)}</text>')  # fmt: skip
+    return parts
+
+
+def _y(value: float, low: float, high: float) -> float:
+    height = HEIGHT - TOP - BOTTOM
+    return TOP + height * (1 - (value - low) / (high - low))
+
+
+def _dates(start: datetime, end: datetime, origin: float, scale: float) -> list[str]:
+    marks = [(start, "start")] if start == end else [(start, "start"), (end, "end")]
+    if (end - start).days >= 21:
+        marks.insert(1, (start + (end - start) / 2, "middle"))
+    parts = []
+    for moment, where in marks:
+        x = origin + (moment.timestamp() - start.timestamp()) * scale
+        anchor = {"start": "start", "middle": "middle", "end": "end"}[where]
+        if start == end:
+            anchor = "middle"
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 24}" '
+                     f'text-anchor="{anchor}">{escape(_day(moment))}</text>')  # fmt: skip
+    return parts
+
+
+def _series(
+    line: Line, index: int, origin: float, scale: float, start: float, low: float, high: float
+) -> list[str]:
+    css = f"series series-{index % MAX_SERIES_CLASSES}"
+    points = [
+        (origin + (p.at.timestamp() - start) * scale, _y(p.value, low, high)) for p in line.points
+    ]
+    parts = []
+    if len(points) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        parts.append(f'<polyline class="{css}" points="{path}"/>')
+    radius = 4 if len(points) < 40 else 2.5
+    for (x, y), point in zip(points, line.points, strict=True):
+        title = f"{_day(point.at)}: {_label(point.value)}"
+        parts.append(f'<circle class="{css} dot" cx="{x:.1f}" cy="{y:.1f}" r="{radius}">'
+                     f"<title>{escape(title)}</title></circle>")  # fmt: skip
+    return parts
+
+
+def _legend(lines: Sequence[Line]) -> list[str]:
+    if len([line for line in lines if line.points]) < 2:
+        return []
+    parts = []
+    x = LEFT
+    y = HEIGHT - 14
+    for index, line in enumerate(lines):
+        css = f"series series-{index % MAX_SERIES_CLASSES}"
+        parts.append(f'<line class="{css}" x1="{x}" x2="{x + 22}" y1="{y - 5}" y2="{y - 5}"/>')
+        parts.append(f'<text class="legend" x="{x + 28}" y="{y}">{escape(line.label)}</text>')
+        x += 40 + 9 * len(line.label)
+    return parts
+
+
+def line_chart(chart: ProgressChart, element_id: str) -> Markup:
+    """The chart as an ``<svg>`` element (empty markup when there is nothing to draw)."""
+    if chart.empty:
+        return Markup("")
+    low, high = value_range(chart)
+    times = [p.at for line in chart.lines for p in line.points]
+    start, end = min(times), max(times)
+    origin, scale = _x_scale(start.timestamp(), end.timestamp())
+    better = "lower is better" if chart.better == "lower" else "higher is better"
+    parts = [
+        f'<svg class="chart" id="{escape(element_id)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-labelledby="{escape(element_id)}-title">',
+        f'<title id="{escape(element_id)}-title">{escape(chart.title)} ({escape(chart.unit)}, '
+        f"{better}), {_day(start)} to {_day(end)}</title>",
+        *_grid(low, high, chart.unit),
+        f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{HEIGHT - BOTTOM}" '
+        f'y2="{HEIGHT - BOTTOM}"/>',
+        *_dates(start, end, origin, scale),
+    ]
+    for index, line in enumerate(chart.lines):
+        parts += _series(line, index, origin, scale, start.timestamp(), low, high)
+    parts += _legend(chart.lines)
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
