@@ -27,8 +27,8 @@ from kinesense.web.uploads import StoredUpload, receive_upload
 
 UPLOAD_JOB = "describe"
 """The job of an upload that asks for nothing else."""
-SESSION_FORMATS = ("video", "series")
-"""What a recorded session may be: a video, or the landmarks ``kinesense extract`` saved."""
+SESSION_FORMATS = ("video",)
+"""What a recorded session may be: a video (``kinesense coach --video`` reads videos)."""
 
 
 @dataclass(frozen=True)
