@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from kinesense.store.engine import make_engine
+from kinesense.store.engine import head_revision, make_engine
 
 
 def run(*args: str, url: str) -> subprocess.CompletedProcess[str]:
@@ -26,7 +26,7 @@ def test_status_and_upgrade_of_a_sqlite_file(tmp_path: Path) -> None:
     assert (status["state"], status["revision"], status["dialect"]) == ("empty", None, "sqlite")
     upgraded = run("db", "upgrade", url=url)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout.startswith("upgraded from schema none to 0001")
+    assert upgraded.stdout.startswith(f"upgraded from schema none to {head_revision()}")
     again = run("db", "upgrade", url=url)
     assert again.stdout.startswith("nothing to do")
     assert json.loads(run("db", "status", "--json", url=url).stdout)["state"] == "current"

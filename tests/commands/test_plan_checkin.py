@@ -173,7 +173,8 @@ def test_a_dose_override_outside_the_exercise_format_is_refused(db: str) -> None
     for value, fragment in (
         ('{"sets": -3, "reps": 1e9, "hold_s": -1}', "not holds"),
         ('{"sets": -3}', "dose.sets': must be a whole number 1-20; got -3"),
-        ('{"reps": 1e9}', "dose.reps': must be a whole number 1-100"),
+        ('{"reps": 1e9}', "dose.reps': must be a whole number; got 1000000000.0"),
+        ('{"reps": 101}', "dose.reps': must be a whole number 1-100"),
         ('{"sets": 2, "tempo": 1}', "tempo"),
     ):
         one_line_error(
@@ -184,7 +185,7 @@ def test_a_dose_override_outside_the_exercise_format_is_refused(db: str) -> None
     one_line_error(
         run("plan", "Gil", "--override", "front_plank_knees", "--action", "dose", "--value",
             '{"hold_s": -1}', "--clinician", "A", "--reason", "b"),
-        "hold.target_s': must be greater than zero",
+        "hold.target_s': must be 1.0 or more; got -1",
     )  # fmt: skip
     with Store() as store, store.transaction(write=False) as unit:
         assert unit.overrides(unit.person("Gil").id) == []

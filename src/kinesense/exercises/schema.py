@@ -381,9 +381,11 @@ class Exercise(_Model):
         rest_s: float | None = None,
         side: str | None = None,
         hold_s: float | None = None,
+        source: str | None = None,
     ) -> "Exercise":
         """A copy with another dose (validated against :data:`DOSE_LIMITS`); ``None`` keeps a
-        value. ``hold_s`` sets the hold target of a ``hold`` exercise.
+        value. ``hold_s`` sets the hold target of a ``hold`` exercise. ``source`` names where the
+        dose comes from in messages (default: the exercise's file).
 
         Raises:
             ExerciseDataError: a value outside the limits, naming the field.
@@ -394,7 +396,7 @@ class Exercise(_Model):
         data = self.model_dump(by_alias=True) | {"dose": dose}
         if hold_s is not None and data.get("hold") is not None:
             data["hold"] = data["hold"] | {"target_s": hold_s}
-        return exercise_from_dict(data, source=self.source_file or f"<{self.id}>")
+        return exercise_from_dict(data, source=source or self.source_file or f"<{self.id}>")
 
 
 def _check_quantity(name: str, path: str, names: set[str]) -> None:

@@ -53,9 +53,13 @@ def check_dose(exercise: Exercise, dose: Mapping[str, Any]) -> DoseChange:
             f"{exercise.id} is counted in repetitions, not holds: a dose for it takes sets and "
             "reps, not hold_s"
         )
-    change = DoseChange.from_json(dict(dose), where=f"dose for {exercise.id}")
     try:
-        exercise.with_dose(sets=change.sets, reps=change.reps, hold_s=change.hold_s)
+        exercise.with_dose(
+            sets=dose.get("sets"),
+            reps=dose.get("reps"),
+            hold_s=dose.get("hold_s"),
+            source=f"dose for {exercise.id}",
+        )
     except KinesenseError as exc:
         raise InvalidValueError(str(exc)) from None
-    return change
+    return DoseChange.from_json(dict(dose), where=f"dose for {exercise.id}")
