@@ -7,9 +7,10 @@ Alerts (each with a one-line reason a therapist can act on):
 * ``pain_rise`` - pain now at the latest check-in is 2 points or more above the check-in before
   it, the rise that also makes the plan easier (:func:`kinesense.program.progression.pain_rise`;
   Ostelo et al. 2008, Spine 33(1):90-94);
-* ``missed_sessions`` - the last finished week of an active plan had fewer sessions done than
-  planned (:func:`kinesense.program.adherence.adherence`), or no session at all for the
-  progression rules' ``missed_days`` (14) while the plan was active;
+* ``missed_sessions`` - the last finished week (Monday to Sunday) of an active plan had fewer
+  days with a session than the plan's sessions a week, counted as
+  :func:`kinesense.program.adherence.adherence` counts them (an exercise without a session for
+  14 days is also made easier at the next check-in: :mod:`kinesense.program.progression`);
 * ``reassess_due`` - the active plan's re-assessment date has passed (``reassess_weeks``, 4, as
   :func:`kinesense.program.progression.review_plan` asks).
 
@@ -38,8 +39,8 @@ from kinesense.store import Store, Unit
 
 AlertKind = Literal["red_flag", "pain_rise", "missed_sessions", "reassess_due"]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-RECENT = timedelta(days=21)
-"""Sessions this far back cover the last finished week and the 14 days of the missed rule."""
+RECENT = timedelta(days=14)
+"""Sessions this far back cover the last finished week (its Monday is at most 13 days ago)."""
 
 
 @dataclass(frozen=True)
@@ -134,21 +135,17 @@ def last_week(facts: CaseFacts) -> WeekAdherence | None:
     return found[0] if found else None
 
 
-def _missed(facts: CaseFacts, rules: Rules) -> Alert | None:
+def _missed(facts: CaseFacts) -> Alert | None:
     plan = facts.plan
     if plan is None or plan.status != "active":
         return None
     week = last_week(facts)
-    if week is not None and week.done < week.planned:
-        return Alert(
-            "missed_sessions",
-            f"{week.done} of {week.planned} planned sessions done in the week of {week.start}",
-        )
-    quiet_since = facts.today - timedelta(days=rules.missed_days)
-    recent = [s for s in facts.recent_sessions if s.started_at >= quiet_since]
-    if not recent and plan.created <= quiet_since:
-        return Alert("missed_sessions", f"no session in the last {rules.missed_days} days")
-    return None
+    if week is None or week.done >= week.planned:
+        return None
+    return Alert(
+        "missed_sessions",
+        f"{week.done} of {week.planned} planned sessions done in the week of {week.start}",
+    )
 
 
 def _reassess(facts: CaseFacts) -> Alert | None:
@@ -163,7 +160,7 @@ def _reassess(facts: CaseFacts) -> Alert | None:
 def alerts_of(facts: CaseFacts, rules: Rules | None = None) -> tuple[Alert, ...]:
     """The person's alerts, most serious first (see the module docstring)."""
     rules = rules or load_tracks().rules
-    found = (_red_flag(facts), _pain_rise(facts, rules), _missed(facts, rules), _reassess(facts))
+    found = (_red_flag(facts), _pain_rise(facts, rules), _missed(facts), _reassess(facts))
     return tuple(alert for alert in found if alert is not None)
 
 

@@ -205,8 +205,9 @@ def plan_calendar(
     today: date | None = None,
 ) -> str:
     """The active plan's sessions as iCalendar text (RFC 5545) for ``weeks`` weeks from
-    ``today``, at ``hour`` o'clock (UTC); nothing is saved. A person without an active plan with
-    sessions (none yet, referred, paused) gets :class:`NotFoundError`."""
+    ``today``, at ``hour`` o'clock in the person's own time zone (floating times); nothing is
+    saved. A person without an active plan with sessions (none yet, referred, paused) gets
+    :class:`NotFoundError`."""
     if not CALENDAR_WEEKS[0] <= weeks <= CALENDAR_WEEKS[1]:
         raise InvalidValueError(f"weeks must be from 1 to 52; got {weeks}")
     if not 0 <= hour <= 23:

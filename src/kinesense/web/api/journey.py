@@ -118,6 +118,6 @@ def calendar(
     weeks: Annotated[int, Query(ge=1, le=52)] = 4,
     hour: Annotated[int, Query(ge=0, le=23)] = 18,
 ) -> Response:
-    """The plan's sessions as iCalendar text for ``weeks`` weeks at ``hour`` (UTC)."""
+    """The plan's sessions as iCalendar text for ``weeks`` weeks at ``hour`` o'clock, local time."""
     text = plan_calendar(state.store, person_id, weeks=weeks, hour=hour)
     return Response(text, media_type="text/calendar; charset=utf-8")
