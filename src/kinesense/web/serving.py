@@ -45,7 +45,7 @@ def serve(host: str, port: int, *, demo: bool = False, open_browser: bool = True
 
     from kinesense.web.app import create_app
     from kinesense.web.auth import setup_link
-    from kinesense.web.demo import prepare_demo
+    from kinesense.web.demo import prepare_demo, therapist_link
     from kinesense.web.state import open_state
 
     config = load_config(host, port)
@@ -54,23 +54,27 @@ def serve(host: str, port: int, *, demo: bool = False, open_browser: bool = True
     check_port_free(config.host, config.port)
     state = open_state(config)
     app = create_app(config, state)
-    _announce(config, setup_link(state), prepare_demo(state) if demo else None, open_browser)
+    links = (prepare_demo(state), therapist_link(state)) if demo else None
+    _announce(config, setup_link(state), links, open_browser)
     uvicorn.run(
         app, host=config.host, port=config.port, log_level="warning", server_header=False,
         proxy_headers=True,
     )  # fmt: skip
 
 
-def _announce(config: WebConfig, setup: str | None, demo: str | None, open_browser: bool) -> None:
+def _announce(
+    config: WebConfig, setup: str | None, demo: tuple[str, str] | None, open_browser: bool
+) -> None:
     base = config.base_url
     say(f"kinesense is running at {base} (press Ctrl+C to stop)")
     say(f"database: {safe_url(config.database_url)}; uploads: {config.data_dir}")
     if setup:
         say(f"Set up kinesense at {base}{setup} (this link works once, for one day)")
     if demo:
-        say(f"Demo: {base}{demo} signs you in as the demo person (once, for ten minutes)")
+        say(f"Demo: {base}{demo[0]} signs you in as the demo person (once, for ten minutes)")
+        say(f"Demo therapist: {base}{demo[1]} signs in as their therapist (in another browser)")
     if config.secure_cookies:
         say("cookies are Secure: serve kinesense through HTTPS (a reverse proxy) to sign in")
-    start = demo or setup or "/"
+    start = demo[0] if demo else (setup or "/")
     if open_browser and display_available():
         threading.Timer(1.0, webbrowser.open, args=(base + start,)).start()
