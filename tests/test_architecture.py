@@ -58,23 +58,9 @@ COMMANDS_MAY_IMPORT = frozenset(
 besides, ``from kinesense import __version__``."""
 VERSION_IMPORT = frozenset({"kinesense", "kinesense.__version__"})
 
-PENDING: dict[str, frozenset[str]] = {
-    # The assess commands are being made thin by the assess helper (issue 8, assessment side):
-    # these are the imports they still make today. Remove each entry when its file is thin.
-    "commands/assess.py": frozenset(),
-    "commands/assess_sway.py": frozenset(
-        {"kinesense.assess", "kinesense.capture", "kinesense.series", "kinesense.signal"}
-    ),
-    "commands/assess_stance.py": frozenset({"kinesense.assess", "kinesense.series"}),
-    "commands/assess_posture.py": frozenset({"kinesense.assess", "kinesense.capture"}),
-    "commands/assess_mobility.py": frozenset(
-        {"kinesense.assess", "kinesense.capture", "kinesense.series"}
-    ),
-    "commands/assess_repositioning.py": frozenset(
-        {"kinesense.assess", "kinesense.capture", "kinesense.series", "kinesense.signal"}
-    ),
-}
-"""Command modules of another branch not yet thin, and the layers they still import."""
+PENDING: dict[str, frozenset[str]] = {}
+"""Command modules of another branch not yet thin, and the layers they still import (none: the
+assess commands call the services since the assessment branch)."""
 
 
 def imports(path: Path) -> set[str]:

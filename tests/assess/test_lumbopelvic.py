@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from kinesense.assess.forward_bend_video import assess_forward_bend_video
 from kinesense.assess.lumbopelvic import (
-    WAITERS_BOW_MIN_HIP_DEG,
+    ForwardBendParameters,
     assess_forward_bend_imu,
-    assess_forward_bend_video,
     bend_rhythm,
 )
-from kinesense.assess.mobility import imu_inclination_deg
+from kinesense.assess.mobility_imu import imu_inclination_deg
 from kinesense.series import MotionSeries
 from tests.assess.test_mobility import (
     bend_profile,
@@ -154,7 +154,7 @@ def test_video_waiters_bow_checks_only_the_hip_target(depth: float, reached: flo
     assert result.metrics["hip_flexion_deg"] == pytest.approx(depth, rel=0.01)
     assert "waiters_bow_pass" not in result.metrics
     assert "cannot be seen" in result.interpretation
-    assert WAITERS_BOW_MIN_HIP_DEG == 50.0
+    assert ForwardBendParameters().waiters_bow_min_hip_deg == 50.0
 
 
 def test_video_forward_bend_refuses_a_front_view() -> None:

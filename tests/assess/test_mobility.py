@@ -6,12 +6,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from kinesense.assess.mobility import (
-    MIN_PEAK_DEG,
-    assess_trunk_rom,
-    assess_trunk_rom_imu,
-    symmetry_index_pct,
-)
+from kinesense.assess.mobility import MobilityParameters, symmetry_index_pct
+from kinesense.assess.mobility_imu import assess_trunk_rom_imu
+from kinesense.assess.mobility_video import assess_trunk_rom
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS, LANDMARK_INDEX
 from kinesense.series import MotionSeries, PoseSeries, Provenance
 from tests.conftest import shared_file
@@ -329,7 +326,7 @@ def test_too_short_low_visibility_out_of_frame_and_no_movement_are_refused() -> 
     assert "inside the image" in _unusable(good.replace(image_xyz=image), "flexion")
 
     still = side_view_series(t, np.zeros_like(t) + 3.0)
-    assert f"at least {MIN_PEAK_DEG:g} deg" in _unusable(still, "flexion")
+    assert f"at least {MobilityParameters().min_peak_deg:g} deg" in _unusable(still, "flexion")
 
     early = side_view_series(t, bend_profile(t, [60.0, 60.0], start=0.2))
     assert "stand still" in _unusable(early, "flexion")
@@ -371,7 +368,7 @@ def test_real_side_view_recording_finds_the_crouch_and_refuses_the_wrong_view(
     assert 45.0 < deepest["angle_deg"] < 120.0
     assert -4.0 < flexion.metrics["sparc"] < -1.0
 
-    from kinesense.assess.lumbopelvic import assess_forward_bend_video
+    from kinesense.assess.forward_bend_video import assess_forward_bend_video
 
     bend = assess_forward_bend_video(sports2d_series)
     assert bend.usable

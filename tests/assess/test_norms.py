@@ -35,20 +35,35 @@ def test_lookup_by_age_band_and_condition() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"rows": []}, "non-empty list"),
-        ({"source": ""}, "'source' must be a non-empty string"),
-        ({"rows": [{"match": {}, "sd": 1.0}]}, "neither a mean nor a range"),
-        ({"rows": [{"match": {}, "mean": "x"}]}, r"rows\[0\].mean must be a number"),
-        ({"rows": [{"match": {}, "mean": 1.0, "sd": -1.0}]}, "must not be negative"),
-        ({"rows": [{"match": {}, "mean": 1.0, "median": 2.0}]}, "unknown fields"),
+        ({"rows": []}, r"demo.json: rows: .*at least 1 item"),
+        ({"source": ""}, "demo.json: source: String should have at least 1 character"),
+        ({"source": "   "}, "demo.json: source: String should have at least 1 character"),
+        ({"rows": [{"match": {}, "sd": 1.0}]}, r"rows\[0\]: the row gives neither a mean nor a"),
+        ({"rows": [{"match": {}, "mean": "x"}]}, r"rows\[0\].mean: Input should be a valid number"),
+        ({"rows": [{"match": {}, "mean": "1.5"}]}, r"rows\[0\].mean: .*valid number"),
+        ({"rows": [{"match": {}, "mean": True}]}, r"rows\[0\].mean: .*valid number"),
+        ({"rows": [{"match": {}, "mean": 1.0, "sd": -1.0}]}, r"rows\[0\].sd: .*greater than or"),
+        ({"rows": [{"match": {}, "mean": 1.0, "median": 2.0}]}, r"rows\[0\].median: Extra"),
+        ({"rows": [{"match": {}, "mean": 1.0, "n": 2.5}]}, r"rows\[0\].n: .*valid integer"),
     ],
 )
-def test_malformed_tables_name_the_problem(change: dict, message: str) -> None:
+def test_malformed_tables_name_the_file_and_the_field(change: dict, message: str) -> None:
     with pytest.raises(NormDataError, match=message):
         parse_norm_table(TABLE | change, "demo.json")
     missing = {k: v for k, v in TABLE.items() if k != "metric"}
-    with pytest.raises(NormDataError, match="missing field 'metric'"):
+    with pytest.raises(NormDataError, match=r"demo\.json: metric: Field required"):
         parse_norm_table(missing, "demo.json")
+
+
+def test_norm_errors_are_data_file_errors_and_the_format_has_a_schema() -> None:
+    from kinesense.assess.norms import NormTable
+    from kinesense.errors import DataFileError
+
+    assert issubclass(NormDataError, DataFileError)
+    with pytest.raises(DataFileError, match=r"demo\.json: Input should be a valid dictionary"):
+        parse_norm_table([TABLE], "demo.json")
+    schema = NormTable.model_json_schema()
+    assert set(schema["required"]) == {"id", "title", "source", "metric", "unit", "rows"}
 
 
 def test_unknown_table() -> None:

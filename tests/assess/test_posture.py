@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kinesense.assess.catalogue_movement import PostureInputs
 from kinesense.assess.norms import load_norms
-from kinesense.assess.posture import (
-    assess_posture,
+from kinesense.assess.posture import assess_posture
+from kinesense.assess.posture_measures import (
     craniovertebral_angle_deg,
     knee_frontal_angle_deg,
     obliquity_deg,
@@ -230,3 +231,67 @@ def test_walking_photo_gives_plausible_side_view_angles(walking_photo: Path) -> 
     assert 30.0 < result.metrics["craniovertebral_angle_deg"] < 110.0
     assert abs(result.metrics["head_tilt_deg"]) < 45.0
     assert result.plot_data["image_path"] == str(walking_photo)
+
+
+# --- implausible landmarks and body positions (issues 9 and 10) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def balancing_side(shared_data: Path) -> PoseSeries:
+    """Pose2Sim's balancing man (3-D keypoints) filmed from his left side by a virtual camera,
+    with the view recorded as the extractor records it."""
+    from kinesense.capture.readers import read_trc
+    from kinesense.series import Provenance
+    from tests.assess.virtual_camera import SIZE, filmed
+
+    trc = read_trc(shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc"))
+    side = filmed(trc, 90.0)
+    view = Provenance(source="pose2sim", reader="extract", resolution=SIZE, camera_view="left-side")
+    return side.replace(provenance=view)
+
+
+def _collapsed(series: PoseSeries, frames: slice) -> PoseSeries:
+    """``series`` with every landmark of ``frames`` moved to the frame's mean landmark."""
+    image = np.array(series.image_xyz)
+    point = np.nanmean(image[frames], axis=1, keepdims=True)
+    image[frames] = np.where(np.isfinite(image[frames]), point, np.nan)
+    return series.replace(image_xyz=image)
+
+
+def test_landmarks_collapsed_to_a_point_are_refused_not_measured_as_zero(
+    balancing_side: PoseSeries,
+) -> None:
+    from kinesense.services.assessments import run_assessment
+
+    real = run_assessment("posture", PostureInputs(balancing_side))
+    assert real.usable
+    assert abs(real.metrics["trunk_inclination_deg"]) > 5.0
+    collapsed = run_assessment("posture", PostureInputs(_collapsed(balancing_side, slice(None))))
+    assert not collapsed.usable
+    assert "do not span a body" in collapsed.reasons[0]
+    assert collapsed.metrics == {}
+
+
+def test_frames_with_collapsed_landmarks_are_left_out(balancing_side: PoseSeries) -> None:
+    half = assess_posture(_collapsed(balancing_side, slice(50, None)))
+    first_half = assess_posture(balancing_side.take(slice(0, 50)))
+    assert half.usable
+    assert half.metrics == first_half.metrics
+    assert any("50 frame(s) left out" in note for note in half.notes)
+
+
+def test_posture_of_a_person_lying_down_is_refused(shared_data: Path) -> None:
+    """Issue 10: a person lying down got a standing trunk inclination of 84.7 deg. The real
+    balancing man turned 90 deg about his left-right axis and filmed from his left side."""
+    from kinesense.capture.readers import read_trc
+    from kinesense.services.assessments import run_assessment
+    from tests.assess.virtual_camera import filmed, rotated
+
+    trc = read_trc(shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc"))
+    lying = filmed(rotated(trc, 90.0), 90.0, body=trc)
+    assert assess_posture(lying).usable  # the angles alone would be measured
+    result = run_assessment("posture", PostureInputs(lying))
+    assert not result.usable
+    assert result.reasons[0].startswith("the person is lying")
+    assert result.reasons[0].endswith("this needs the person standing")
+    assert result.metrics == {}

@@ -6,17 +6,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kinesense.assess.repositioning import (
-    assess_repositioning_imu,
-    assess_repositioning_pose,
-    detect_trials,
-    find_holds,
-    repositioning_errors,
-)
+from kinesense.assess.catalogue_movement import RepositioningInputs
+from kinesense.assess.registry import get_assessment
+from kinesense.assess.repositioning import RepositioningParameters, repositioning_errors
+from kinesense.assess.repositioning_imu import assess_repositioning_imu
+from kinesense.assess.repositioning_video import assess_repositioning_pose
 from kinesense.assess.result import AssessmentResult
 from kinesense.capture.readers import read_imu_csv
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
 from kinesense.series import MotionSeries, PoseSeries, Provenance
+from kinesense.signal.holds import find_holds
+from kinesense.signal.reposition_trials import detect_trials
 from tests.assess.test_orientation import (
     FLEXION_AXIS,
     RATE_HZ,
@@ -246,7 +246,9 @@ def test_unusable_without_still_start() -> None:
 def test_unusable_with_fewer_trials_says_how_many() -> None:
     motion = _trunk_imu(reproduced=REPRODUCED[:4])
     assert "found 4 of the 6 trials" in _reason(assess_repositioning_imu(motion, joint="trunk"))
-    assert assess_repositioning_imu(motion, joint="trunk", trials=4).usable
+    assert assess_repositioning_imu(
+        motion, joint="trunk", params=RepositioningParameters(trials=4)
+    ).usable
 
 
 def test_unusable_without_holds() -> None:
@@ -367,7 +369,9 @@ def test_video_neck_flexion_is_relative_to_the_trunk() -> None:
 def test_video_refuses_wrong_view_low_visibility_and_rotation() -> None:
     profile = trials_profile(REPRODUCED, demonstration=TARGET, rate_hz=30.0)
     front = synthetic_side_pose(profile.angle_deg, profile.time_s, view="front")
-    assert "wrong camera view" in _reason(assess_repositioning_pose(front, joint="trunk"))
+    refused = get_assessment("repositioning").assess(RepositioningInputs(front, joint="trunk"))
+    assert "wrong camera view (front)" in _reason(refused)
+    assert refused.quality["camera_view"] == "front"
     hidden = synthetic_side_pose(profile.angle_deg, profile.time_s, visibility=0.3)
     assert "seen clearly in 0%" in _reason(assess_repositioning_pose(hidden, joint="trunk"))
     side = synthetic_side_pose(profile.angle_deg, profile.time_s)
@@ -399,7 +403,7 @@ def test_real_oblique_keypoints_are_refused(shared_data: Path) -> None:
 
     folder = shared_file(shared_data, "keypoints/pose2sim_balancing_cam01_openpose")
     pose = read_openpose(folder)
-    result = assess_repositioning_pose(pose, joint="trunk")
+    result = get_assessment("repositioning").assess(RepositioningInputs(pose, joint="trunk"))
     assert "wrong camera view (oblique)" in _reason(result)
 
 
@@ -413,7 +417,7 @@ def walking_side(shared_data: Path) -> PoseSeries:
 
 @pytest.mark.slow
 def test_real_side_video_angles_plausible_and_gates_apply(walking_side: PoseSeries) -> None:
-    from kinesense.assess.repositioning import pose_angle_deg
+    from kinesense.assess.repositioning_video import pose_angle_deg
 
     angle, seen = pose_angle_deg(walking_side, "trunk")
     low, median, high = np.percentile(angle[seen], [1, 50, 99])

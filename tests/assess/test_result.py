@@ -66,3 +66,42 @@ def test_an_unusable_result_says_why_and_holds_no_numbers() -> None:
     result = AssessmentResult.unusable("sway", "recording too short: 4.0 s of the 30 s asked")
     assert result.metrics == {}
     assert result.to_json()["reasons"] == ["recording too short: 4.0 s of the 30 s asked"]
+
+
+def test_parameters_and_version_are_recorded_and_old_files_still_read() -> None:
+    import kinesense
+
+    original = _result().with_provenance({"cutoff_hz": 10.0, "filter": True})
+    data = original.to_json()
+    assert data["parameters"] == {"cutoff_hz": 10.0, "filter": True}
+    assert data["software_version"] == kinesense.__version__
+    assert AssessmentResult.from_json(data) == original
+    old = {k: v for k, v in data.items() if k not in ("parameters", "software_version")}
+    again = AssessmentResult.from_json(old)
+    assert again.parameters == {}
+    assert again.software_version == ""
+    assert again.metrics == original.metrics
+
+
+def test_results_are_frozen_and_their_schema_comes_from_the_model() -> None:
+    from pydantic import ValidationError
+
+    result = _result()
+    with pytest.raises(ValidationError):
+        result.usable = False  # type: ignore[misc]
+    schema = AssessmentResult.model_json_schema()
+    assert {"test", "usable"} <= set(schema["required"])
+    assert {"metrics", "metric_info", "parameters", "software_version", "norms"} <= set(
+        schema["properties"]
+    )
+    norm = schema["$defs"]["NormComparison"]["properties"]["verdict"]
+    assert set(norm["enum"]) == {"within", "above", "below"}
+
+
+def test_a_verdict_outside_the_three_words_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="verdict"):
+        AssessmentResult.from_json(
+            _result().to_json() | {"norms": [_result().norms[0].to_json() | {"verdict": "low"}]}
+        )

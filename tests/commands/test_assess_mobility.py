@@ -106,14 +106,18 @@ def test_user_mistakes_are_one_line_errors(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_real_video_is_refused_as_too_short(shared_data: Path) -> None:
-    # 1.67 s of single-leg balancing: too short for a range-of-motion test (runs the pose model)
+def test_real_oblique_video_is_refused_before_it_is_measured(shared_data: Path) -> None:
+    # 1.67 s of single-leg balancing filmed obliquely: flexion needs a side view; the view is
+    # a precondition checked before the test runs (runs the pose model)
     video = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
     code, out, err = _invoke("--movement", "flexion", "--video", str(video), "--json")
     assert code == 0, err
     data = json.loads(out)
     assert not data["usable"]
-    assert any("at least 3 s" in reason for reason in data["reasons"])
+    assert data["reasons"] == [
+        "flexion needs a side view (stand side-on to the camera); this recording's view is oblique"
+    ]
+    assert data["parameters"]["min_duration_s"] == 3.0
 
 
 def test_rotation_from_one_trunk_sensor_csv(tmp_path: Path) -> None:
@@ -129,4 +133,4 @@ def test_rotation_from_one_trunk_sensor_csv(tmp_path: Path) -> None:
     assert metrics["right_rom_max_deg"] == pytest.approx(30.0, rel=0.01)
     code, _, err = _invoke("--movement", "lateral", "--imu-trunk", path)
     assert code == 2
-    assert "lateral bending needs --video" in err
+    assert "lateral bending needs a video" in err

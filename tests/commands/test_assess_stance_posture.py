@@ -109,3 +109,21 @@ def test_posture_needs_exactly_one_recording(tmp_path: Path) -> None:
     code, _, err = _invoke("posture", "--image", str(photo))
     assert code == 2
     assert "not an image" in err
+
+
+def test_stance_filmed_from_the_side_is_refused_by_the_command(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    from kinesense.capture.readers import read_trc
+    from tests.assess.virtual_camera import filmed
+    from tests.conftest import shared_file
+
+    trc = read_trc(shared_file(shared_data, "keypoints/pose2sim_balancing_3d.trc"))
+    side = filmed(trc, 90.0).save(tmp_path / "side.npz")
+    code, out, err = _invoke("stance", "--video", str(side), "--age", "40", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["usable"] is False
+    assert "from the side (left-side view)" in data["reasons"][0]
+    assert data["norms"] == []
+    assert data["parameters"]["max_time_s"] == 45.0

@@ -118,7 +118,7 @@ def test_no_recording_and_bad_option_are_one_line_errors(
     bad_eyes = run("assess", "sway", "--cop", str(cop_files[0]), "--eyes", "half")
     assert_one_line_error(bad_eyes, "eyes")
     bad_direction = run("assess", "sway", "--cop", str(cop_files[0]), "--direction", "up")
-    assert_one_line_error(bad_direction, "--direction")
+    assert_one_line_error(bad_direction, "direction must be one of")
     missing = run("assess", "sway", "--cop", str(tmp_path / "nope.csv"))
     assert_one_line_error(missing, "not found")
 
@@ -140,10 +140,38 @@ def test_help_explains_the_protocol() -> None:
 
 
 @pytest.mark.slow
-def test_short_real_video_is_unusable_as_too_short(shared_data: Path) -> None:
+def test_oblique_real_video_is_refused_before_it_is_measured(shared_data: Path) -> None:
     clip = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
     data = one_json(run("assess", "sway", "--video", str(clip), "--json"))
     assert data["usable"] is False
     assert not data["metrics"]
-    assert "too short" in data["reasons"][0]
-    assert any("centimetre" in n for n in data["notes"])
+    assert data["reasons"] == [
+        "the camera view is oblique: film the person from the front (side-to-side sway) or "
+        "exactly from the side (forward-backward sway)"
+    ]
+    assert data["conditions"]["source"] == "video"
+
+
+def test_output_equal_to_the_input_is_refused_before_any_work(
+    cop_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    copy = tmp_path / "eo.csv.gz"
+    copy.write_bytes(cop_files[0].read_bytes())
+    before = copy.read_bytes()
+    result = run("assess", "sway", "--cop", str(copy), "-o", str(copy), "--json")
+    assert_one_line_error(result, "is also an input")
+    assert copy.read_bytes() == before
+    result = run("assess", "sway", "--cop", str(copy), "-o", str(tmp_path / "no" / "r.json"))
+    assert_one_line_error(result, "does not exist")
+
+
+def test_json_prints_parameters_and_software_version_beside_metrics(
+    cop_files: tuple[Path, Path],
+) -> None:
+    import kinesense
+
+    data = one_json(run("assess", "sway", "--cop", str(cop_files[0]), "--json"))
+    assert data["parameters"] == {"duration_s": 30.0, "cutoff_hz": 10.0, "filter": True}
+    assert data["software_version"] == kinesense.__version__
+    keys = list(data)
+    assert keys.index("parameters") == keys.index("metric_info") + 1

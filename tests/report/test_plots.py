@@ -8,8 +8,9 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, Rectangle
 
+from kinesense.assess.registry import family_of
 from kinesense.assess.result import AssessmentResult, MetricInfo
-from kinesense.report.plots import Chart, chart_family, png_bytes, result_charts, trend_chart
+from kinesense.report.plots import BUILDERS, Chart, png_bytes, result_charts, trend_chart
 from tests.conftest import shared_file
 from tests.report import (
     CHI2_95_2DOF,
@@ -55,10 +56,20 @@ def y_range(span: Rectangle) -> tuple[float, float]:
 
 
 def test_chart_family_of_every_test_name() -> None:
-    assert [chart_family(t) for t in ("sway", "romberg", "ctsib")] == ["sway"] * 3
-    assert chart_family("stance") == chart_family("single-leg-stance") == "stance"
-    assert chart_family("mobility-flexion") == "mobility"
-    assert chart_family("breathing_rate") == "breathing_rate"
+    assert [family_of(t) for t in ("sway", "romberg", "ctsib")] == ["sway"] * 3
+    assert family_of("stance") == family_of("single-leg-stance") == "stance"
+    assert family_of("mobility-flexion") == "mobility"
+    assert family_of("mobility-waiters-bow") == "forward-bend"
+    assert family_of("breathing_rate") is None
+
+
+def test_every_registered_result_has_charts() -> None:
+    from kinesense.assess.registry import result_names
+
+    for name in result_names():
+        family = family_of(name)
+        assert family is not None
+        assert BUILDERS[family], f"{name} ({family}) has no charts"
 
 
 def test_sway_charts_and_ellipse_geometry() -> None:

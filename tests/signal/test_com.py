@@ -16,8 +16,8 @@ from kinesense.signal.com import (
     centre_of_mass,
     de_leva_table,
     landmark_weights,
+    parse_de_leva_table,
     segment_centres_of_mass,
-    validate_de_leva_table,
     weighted_centre_of_mass,
 )
 
@@ -123,14 +123,25 @@ def test_average_is_the_mean_of_the_two_tables() -> None:
         (lambda t: t["segments"].pop("shank"), "segments must be exactly"),
         (lambda t: t["segments"]["trunk"]["mass_fraction"].update(male=0.30), "sum to 0.86"),
         (lambda t: t["segments"]["head"]["mass_fraction"].update(male="0.07"), "head.mass"),
-        (lambda t: t.pop("segments"), "'segments'"),
+        (lambda t: t.pop("segments"), "segments: Field required"),
     ],
 )
-def test_malformed_tables_are_refused_with_the_field_named(edit: Any, message: str) -> None:
+def test_malformed_tables_are_refused_with_the_file_and_field_named(
+    edit: Any, message: str
+) -> None:
+    from kinesense.errors import DataFileError
+
     raw = copy.deepcopy(_raw_table())
     edit(raw)
-    with pytest.raises(AnthropometryDataError, match=message):
-        validate_de_leva_table(raw)
+    with pytest.raises(AnthropometryDataError, match=f"{DE_LEVA_FILE}: .*{message}"):
+        parse_de_leva_table(raw)
+    assert issubclass(AnthropometryDataError, DataFileError)
+
+
+def test_the_packaged_table_validates_unchanged() -> None:
+    parsed = parse_de_leva_table(_raw_table())
+    assert parsed.segments["shank"].mass_fraction.female == 0.0481
+    assert parsed.model_dump() == _raw_table()
 
 
 @pytest.mark.parametrize("sex", ["male", "female", "average"])

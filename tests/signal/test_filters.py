@@ -9,6 +9,8 @@ from scipy.signal import butter, sosfilt, sosfiltfilt
 from kinesense.signal.filters import (
     butter_lowpass_zero_lag,
     corrected_cutoff_hz,
+    odd_window,
+    running_median,
     winter_correction_factor,
 )
 
@@ -149,3 +151,32 @@ def test_trailing_shape_is_filtered_column_by_column() -> None:
             np.testing.assert_allclose(
                 y[:, j, k], butter_lowpass_zero_lag(x[:, j, k], FS, 8.0), equal_nan=True
             )
+
+
+# --- running median -------------------------------------------------------------------------
+
+
+def test_running_median_keeps_a_step_exact_and_removes_a_spike() -> None:
+    step = np.r_[np.zeros(10), np.ones(10)]
+    assert np.array_equal(running_median(step, 5), step)
+    spiky = np.zeros(20)
+    spiky[7] = 5.0
+    assert np.all(running_median(spiky, 5) == 0.0)
+
+
+def test_running_median_by_hand_at_the_ends_with_gaps_and_columns() -> None:
+    values = np.array([1.0, 9.0, 2.0, np.nan, 4.0, 100.0, 5.0])
+    # window 3, shrinking at the ends and ignoring NaN; a NaN sample stays NaN
+    expected = [5.0, 2.0, 5.5, np.nan, 52.0, 5.0, 52.5]
+    assert np.allclose(running_median(values, 3), expected, equal_nan=True)
+    both = running_median(np.column_stack([values, 2 * values]), 3)
+    assert np.allclose(both[:, 1], 2 * np.asarray(expected), equal_nan=True)
+    assert np.array_equal(running_median(values, 1), values, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("samples", "minimum", "window"),
+    [(4.5, 1, 5), (4.4, 1, 5), (3.6, 1, 5), (9.0, 1, 9), (1.0, 1, 1), (1.0, 3, 3), (0.0, 3, 3)],
+)
+def test_odd_window(samples: float, minimum: int, window: int) -> None:
+    assert odd_window(samples, minimum) == window

@@ -15,10 +15,10 @@ their own peak, and the lead of the lumbar spine over the pelvis (s).
 
 *Which inputs can measure it.* It needs a pelvis angle and a trunk angle above the lumbar spine:
 two motion sensors (one on the sacrum, one at the thoraco-lumbar junction or the sternum: see
-:func:`kinesense.assess.mobility.imu_inclination_deg`) or pelvic markers. **Video landmarks
-cannot measure it.** BlazePose
-has no point on the pelvis other than the hip joints and none on the lumbar spine: the hip-to-
-shoulder line rotates by pelvic tilt plus lumbar (plus thoracic) flexion together, and the
+:func:`kinesense.assess.mobility_imu.imu_inclination_deg`) or pelvic markers. **Video
+landmarks cannot measure it** (:mod:`kinesense.assess.forward_bend_video`): BlazePose has no
+point on the pelvis other than the hip joints and none on the lumbar spine: the hip-to-shoulder
+line rotates by pelvic tilt plus lumbar (plus thoracic) flexion together, and the
 thigh-to-trunk "hip angle" measured from the landmarks contains the same lumbar flexion. Any
 split of that one angle into a pelvic and a lumbar part (e.g. "lumbar = trunk inclination minus a
 pelvis inclination estimated from the hip angle") would put the assumption back out as the
@@ -31,8 +31,8 @@ control tests in the lumbar spine", BMC Musculoskelet Disord 8:90; Luomajoki et 
 back pain and healthy controls", BMC Musculoskelet Disord 9:170): stand upright, bend forwards
 at the hips keeping the back straight. Correct: hip flexion of 50-70 degrees without flexion of
 the low back. Measured criteria (kinesense): the pelvis inclines at least
-:data:`WAITERS_BOW_MIN_HIP_DEG` (50 deg, the lower end of the published range) while the lumbar
-angle (trunk minus pelvis) changes by at most :data:`WAITERS_BOW_LUMBAR_TOLERANCE_DEG` from
+``waiters_bow_min_hip_deg`` (50 deg, the lower end of the published range) while the lumbar
+angle (trunk minus pelvis) changes by at most ``waiters_bow_lumbar_tolerance_deg`` (10 deg) from
 standing up to the deepest point; the source gives no number for "without flexion", so the
 tolerance is a kinesense choice, not a published threshold (to be validated against a
 therapist's rating), and is stated in every result. From video only the first criterion can
@@ -40,44 +40,44 @@ be checked.
 """
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+from pydantic import Field
 
+from kinesense.arrays import FloatArray
 from kinesense.assess.mobility import (
-    MAX_KNEE_FLEXION_DEG,
-    MAX_NEUTRAL_RANGE_DEG,
-    MIN_PEAK_DEG,
-    NEUTRAL_WINDOW_S,
-    SPARC_REFERENCE,
-    TRUNK_ANGLE_REFERENCE,
-    AngleTrace,
-    Peak,
-    _masked_px,
-    check_recording,
-    facing_sign,
-    find_peaks_per_side,
-    imu_inclination_deg,
-    neutral_angle_deg,
-    phase_sparcs,
+    MobilityParameters,
+    add_smoothness,
     plot_data,
-    prepare_angle,
-    sagittal_trunk_angle_deg,
+    repetition_peaks,
 )
+from kinesense.assess.mobility_imu import imu_inclination_deg
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.series.motion import MotionSeries
-from kinesense.series.pose import PoseSeries
-from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
+from kinesense.signal.angle_trace import AngleTrace
+from kinesense.signal.peaks import Peak
 
-FloatArray = NDArray[np.float64]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
-WAITERS_BOW_MIN_HIP_DEG = 50.0
-"""Hip flexion the waiter's bow must reach (Luomajoki 2007: 50-70 degrees)."""
-WAITERS_BOW_LUMBAR_TOLERANCE_DEG = 10.0
-"""Largest lumbar angle change still counted as a neutral low back (kinesense choice)."""
-IMU_RATE_HZ = 50.0
-"""Common rate the two sensors are resampled to."""
+
+class ForwardBendParameters(MobilityParameters):
+    """Settings of the forward bend and the waiter's bow: those of the mobility tests
+    (:class:`kinesense.assess.mobility.MobilityParameters`) plus these (degrees, hertz)."""
+
+    waiters_bow_min_hip_deg: Positive = 50.0
+    """Hip flexion the waiter's bow must reach (Luomajoki 2007: 50-70 degrees)."""
+    waiters_bow_lumbar_tolerance_deg: Positive = 10.0
+    """Largest lumbar angle change still counted as a neutral low back (kinesense choice)."""
+    max_knee_flexion_deg: Positive = 20.0
+    """Forward bending with more knee flexion than this is noted as done with bent knees."""
+    imu_rate_hz: Positive = 50.0
+    """Common rate the two sensors are resampled to."""
+
+
+DEFAULTS = ForwardBendParameters()
+TRUNK_SPARC = "spectral arc length of the trunk angular speed"
 
 ESOLA_1996 = (
     "Esola MA, McClure PW, Fitzgerald GK, Siegler S 1996, Spine 21(1):71-78 "
@@ -176,7 +176,10 @@ def bend_starts(trace: AngleTrace, excursion: FloatArray, peaks: list[Peak]) -> 
 
 
 def assess_forward_bend_imu(
-    trunk: MotionSeries, pelvis: MotionSeries, movement: str = "forward-bend"
+    trunk: MotionSeries,
+    pelvis: MotionSeries,
+    movement: str = "forward-bend",
+    params: ForwardBendParameters = DEFAULTS,
 ) -> AssessmentResult:
     """Lumbopelvic rhythm (``forward-bend``) or waiter's bow from two motion sensors.
 
@@ -188,24 +191,24 @@ def assess_forward_bend_imu(
     protocol = PROTOCOLS[movement]
     start = max(trunk.time_s[0], pelvis.time_s[0])
     end = min(trunk.time_s[-1], pelvis.time_s[-1])
-    if end - start < 3.0:
+    if end - start < params.min_duration_s:
         return AssessmentResult.unusable(
             test,
-            f"the two sensor recordings overlap for {max(end - start, 0):.1f} s; at least 3 s "
-            "are needed (record both on one clock)",
+            f"the two sensor recordings overlap for {max(end - start, 0):.1f} s; at least "
+            f"{params.min_duration_s:g} s are needed (record both on one clock)",
             protocol=protocol,
         )
-    tr = imu_inclination_deg(trunk.slice_time(start, end), IMU_RATE_HZ)
-    pe = imu_inclination_deg(pelvis.slice_time(start, end), IMU_RATE_HZ)
+    tr = imu_inclination_deg(trunk.slice_time(start, end), params.imu_rate_hz, params)
+    pe = imu_inclination_deg(pelvis.slice_time(start, end), params.imu_rate_hz, params)
     n = min(len(tr.time_s), len(pe.time_s))
     trace = AngleTrace(tr.time_s[:n], tr.angle_deg[:n], tr.sampling_rate_hz)
     pelvis_deg = pe.angle_deg[:n]
-    peaks = find_peaks_per_side(trace, trace.angle_deg, {"flexion": 1.0})
+    peaks = repetition_peaks(trace, trace.angle_deg, {"flexion": 1.0}, params)
     quality = {"duration_s": float(end - start), "sensors": "trunk and pelvis"}
     if not peaks:
         return AssessmentResult.unusable(
             test,
-            f"no forward bend of at least {MIN_PEAK_DEG:g} deg was found",
+            f"no forward bend of at least {params.min_peak_deg:g} deg was found",
             protocol=protocol,
             quality=quality,
         )
@@ -219,19 +222,23 @@ def assess_forward_bend_imu(
     if movement == "waiters-bow":
         hip = float(np.mean([r.pelvis_peak_deg for r in rhythms]))
         lumbar = float(np.mean([abs(r.lumbar_peak_deg) for r in rhythms]))
-        passed = hip >= WAITERS_BOW_MIN_HIP_DEG and lumbar <= WAITERS_BOW_LUMBAR_TOLERANCE_DEG
+        passed = (
+            hip >= params.waiters_bow_min_hip_deg
+            and lumbar <= params.waiters_bow_lumbar_tolerance_deg
+        )
         metrics["waiters_bow_pass"] = 1.0 if passed else 0.0
         info["waiters_bow_pass"] = MetricInfo(
             "1 = pass, 0 = fail",
-            f"pelvis inclined >= {WAITERS_BOW_MIN_HIP_DEG:g} deg with the lumbar angle within "
-            f"{WAITERS_BOW_LUMBAR_TOLERANCE_DEG:g} deg of standing (tolerance: kinesense choice)",
+            f"pelvis inclined >= {params.waiters_bow_min_hip_deg:g} deg with the lumbar angle "
+            f"within {params.waiters_bow_lumbar_tolerance_deg:g} deg of standing (tolerance: "
+            "kinesense choice)",
             LUOMAJOKI_2007,
         )
         verdict = "correct" if passed else "not correct"
         text = (
             f"Waiter's bow {verdict}: hip (pelvis) flexion {hip:.0f} deg (target at least "
-            f"{WAITERS_BOW_MIN_HIP_DEG:g}), low-back angle change {lumbar:.0f} deg (allowed "
-            f"{WAITERS_BOW_LUMBAR_TOLERANCE_DEG:g})."
+            f"{params.waiters_bow_min_hip_deg:g}), low-back angle change {lumbar:.0f} deg (allowed "
+            f"{params.waiters_bow_lumbar_tolerance_deg:g})."
         )
     else:
         text = (
@@ -241,12 +248,7 @@ def assess_forward_bend_imu(
             f"middle {metrics['lumbopelvic_ratio_middle']:.2f}, late "
             f"{metrics['lumbopelvic_ratio_late']:.2f})."
         )
-    sparcs = phase_sparcs(trace, trace.angle_deg, peaks)
-    if sparcs:
-        metrics["sparc"] = float(np.mean(sparcs))
-        info["sparc"] = MetricInfo(
-            "", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
-        )
+    add_smoothness(metrics, info, trace, trace.angle_deg, peaks, params, TRUNK_SPARC)
     return AssessmentResult(
         test=test,
         usable=True,
@@ -302,149 +304,6 @@ def _rhythm_metrics(rhythms: list[Rhythm]) -> tuple[dict[str, float], dict[str, 
             ESOLA_1996,
         )
     return metrics, info
-
-
-def thigh_inclination_deg(series: PoseSeries, view: str) -> FloatArray:
-    """(N,) near thigh's inclination (knee to hip) from vertical, degrees, positive forwards."""
-    side = "left" if view == "left-side" else "right"
-    knee, hip = _masked_px(series, f"{side}_knee"), _masked_px(series, f"{side}_hip")
-    return facing_sign(series, view) * signed_inclination_2d_deg(knee, hip)
-
-
-def knee_flexion_deg(series: PoseSeries, view: str) -> FloatArray:
-    """(N,) near knee's flexion (180 minus the hip-knee-ankle angle), degrees."""
-    side = "left" if view == "left-side" else "right"
-    hip, knee = _masked_px(series, f"{side}_hip"), _masked_px(series, f"{side}_knee")
-    ankle = _masked_px(series, f"{side}_ankle")
-    return 180.0 - joint_angle_deg(hip, knee, ankle)
-
-
-def assess_forward_bend_video(
-    series: PoseSeries, movement: str = "forward-bend"
-) -> AssessmentResult:
-    """Forward bend or waiter's bow from a side-view video (what landmarks can measure).
-
-    Metrics (degrees): ``trunk_peak_deg`` (trunk inclination from standing, mean of bends),
-    ``hip_flexion_deg`` (thigh-to-trunk angle from standing: hip flexion plus lumbar flexion,
-    an upper bound of hip flexion), ``knee_flexion_deg`` (largest, from standing), ``sparc``,
-    ``repetitions``; waiter's bow: ``hip_target_reached`` (1 when the thigh-to-trunk angle
-    reached 50 deg). No lumbopelvic ratio and no waiter's-bow verdict: see the module docstring.
-    """
-    if movement not in PROTOCOLS:
-        raise ValueError(f"movement must be forward-bend or waiters-bow; got {movement!r}")
-    test = f"mobility-{movement}"
-    protocol = PROTOCOLS[movement]
-    source = series.provenance.to_json()
-    reasons, quality = check_recording(series, movement)
-    if reasons:
-        return AssessmentResult.unusable(
-            test, *reasons, protocol=protocol, quality=quality, source=source
-        )
-    view = quality["camera_view"]
-    rate = quality["frame_rate_hz"]
-    trunk = prepare_angle(series.time_s, sagittal_trunk_angle_deg(series, view), rate)
-    thigh = prepare_angle(series.time_s, thigh_inclination_deg(series, view), rate)
-    knee = prepare_angle(series.time_s, knee_flexion_deg(series, view), rate)
-    neutral, spread = neutral_angle_deg(trunk)
-    thigh_neutral, _ = neutral_angle_deg(thigh)
-    knee_neutral, _ = neutral_angle_deg(knee)
-    quality["neutral_range_deg"] = spread
-    missing = float(np.mean(~np.isfinite(trunk.angle_deg)))
-    quality["missing_share"] = missing
-    if missing > 0.2 or not spread <= MAX_NEUTRAL_RANGE_DEG:
-        why = (
-            f"the trunk angle is missing in {100 * missing:.0f}% of the recording"
-            if missing > 0.2
-            else f"the trunk moved {spread:.0f} deg in the first {NEUTRAL_WINDOW_S:g} s: stand "
-            "still for 2 s first"
-        )
-        return AssessmentResult.unusable(
-            test, why, protocol=protocol, quality=quality, source=source
-        )
-    excursion = trunk.angle_deg - neutral
-    peaks = find_peaks_per_side(trunk, excursion, {"flexion": 1.0})
-    if not peaks:
-        return AssessmentResult.unusable(
-            test,
-            f"no forward bend of at least {MIN_PEAK_DEG:g} deg was found",
-            protocol=protocol,
-            quality=quality,
-            source=source,
-        )
-    hip = excursion - (thigh.angle_deg - thigh_neutral)
-    idx = [p.index for p in peaks]
-    metrics: dict[str, float] = {
-        "trunk_peak_deg": float(np.mean(excursion[idx])),
-        "hip_flexion_deg": float(np.nanmean(hip[idx])),
-        "knee_flexion_deg": float(np.nanmax(knee.angle_deg - knee_neutral)),
-        "repetitions": float(len(peaks)),
-    }
-    info: dict[str, MetricInfo] = {
-        "trunk_peak_deg": MetricInfo(
-            "deg",
-            "trunk inclination at the deepest point, from standing, mean of bends",
-            TRUNK_ANGLE_REFERENCE,
-        ),
-        "hip_flexion_deg": MetricInfo(
-            "deg",
-            "thigh-to-trunk angle at the deepest point, from standing (hip flexion plus lumbar "
-            "flexion: landmarks cannot separate them)",
-            TRUNK_ANGLE_REFERENCE,
-        ),
-        "knee_flexion_deg": MetricInfo(
-            "deg", "largest knee flexion during the recording, from standing", TRUNK_ANGLE_REFERENCE
-        ),
-        "repetitions": MetricInfo("count", "forward bends found", "kinesense peak detection"),
-    }
-    sparcs = phase_sparcs(trunk, excursion, peaks)
-    if sparcs:
-        metrics["sparc"] = float(np.mean(sparcs))
-        info["sparc"] = MetricInfo(
-            "", "spectral arc length of the trunk angular speed", SPARC_REFERENCE
-        )
-    notes = [
-        "video landmarks have no points on the lumbar spine or pelvis: the lumbopelvic rhythm "
-        "(lumbar versus hip share of the bend) needs two motion sensors (sacrum and "
-        "thoraco-lumbar junction); see kinesense assess mobility --help"
-    ]
-    if metrics["knee_flexion_deg"] > MAX_KNEE_FLEXION_DEG:
-        notes.append(
-            f"the knees bent by up to {metrics['knee_flexion_deg']:.0f} deg (more than "
-            f"{MAX_KNEE_FLEXION_DEG:g}): the bend was partly a squat; repeat with straighter knees"
-        )
-    if movement == "waiters-bow":
-        reached = metrics["hip_flexion_deg"] >= WAITERS_BOW_MIN_HIP_DEG
-        metrics["hip_target_reached"] = 1.0 if reached else 0.0
-        info["hip_target_reached"] = MetricInfo(
-            "1 = yes, 0 = no",
-            f"thigh-to-trunk angle reached {WAITERS_BOW_MIN_HIP_DEG:g} deg",
-            LUOMAJOKI_2007,
-        )
-        text = (
-            f"Waiter's bow: thigh-to-trunk angle {metrics['hip_flexion_deg']:.0f} deg "
-            f"({'reached' if reached else 'below'} the {WAITERS_BOW_MIN_HIP_DEG:g} deg target). "
-            "Whether the low back stayed straight cannot be seen from body landmarks: the "
-            "therapist judges it, or use two motion sensors."
-        )
-    else:
-        text = (
-            f"Forward bend: trunk inclination {metrics['trunk_peak_deg']:.0f} deg, thigh-to-trunk "
-            f"angle {metrics['hip_flexion_deg']:.0f} deg, knee flexion up to "
-            f"{metrics['knee_flexion_deg']:.0f} deg over {len(peaks)} bends."
-        )
-    return AssessmentResult(
-        test=test,
-        usable=True,
-        metrics=metrics,
-        metric_info=info,
-        interpretation=text,
-        notes=tuple(notes),
-        protocol=protocol,
-        quality=quality,
-        conditions={"movement": movement, "source": "video"},
-        source=source,
-        plot_data=plot_data(trunk, excursion, peaks),
-    )
 
 
 def rhythm_summary(rhythm: Rhythm) -> dict[str, Any]:

@@ -15,33 +15,46 @@ A file holds one table::
 
 ``match`` keys ``age_min``/``age_max`` bound the age (years, inclusive); any other key must
 equal the condition given to :meth:`NormTable.lookup`. ``low``/``high`` give the normal range
-when the source states one; otherwise callers may use ``mean`` and ``sd``.
+when the source states one; otherwise callers may use ``mean`` and ``sd``. The models
+(:class:`NormTable`, :class:`NormRow`) are the format: :meth:`NormTable.model_json_schema` is its
+JSON Schema.
 """
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
 
-from kinesense.errors import KinesenseError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from kinesense.errors import DataFileError
+from kinesense.signal.data_files import parse_data, parse_json_text
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
 
-class NormDataError(KinesenseError):
+class NormDataError(DataFileError):
     """A norms file is malformed; the message names the file and the field."""
 
 
-@dataclass(frozen=True)
-class NormRow:
+class NormRow(BaseModel):
     """One line of a norms table: the conditions it applies to and its figures."""
 
-    match: Mapping[str, Any]
-    mean: float | None
-    sd: float | None
-    low: float | None
-    high: float | None
-    n: int | None
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    match: Mapping[str, str | int | float]
+    mean: Number | None = None
+    sd: Annotated[Number, Field(ge=0.0)] | None = None
+    low: Number | None = None
+    high: Number | None = None
+    n: Annotated[int, Field(strict=True, ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _gives_a_figure(self) -> "NormRow":
+        if self.mean is None and self.low is None and self.high is None:
+            raise ValueError("the row gives neither a mean nor a range")
+        return self
 
     def applies(self, conditions: Mapping[str, Any]) -> bool:
         """Whether this row describes a person or test with ``conditions``."""
@@ -57,73 +70,27 @@ class NormRow:
         return True
 
 
-@dataclass(frozen=True)
-class NormTable:
+class NormTable(BaseModel):
     """A validated norms table."""
 
-    id: str
-    title: str
-    source: str
-    metric: str
-    unit: str
-    notes: str
-    rows: tuple[NormRow, ...]
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: Text
+    title: Text
+    source: Text
+    metric: Text
+    unit: Text
+    notes: str = ""
+    rows: Annotated[tuple[NormRow, ...], Field(min_length=1)]
 
     def lookup(self, **conditions: Any) -> NormRow | None:
         """The first row that applies to ``conditions`` (e.g. ``age=45, eyes="closed"``)."""
         return next((row for row in self.rows if row.applies(conditions)), None)
 
 
-def _number(value: Any, where: str, *, integer: bool = False) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise NormDataError(f"{where} must be a number or null; got {value!r}")
-    return int(value) if integer else float(value)
-
-
 def parse_norm_table(data: Any, origin: str) -> NormTable:
     """Validate the JSON content of a norms file; :class:`NormDataError` names what is wrong."""
-    if not isinstance(data, dict):
-        raise NormDataError(f"{origin}: the file must hold one JSON object")
-    for key in ("id", "title", "source", "metric", "unit", "rows"):
-        if key not in data:
-            raise NormDataError(f"{origin}: missing field {key!r}")
-    for key in ("id", "title", "source", "metric", "unit"):
-        if not isinstance(data[key], str) or not data[key].strip():
-            raise NormDataError(f"{origin}: field {key!r} must be a non-empty string")
-    if not isinstance(data["rows"], list) or not data["rows"]:
-        raise NormDataError(f"{origin}: 'rows' must be a non-empty list")
-    rows = []
-    for i, row in enumerate(data["rows"]):
-        where = f"{origin}: rows[{i}]"
-        if not isinstance(row, dict) or not isinstance(row.get("match"), dict):
-            raise NormDataError(f"{where} must be an object with a 'match' object")
-        unknown = set(row) - {"match", "mean", "sd", "low", "high", "n"}
-        if unknown:
-            raise NormDataError(f"{where} has unknown fields {sorted(unknown)}")
-        parsed = NormRow(
-            match=dict(row["match"]),
-            mean=_number(row.get("mean"), f"{where}.mean"),
-            sd=_number(row.get("sd"), f"{where}.sd"),
-            low=_number(row.get("low"), f"{where}.low"),
-            high=_number(row.get("high"), f"{where}.high"),
-            n=_number(row.get("n"), f"{where}.n", integer=True),
-        )
-        if parsed.mean is None and parsed.low is None and parsed.high is None:
-            raise NormDataError(f"{where} gives neither a mean nor a range")
-        if parsed.sd is not None and parsed.sd < 0:
-            raise NormDataError(f"{where}.sd must not be negative")
-        rows.append(parsed)
-    return NormTable(
-        id=data["id"],
-        title=data["title"],
-        source=data["source"],
-        metric=data["metric"],
-        unit=data["unit"],
-        notes=str(data.get("notes", "")),
-        rows=tuple(rows),
-    )
+    return parse_data(NormTable, data, origin, NormDataError)
 
 
 @cache
@@ -134,11 +101,8 @@ def load_norms(table_id: str) -> NormTable:
         text = resource.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise NormDataError(f"no norms table named {table_id!r}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise NormDataError(f"norms/{table_id}.json is not valid JSON: {exc}") from exc
-    table = parse_norm_table(data, f"norms/{table_id}.json")
+    origin = f"norms/{table_id}.json"
+    table = parse_json_text(NormTable, text, origin, NormDataError)
     if table.id != table_id:
-        raise NormDataError(f"norms/{table_id}.json declares id {table.id!r}")
+        raise NormDataError(f"{origin}: id: declares {table.id!r}, not {table_id!r}")
     return table

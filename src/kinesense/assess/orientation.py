@@ -16,6 +16,10 @@ is the bias *change* during the recording, which makes the yaw drift: ``drift = 
 time``. :func:`yaw_drift_estimate_deg_s` measures that residual during the still holds so that a
 result can state it (e.g. 0.1 deg/s over a 10 s trial = 1 degree).
 
+Rotation maths (quaternions to matrices, the rotation onto gravity) uses
+``scipy.spatial.transform.Rotation``; quaternions are stored ``[w, x, y, z]`` as ``ahrs`` gives
+them.
+
 Angles about an axis, relative to the start (neutral) posture, in degrees:
 
 * ``"tilt"`` (sagittal flexion or lateral flexion): the change of the segment's inclination,
@@ -30,13 +34,15 @@ Angles about an axis, relative to the start (neutral) posture, in degrees:
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import NDArray
 
+from kinesense.arrays import BoolArray, FloatArray
 from kinesense.series import MotionSeries
 
-FloatArray = NDArray[np.float64]
+if TYPE_CHECKING:
+    from scipy.spatial.transform import Rotation
 
 GRAVITY_M_S2 = 9.80665
 """Standard gravity, m/s²."""
@@ -68,31 +74,37 @@ class Orientation:
         """(N, 3, 3) sensor-to-earth rotation matrices."""
         return quaternion_to_matrix(self.quaternions)
 
+    @property
+    def rotations(self) -> "Rotation":
+        """The N sensor-to-earth rotations (``scipy.spatial.transform.Rotation``)."""
+        from scipy.spatial.transform import Rotation
+
+        return Rotation.from_quat(self.quaternions, scalar_first=True)
+
 
 def quaternion_to_matrix(q: FloatArray) -> FloatArray:
-    """(N, 3, 3) rotation matrices from (N, 4) quaternions ``[w, x, y, z]`` (normalised first)."""
-    q = np.asarray(q, dtype=np.float64)
-    q = q / np.linalg.norm(q, axis=-1, keepdims=True)
-    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
-    rows = [
-        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
-    ]
-    return np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
+    """(N, 3, 3) rotation matrices from (N, 4) quaternions ``[w, x, y, z]`` (normalised first),
+    by ``scipy.spatial.transform.Rotation``."""
+    from scipy.spatial.transform import Rotation
+
+    quaternions = np.asarray(q, dtype=np.float64)
+    matrices = Rotation.from_quat(quaternions.reshape(-1, 4), scalar_first=True).as_matrix()
+    return np.asarray(matrices, dtype=np.float64).reshape(*quaternions.shape[:-1], 3, 3)
 
 
 def _quaternion_from_gravity(acc: FloatArray) -> FloatArray:
-    """Quaternion (zero heading) that brings the measured specific force onto earth +z."""
+    """Quaternion ``[w, x, y, z]`` (zero heading) that brings the measured specific force onto
+    earth +z: the rotation about ``a x z`` by the angle between ``a`` and ``z``."""
+    from scipy.spatial.transform import Rotation
+
     a = acc / np.linalg.norm(acc)
-    # Rotation taking a (sensor frame) onto z = [0, 0, 1]: axis a x z, angle acos(a . z).
-    axis = np.array([a[1], -a[0], 0.0])
+    axis = np.array([a[1], -a[0], 0.0])  # a x z, for z = [0, 0, 1]
     s = float(np.linalg.norm(axis))
-    angle = float(np.arctan2(s, a[2]))
     if s < 1e-12:
         return np.array([1.0, 0.0, 0.0, 0.0]) if a[2] > 0 else np.array([0.0, 1.0, 0.0, 0.0])
-    axis = axis / s
-    return np.concatenate([[np.cos(angle / 2)], np.sin(angle / 2) * axis])
+    angle = float(np.arctan2(s, a[2]))
+    rotation = Rotation.from_rotvec(axis / s * angle)
+    return np.asarray(rotation.as_quat(canonical=False, scalar_first=True), dtype=np.float64)
 
 
 def estimate_orientation(
@@ -141,8 +153,8 @@ def estimate_orientation(
 
 def gravity_in_sensor_frame(orientation: Orientation) -> FloatArray:
     """(N, 3) unit vector pointing up (earth +z), expressed in sensor axes."""
-    matrices = orientation.rotation_matrices
-    return np.asarray(matrices[:, 2, :], dtype=np.float64)  # row 2 of R = R^T e_z
+    up = orientation.rotations.inv().apply([0.0, 0.0, 1.0])  # R^T e_z
+    return np.asarray(up, dtype=np.float64)
 
 
 def tilt_angle_deg(orientation: Orientation, reference: slice) -> tuple[FloatArray, FloatArray]:
@@ -171,9 +183,9 @@ def yaw_angle_deg(orientation: Orientation, reference: slice) -> FloatArray:
     """(N,) rotation about the vertical relative to ``reference``, degrees, anticlockwise from
     above positive (swing-twist decomposition of the earth-frame rotation since the reference).
     """
-    matrices = orientation.rotation_matrices
-    ref = matrices[reference]
-    relative = matrices @ np.swapaxes(ref[0], -1, -2)  # R(t) R_ref^T, earth frame
+    rotations = orientation.rotations
+    start = rotations[reference][0]
+    relative = (rotations * start.inv()).as_matrix()  # R(t) R_ref^T, earth frame
     # Twist about z of a rotation matrix: angle of the rotation's (xx+yy, yx-xy) part.
     twist = np.arctan2(relative[:, 1, 0] - relative[:, 0, 1], relative[:, 0, 0] + relative[:, 1, 1])
     yaw = np.degrees(np.unwrap(twist))
@@ -181,7 +193,7 @@ def yaw_angle_deg(orientation: Orientation, reference: slice) -> FloatArray:
 
 
 def yaw_drift_estimate_deg_s(
-    orientation: Orientation, gyr_rad_s: FloatArray, still: NDArray[np.bool_]
+    orientation: Orientation, gyr_rad_s: FloatArray, still: BoolArray
 ) -> float:
     """Residual rate about the vertical while the person is still, deg/s (bias already removed).
 
@@ -191,5 +203,5 @@ def yaw_drift_estimate_deg_s(
     if not np.any(still):
         return float("nan")
     corrected = np.asarray(gyr_rad_s, dtype=np.float64) - orientation.gyro_bias_rad_s
-    earth = np.einsum("nij,nj->ni", orientation.rotation_matrices, corrected)
+    earth = orientation.rotations.apply(corrected)
     return float(np.degrees(abs(np.mean(earth[still, 2]))))

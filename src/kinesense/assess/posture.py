@@ -39,222 +39,88 @@ Front or back view (``front``, ``back``):
   (Munro A, Herrington L, Carolan M 2012, J Sport Rehabil 21(1):7-11), here in quiet standing.
 
 A video gives the median of each angle over the frames in which its landmarks are visible
-(visibility >= :data:`MIN_VISIBILITY`, inside the frame) and the spread (interquartile range) in
-``quality["spread_iqr_deg"]``. A measure needing the other view is listed in
-``quality["not_measured"]`` with the reason; an oblique or unknown view makes the whole result
-unusable. No published norms with these landmarks exist for the obliquities, head tilt, trunk
-inclination or knee angles: they are reported without a verdict.
+(visibility >= :data:`kinesense.landmarks.MIN_VISIBILITY`, inside the frame) and the spread
+(interquartile range) in ``quality["spread_iqr_deg"]``. A measure needing the other view is
+listed in ``quality["not_measured"]`` with the reason; an oblique or unknown view makes the
+whole result unusable (the registry refuses a known wrong view before the test runs). No
+published norms with these landmarks exist for the obliquities, head tilt, trunk inclination or
+knee angles: they are reported without a verdict.
+
+Implausible landmarks are refused, not measured (issue 9): a frame whose visible landmarks span
+less than ``min_body_height_share`` (10 %) of the image height cannot be a person standing in
+the frame (landmarks collapsed to one point give every angle as ``atan2(0, 0) = 0``); such
+frames are left out, and a recording made only of them is unusable. The formulas are in
+:mod:`kinesense.assess.posture_measures`.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import numpy as np
-from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field
 
+from kinesense.arrays import BoolArray, FloatArray
+from kinesense.assess.posture_measures import MEASURES
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.capture.view import series_view
+from kinesense.landmarks import MIN_VISIBILITY
 from kinesense.series import PoseSeries
-from kinesense.signal.geometry import joint_angle_deg
-
-FloatArray = NDArray[np.float64]
 
 TEST_NAME = "posture"
-MIN_VISIBILITY = 0.5
 SIDE_VIEWS = ("left-side", "right-side")
 FRONT_VIEWS = ("front", "back")
-
-YIP = "Yip CHT, Chiu TTW, Poon ATK 2008, Man Ther 13(2):148-154"
-RAINE = "Raine S, Twomey LT 1997, Arch Phys Med Rehabil 78(11):1215-1223"
-MUNRO = "Munro A, Herrington L, Carolan M 2012, J Sport Rehabil 21(1):7-11"
-KENDALL = "Kendall FP et al. 2005, Muscles: Testing and Function with Posture and Pain, 5th ed."
-
-
-# --- angle formulas (pure, on (N, 2) pixel arrays, y down) ---------------------------------
-
-
-def _xy(points: FloatArray) -> tuple[FloatArray, FloatArray]:
-    p = np.asarray(points, dtype=np.float64)
-    return p[..., 0], p[..., 1]
-
-
-def craniovertebral_angle_deg(c7: FloatArray, tragus: FloatArray, forward: float) -> FloatArray:
-    """Angle between the forward horizontal through ``c7`` and the line ``c7`` -> ``tragus``.
-
-    ``forward`` is +1 when the person faces the image right, -1 the image left. 90 degrees:
-    tragus straight above C7; smaller: the head further forward; negative: below the horizontal.
-    """
-    cx, cy = _xy(c7)
-    tx, ty = _xy(tragus)
-    return np.degrees(np.arctan2(cy - ty, (tx - cx) * forward))
-
-
-def head_tilt_deg(ear: FloatArray, eye: FloatArray, forward: float) -> FloatArray:
-    """Angle of the ear -> eye line below the forward horizontal (positive = face down)."""
-    ex, ey = _xy(ear)
-    vx, vy = _xy(eye)
-    return np.degrees(np.arctan2(vy - ey, (vx - ex) * forward))
-
-
-def trunk_inclination_deg(hip: FloatArray, shoulder: FloatArray, forward: float) -> FloatArray:
-    """Angle of the hip -> shoulder line from the vertical (positive = leaning forward)."""
-    hx, hy = _xy(hip)
-    sx, sy = _xy(shoulder)
-    return np.degrees(np.arctan2((sx - hx) * forward, hy - sy))
-
-
-def _knee_offset_sign(hip: FloatArray, knee: FloatArray, ankle: FloatArray) -> FloatArray:
-    """Sign of the knee's horizontal offset from the hip-ankle line (+1 = image right)."""
-    hx, hy = _xy(hip)
-    kx, ky = _xy(knee)
-    ax, ay = _xy(ankle)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        line_x = hx + (ax - hx) * (ky - hy) / (ay - hy)
-    return np.sign(kx - line_x)
-
-
-def knee_hyperextension_deg(
-    hip: FloatArray, knee: FloatArray, ankle: FloatArray, forward: float
-) -> FloatArray:
-    """180 - hip-knee-ankle angle, positive when the knee is behind the hip-ankle line."""
-    bend = 180.0 - joint_angle_deg(hip, knee, ankle)
-    behind = -_knee_offset_sign(hip, knee, ankle) * forward
-    return np.asarray(bend * behind, dtype=np.float64)
-
-
-def knee_frontal_angle_deg(
-    hip: FloatArray, knee: FloatArray, ankle: FloatArray, other_hip: FloatArray
-) -> FloatArray:
-    """180 - hip-knee-ankle angle, positive when the knee is medial (valgus).
-
-    Medial is the side of ``other_hip`` (the opposite hip), so the sign holds in front and back
-    views alike.
-    """
-    bend = 180.0 - joint_angle_deg(hip, knee, ankle)
-    medial = np.sign(np.asarray(other_hip)[..., 0] - np.asarray(hip)[..., 0])
-    return np.asarray(bend * _knee_offset_sign(hip, knee, ankle) * medial, dtype=np.float64)
-
-
-def obliquity_deg(left: FloatArray, right: FloatArray) -> FloatArray:
-    """Angle of the line joining a left and a right landmark from the horizontal, in degrees;
-    positive when the left one is higher in the image, in front and back views alike."""
-    lx, ly = _xy(left)
-    rx, ry = _xy(right)
-    return np.degrees(np.arctan2(ry - ly, np.abs(lx - rx)))
-
-
-# --- the assessment ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One posture angle: the view it needs, its landmarks and how to compute it."""
-
-    name: str
-    view: str  # "side" or "front"
-    landmarks: tuple[str, ...]  # generic names; "near_" is the side facing the camera
-    compute: Callable[[Mapping[str, FloatArray], float], FloatArray]
-    info: MetricInfo
-
-
-def _p(points: Mapping[str, FloatArray], name: str) -> FloatArray:
-    return points[name]
-
-
-MEASURES: tuple[Measure, ...] = (
-    Measure(
-        "craniovertebral_angle_deg",
-        "side",
-        ("near_shoulder", "near_ear"),
-        lambda p, f: craniovertebral_angle_deg(p["near_shoulder"], p["near_ear"], f),
-        MetricInfo(
-            "deg",
-            "approximate craniovertebral angle: forward horizontal through the shoulder landmark "
-            "(standing for C7) to the ear (standing for the tragus); reads roughly 20-35 deg "
-            "larger than a true CVA, not comparable with CVA norms",
-            f"{YIP} (CVA definition); approximation error: {KENDALL}",
-        ),
-    ),
-    Measure(
-        "head_tilt_deg",
-        "side",
-        ("near_ear", "near_eye"),
-        lambda p, f: head_tilt_deg(p["near_ear"], p["near_eye"], f),
-        MetricInfo("deg", "ear-to-eye line below the horizontal (positive = face down)", RAINE),
-    ),
-    Measure(
-        "trunk_inclination_deg",
-        "side",
-        ("near_hip", "near_shoulder"),
-        lambda p, f: trunk_inclination_deg(p["near_hip"], p["near_shoulder"], f),
-        MetricInfo(
-            "deg",
-            "hip-to-shoulder line from the vertical (positive = leaning forward)",
-            "segment inclination; Winter DA 2009, Biomechanics and Motor Control of Human "
-            "Movement, 4th ed.",
-        ),
-    ),
-    Measure(
-        "knee_hyperextension_deg",
-        "side",
-        ("near_hip", "near_knee", "near_ankle"),
-        lambda p, f: knee_hyperextension_deg(p["near_hip"], p["near_knee"], p["near_ankle"], f),
-        MetricInfo(
-            "deg",
-            "180 - hip-knee-ankle angle in the side view; positive = knee behind the hip-ankle "
-            "line (hyperextension), negative = bent",
-            KENDALL,
-        ),
-    ),
-    Measure(
-        "shoulder_obliquity_deg",
-        "front",
-        ("left_shoulder", "right_shoulder"),
-        lambda p, f: obliquity_deg(p["left_shoulder"], p["right_shoulder"]),
-        MetricInfo(
-            "deg", "shoulder line from the horizontal (positive = left shoulder higher)", KENDALL
-        ),
-    ),
-    Measure(
-        "pelvic_obliquity_deg",
-        "front",
-        ("left_hip", "right_hip"),
-        lambda p, f: obliquity_deg(p["left_hip"], p["right_hip"]),
-        MetricInfo(
-            "deg",
-            "line through the two hip joint landmarks from the horizontal (positive = left "
-            "higher); hip joints, not iliac crests",
-            KENDALL,
-        ),
-    ),
-    Measure(
-        "left_knee_frontal_angle_deg",
-        "front",
-        ("left_hip", "left_knee", "left_ankle", "right_hip"),
-        lambda p, f: knee_frontal_angle_deg(
-            p["left_hip"], p["left_knee"], p["left_ankle"], p["right_hip"]
-        ),
-        MetricInfo("deg", "left knee frontal plane projection angle (positive = valgus)", MUNRO),
-    ),
-    Measure(
-        "right_knee_frontal_angle_deg",
-        "front",
-        ("right_hip", "right_knee", "right_ankle", "left_hip"),
-        lambda p, f: knee_frontal_angle_deg(
-            p["right_hip"], p["right_knee"], p["right_ankle"], p["left_hip"]
-        ),
-        MetricInfo("deg", "right knee frontal plane projection angle (positive = valgus)", MUNRO),
-    ),
+PROTOCOL = "standing posture, relaxed, from the front or the side"
+VIEW_REFUSAL = (
+    "the camera view is {view}: posture needs the person square to the camera, from the front "
+    "(shoulders and pelvis) or from the side (head, trunk, knees)"
 )
+"""The reason given for a view posture cannot use (``{view}`` is replaced by it)."""
 
 
-def _landmark_px(series: PoseSeries, name: str) -> FloatArray:
-    """(N, 2) pixels, NaN where invisible, outside the frame or not detected."""
+class PostureParameters(BaseModel):
+    """Settings of the posture test."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    min_body_height_share: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
+    """A frame whose visible landmarks span less than this share of the image height is not a
+    body in view (collapsed landmarks): it is left out. A person standing whole in the frame at
+    2-4 m spans well over half of it; 10 % is a wide margin (kinesense choice, not tuned)."""
+
+
+DEFAULTS = PostureParameters()
+
+
+def common_fields(series: PoseSeries) -> dict[str, Any]:
+    """Protocol, source and (when the image size is known) conditions of every result."""
+    common: dict[str, Any] = {"protocol": PROTOCOL, "source": series.provenance.to_json()}
+    if len(series) and series.n_detected and series.provenance.resolution is not None:
+        common["conditions"] = {"view": series_view(series), "frames": len(series)}
+    return common
+
+
+def body_in_view(series: PoseSeries, params: PostureParameters = DEFAULTS) -> BoolArray:
+    """(N,) frames whose visible landmarks span at least ``min_body_height_share`` of the image
+    height (needs ``provenance.resolution``)."""
+    assert series.provenance.resolution is not None
+    height_px = series.provenance.resolution[1]
+    y = series.image_xyz[:, :, 1] * height_px
+    seen = (series.visibility >= MIN_VISIBILITY) & np.isfinite(y) & series.detected[:, None]
+    y = np.where(seen, y, np.nan)
+    any_seen = np.any(seen, axis=1)
+    extent = np.zeros(len(series))
+    extent[any_seen] = np.nanmax(y[any_seen], axis=1) - np.nanmin(y[any_seen], axis=1)
+    return np.asarray(extent >= params.min_body_height_share * height_px, dtype=bool)
+
+
+def _landmark_px(series: PoseSeries, name: str, frames: BoolArray) -> FloatArray:
+    """(N, 2) pixels, NaN where invisible, outside the frame, not detected or not in
+    ``frames``."""
     index = series.index_of(name)
     norm = series.image_xyz[:, index, :2]
     ok = (
-        series.detected
+        frames
+        & series.detected
         & (series.visibility[:, index] >= MIN_VISIBILITY)
         & np.all((norm >= 0.0) & (norm <= 1.0), axis=1)
     )
@@ -266,40 +132,45 @@ def _round(value: float) -> float:
     return round(float(value), 2)
 
 
-def assess_posture(series: PoseSeries, *, image_path: str | None = None) -> AssessmentResult:
+def assess_posture(
+    series: PoseSeries, *, image_path: str | None = None, params: PostureParameters = DEFAULTS
+) -> AssessmentResult:
     """Posture angles from a photo (one frame) or a short video of someone standing still.
 
     Args:
         series: landmarks of one person; needs ``provenance.resolution`` (pixels).
         image_path: the photo the landmarks come from, recorded in ``plot_data`` so that a
             report can draw the angles on it.
+        params: the settings.
 
     Returns:
         An :class:`AssessmentResult` with the angles the view allows (see the module
         docstring), their spread over frames, and ``plot_data`` with the landmark pixels and
-        the lines to draw; unusable for an oblique or unknown view, no person, or no pixels.
+        the lines to draw; unusable for an oblique or unknown view, no person, no pixels, or
+        landmarks that do not span a body.
     """
-    common: dict[str, Any] = {
-        "protocol": "standing posture, relaxed, from the front or the side",
-        "source": series.provenance.to_json(),
-    }
+    common = common_fields(series)
     if len(series) == 0 or series.n_detected == 0:
         return AssessmentResult.unusable(TEST_NAME, "nobody was detected", **common)
     if series.provenance.resolution is None:
         return AssessmentResult.unusable(
             TEST_NAME, "the image size is unknown, so angles cannot be measured in pixels", **common
         )
-    view = series_view(series)
-    common["conditions"] = {"view": view, "frames": len(series)}
+    view = common["conditions"]["view"]
     if view in SIDE_VIEWS:
         kind, near = "side", "left" if view == "left-side" else "right"
     elif view in FRONT_VIEWS:
         kind, near = "front", "left"
     else:
+        return AssessmentResult.unusable(TEST_NAME, VIEW_REFUSAL.format(view=view), **common)
+    frames = body_in_view(series, params)
+    if not np.any(frames):
         return AssessmentResult.unusable(
             TEST_NAME,
-            f"the camera view is {view}: posture needs the person square to the camera, from "
-            "the front (shoulders and pelvis) or from the side (head, trunk, knees)",
+            "the landmarks do not span a body: in every frame they lie within "
+            f"{params.min_body_height_share:.0%} of the image height (collapsed to a point, or "
+            "the person too small or mostly out of the picture)",
+            quality={"frames_with_a_body": 0, "frames": len(series)},
             **common,
         )
     points: dict[str, FloatArray] = {}
@@ -307,7 +178,7 @@ def assess_posture(series: PoseSeries, *, image_path: str | None = None) -> Asse
         for generic in measure.landmarks:
             actual = generic.replace("near_", f"{near}_")
             if generic not in points:
-                points[generic] = _landmark_px(series, actual)
+                points[generic] = _landmark_px(series, actual, frames)
     forward = _facing(points) if kind == "side" else 1.0
     metrics: dict[str, float] = {}
     info: dict[str, MetricInfo] = {}
@@ -349,6 +220,12 @@ def assess_posture(series: PoseSeries, *, image_path: str | None = None) -> Asse
         )
     if len(series) > 1:
         notes.append("video: each angle is the median over the frames; spread = IQR")
+    collapsed = int(np.count_nonzero(series.detected & ~frames))
+    if collapsed:
+        notes.append(
+            f"{collapsed} frame(s) left out: their landmarks did not span a body (under "
+            f"{params.min_body_height_share:.0%} of the image height)"
+        )
     plot_data = _plot_data(points, metrics, near, forward, view, image_path)
     quality = {
         "view": view,
@@ -427,6 +304,3 @@ def _plot_data(
             add(f"{side}_hip", f"{side}_knee", "")
             add(f"{side}_knee", f"{side}_ankle", f"{side} knee {metrics[name]:.0f}°")
     return {"image_path": image_path, "landmarks_px": landmarks, "lines": lines, "view": view}
-
-
-# --- edge: a photo to landmarks --------------------------------------------------------------

@@ -1,42 +1,58 @@
-"""The typed result every assessment returns, and its JSON form.
+"""The typed result every assessment returns, and its JSON form (frozen pydantic v2 models).
 
 JSON form (what ``kinesense assess TEST --json`` prints and ``kinesense report`` reads)::
 
     {
-      "test": "sway", "usable": true, "reasons": [],
+      "format_version": 1, "test": "sway", "usable": true, "reasons": [],
       "metrics": {"path_length_mm": 512.3, ...},            # plain numbers, scripts rely on them
       "metric_info": {"path_length_mm": {"unit": "mm", "definition": "...", "reference": "..."}},
+      "parameters": {"cutoff_hz": 10.0, ...},               # the settings that produced it
+      "software_version": "0.1.0",                          # the kinesense that produced it
       "norms": [{"metric": ..., "value": ..., "low": ..., "high": ..., "population": ...,
                  "source": ..., "verdict": "within" | "above" | "below", "text": ...}],
       "interpretation": "...", "notes": ["..."], "protocol": "...",
       "quality": {...}, "source": {... provenance ...}, "conditions": {...},
       "recorded_at": "2026-11-30T07:00:00+00:00", "plot_data": {...}
     }
+
+The JSON Schema of this form is :meth:`AssessmentResult.model_json_schema` (pydantic). Results
+saved before ``parameters`` and ``software_version`` existed still read: they get empty ones.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kinesense import __version__
+from kinesense.clock import iso_utc
 
 FORMAT_VERSION = 1
 
+Verdict = Literal["within", "above", "below"]
 
-@dataclass(frozen=True)
-class MetricInfo:
-    """What a metric is: unit, definition in plain words, and the reference it follows."""
+
+class MetricInfo(BaseModel):
+    """What a metric is: unit, definition in plain words, and the reference it follows.
+
+    Built with keywords or, as a short form, positionally: ``MetricInfo("mm", "...", "...")``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     unit: str
     definition: str
     reference: str
+
+    def __init__(self, unit: str, definition: str, reference: str) -> None:
+        super().__init__(unit=unit, definition=definition, reference=reference)
 
     def to_json(self) -> dict[str, str]:
         """JSON form."""
         return {"unit": self.unit, "definition": self.definition, "reference": self.reference}
 
 
-@dataclass(frozen=True)
-class NormComparison:
+class NormComparison(BaseModel):
     """One metric compared with a published norm.
 
     Attributes:
@@ -47,7 +63,11 @@ class NormComparison:
         source: the publication.
         verdict: ``"within"``, ``"below"`` or ``"above"`` the range.
         text: one sentence a person can read.
+
+    Built with keywords or positionally in the order above.
     """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     metric: str
     value: float
@@ -55,8 +75,30 @@ class NormComparison:
     high: float | None
     population: str
     source: str
-    verdict: str
+    verdict: Verdict
     text: str
+
+    def __init__(
+        self,
+        metric: str,
+        value: float,
+        low: float | None,
+        high: float | None,
+        population: str,
+        source: str,
+        verdict: str,
+        text: str,
+    ) -> None:
+        super().__init__(
+            metric=metric,
+            value=value,
+            low=low,
+            high=high,
+            population=population,
+            source=source,
+            verdict=verdict,
+            text=text,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
@@ -102,52 +144,110 @@ def compare_with_norm(
     return NormComparison(metric, value, low, high, population, source, verdict, text)
 
 
-@dataclass(frozen=True)
-class AssessmentResult:
+class AssessmentResult(BaseModel):
     """The outcome of one test.
 
     A result that cannot be judged has ``usable=False``, the ``reasons`` in plain words and no
-    metrics, rather than numbers that would mislead.
+    metrics, rather than numbers that would mislead. ``parameters`` holds the settings actually
+    used (the test's parameters model, as JSON) and ``software_version`` the kinesense version.
     """
 
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int = FORMAT_VERSION
     test: str
     usable: bool
-    metrics: Mapping[str, float] = field(default_factory=dict)
-    metric_info: Mapping[str, MetricInfo] = field(default_factory=dict)
     reasons: tuple[str, ...] = ()
+    metrics: Mapping[str, float] = Field(default_factory=dict)
+    metric_info: Mapping[str, MetricInfo] = Field(default_factory=dict)
+    parameters: Mapping[str, Any] = Field(default_factory=dict)
+    software_version: str = __version__
     norms: tuple[NormComparison, ...] = ()
     interpretation: str = ""
     notes: tuple[str, ...] = ()
     protocol: str = ""
-    quality: Mapping[str, Any] = field(default_factory=dict)
-    conditions: Mapping[str, Any] = field(default_factory=dict)
-    source: Mapping[str, Any] = field(default_factory=dict)
-    plot_data: Mapping[str, Any] = field(default_factory=dict)
-    recorded_at: str = field(
-        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds")
-    )
+    quality: Mapping[str, Any] = Field(default_factory=dict)
+    conditions: Mapping[str, Any] = Field(default_factory=dict)
+    source: Mapping[str, Any] = Field(default_factory=dict)
+    plot_data: Mapping[str, Any] = Field(default_factory=dict)
+    recorded_at: str = Field(default_factory=iso_utc)
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        test: str,
+        usable: bool,
+        metrics: Mapping[str, float] | None = None,
+        metric_info: Mapping[str, MetricInfo] | None = None,
+        reasons: tuple[str, ...] = (),
+        norms: tuple[NormComparison, ...] = (),
+        interpretation: str = "",
+        notes: tuple[str, ...] = (),
+        protocol: str = "",
+        quality: Mapping[str, Any] | None = None,
+        conditions: Mapping[str, Any] | None = None,
+        source: Mapping[str, Any] | None = None,
+        plot_data: Mapping[str, Any] | None = None,
+        recorded_at: str | None = None,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        software_version: str = __version__,
+        format_version: int = FORMAT_VERSION,
+    ) -> None:
+        """Keywords as the fields; the first ones also positionally, in the order above."""
+        given: dict[str, Any] = {
+            "metrics": metrics,
+            "metric_info": metric_info,
+            "parameters": parameters,
+            "quality": quality,
+            "conditions": conditions,
+            "source": source,
+            "plot_data": plot_data,
+            "recorded_at": recorded_at,
+        }
+        super().__init__(
+            test=test,
+            usable=usable,
+            reasons=reasons,
+            norms=norms,
+            interpretation=interpretation,
+            notes=notes,
+            protocol=protocol,
+            software_version=software_version,
+            format_version=format_version,
+            **{name: value for name, value in given.items() if value is not None},
+        )
+
+    @model_validator(mode="after")
+    def _explained(self) -> "AssessmentResult":
         missing = [name for name in self.metrics if name not in self.metric_info]
         if missing:
             raise ValueError(f"metrics without unit, definition and reference: {missing}")
         if not self.usable and not self.reasons:
             raise ValueError("an unusable result must say why (reasons)")
+        return self
 
     @classmethod
     def unusable(cls, test: str, *reasons: str, **fields: Any) -> "AssessmentResult":
         """A result that cannot be judged, with the reasons."""
         return cls(test=test, usable=False, reasons=tuple(reasons), **fields)
 
+    def with_provenance(self, parameters: Mapping[str, Any]) -> "AssessmentResult":
+        """This result recording ``parameters`` (JSON values) and this kinesense's version."""
+        return self.model_copy(
+            update={"parameters": dict(parameters), "software_version": __version__}
+        )
+
     def to_json(self) -> dict[str, Any]:
-        """JSON form (see the module docstring)."""
+        """JSON form (see the module docstring); numpy values are left for the writer."""
         return {
-            "format_version": FORMAT_VERSION,
+            "format_version": self.format_version,
             "test": self.test,
             "usable": self.usable,
             "reasons": list(self.reasons),
             "metrics": dict(self.metrics),
             "metric_info": {name: info.to_json() for name, info in self.metric_info.items()},
+            "parameters": dict(self.parameters),
+            "software_version": self.software_version,
             "norms": [norm.to_json() for norm in self.norms],
             "interpretation": self.interpretation,
             "notes": list(self.notes),
@@ -161,16 +261,21 @@ class AssessmentResult:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "AssessmentResult":
-        """Rebuild a result from :meth:`to_json` output."""
+        """Rebuild a result from :meth:`to_json` output (also one saved without ``parameters``
+        and ``software_version``: they stay empty). Metrics written as ``null`` (NaN) are
+        dropped with their description."""
+        metrics = data.get("metrics", {})
         return cls(
             test=str(data["test"]),
             usable=bool(data["usable"]),
-            metrics={k: float(v) for k, v in data.get("metrics", {}).items() if v is not None},
+            metrics={k: float(v) for k, v in metrics.items() if v is not None},
             metric_info={
                 k: MetricInfo(**v)
                 for k, v in data.get("metric_info", {}).items()
-                if data.get("metrics", {}).get(k) is not None
+                if metrics.get(k) is not None
             },
+            parameters=dict(data.get("parameters", {})),
+            software_version=str(data.get("software_version", "")),
             reasons=tuple(data.get("reasons", ())),
             norms=tuple(NormComparison(**n) for n in data.get("norms", ())),
             interpretation=str(data.get("interpretation", "")),

@@ -20,16 +20,21 @@ no unit and does not depend on the movement's amplitude or duration.
 The integral is evaluated as the length of the polyline through the spectrum samples in the
 plane (f / fc, V^): ``sum sqrt((df / fc)^2 + dV^^2)``, which is the same quantity in frequency
 units of Hz (the ratio ``dw / wc`` has no unit).
+
+For repeated movements (:func:`phase_sparcs`) each outward and each return movement is scored
+on its own, from onset to offset at :data:`PHASE_SPEED_SHARE` of that phase's peak speed.
 """
 
 import math
+from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from kinesense._checks import check_positive
-
-FloatArray = NDArray[np.float64]
+from kinesense.arrays import FloatArray
+from kinesense.signal.peaks import Peak
 
 SPARC_AMPLITUDE_THRESHOLD = 0.05
 """V_bar: spectrum magnitudes below this share of the peak are ignored (Balasubramanian 2015)."""
@@ -42,6 +47,9 @@ SPARC_PADDING_LEVEL = 4
 
 MIN_SAMPLES = 4
 """Fewer speed samples than this have no meaningful spectrum."""
+
+PHASE_SPEED_SHARE = 0.05
+"""Movement onset and offset: angular speed below 5 % of the phase's peak speed."""
 
 
 def sparc(
@@ -108,3 +116,46 @@ def speed_of_angle(angle_deg: ArrayLike, sampling_rate_hz: float) -> FloatArray:
     if a.size < 2:
         return np.zeros_like(a)
     return np.asarray(np.abs(np.gradient(a, 1.0 / fs)), dtype=np.float64)
+
+
+def phase_sparcs(
+    excursion_deg: FloatArray,
+    sampling_rate_hz: float,
+    peaks: Sequence[Peak],
+    speed_share: float = PHASE_SPEED_SHARE,
+) -> list[float]:
+    """SPARC of each outward and return movement around the ``peaks`` of a uniformly sampled
+    angle (degrees from neutral).
+
+    Phases are cut at the samples nearest neutral between consecutive peaks (and at the ends);
+    each phase is trimmed to where its angular speed exceeds ``speed_share`` of its peak speed.
+    Phases too short to score (fewer than :data:`MIN_SAMPLES` samples) are left out.
+    """
+    values = excursion_deg
+    bounds = [0]
+    for a, b in pairwise(peaks):
+        segment = np.abs(values[a.index : b.index + 1])
+        bounds.append(a.index + int(np.nanargmin(segment)))
+    bounds.append(len(values) - 1)
+    results: list[float] = []
+    for k, peak in enumerate(peaks):
+        for lo, hi in ((bounds[k], peak.index), (peak.index, bounds[k + 1])):
+            speed = speed_of_angle(values[lo : hi + 1], sampling_rate_hz)
+            value = _phase_sparc(speed, sampling_rate_hz, speed_share)
+            if value is not None:
+                results.append(value)
+    return results
+
+
+def _phase_sparc(speed: FloatArray, rate_hz: float, speed_share: float) -> float | None:
+    if speed.size < MIN_SAMPLES or not np.all(np.isfinite(speed)) or speed.max() <= 0:
+        return None
+    top = int(np.argmax(speed))
+    slow = speed < speed_share * speed[top]
+    before = np.flatnonzero(slow[:top])
+    after = np.flatnonzero(slow[top:])
+    start = int(before[-1]) if before.size else 0
+    end = top + int(after[0]) if after.size else speed.size - 1
+    if end - start + 1 < MIN_SAMPLES:
+        return None
+    return sparc(speed[start : end + 1], rate_hz)

@@ -1,7 +1,9 @@
-"""How every ``kinesense assess`` command saves and prints its result."""
+"""How every ``kinesense assess`` command checks its output path, shows progress, saves and
+prints its result."""
 
+import contextlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -9,12 +11,29 @@ import typer
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import print_json, to_plain_json
+from kinesense.services.assessments import result_output, save_result
 
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
 ]
 
 DetailLines = Callable[[AssessmentResult], Iterable[str]]
+Advance = Callable[[int, int], None]
+
+
+def checked_output(output: Path | None, inputs: Iterable[Path | None]) -> Path | None:
+    """``output`` checked before any work (:func:`kinesense.services.assessments.
+    result_output`): never one of the ``inputs``, in an existing writable folder."""
+    return result_output(output, inputs)
+
+
+@contextlib.contextmanager
+def analysis_progress() -> Iterator[Advance]:
+    """A progress bar on the terminal while a video is analysed, native log lines kept off."""
+    from kinesense.progress import frame_progress
+
+    with frame_progress("Finding the person") as (_, advance):
+        yield advance
 
 
 def metric_lines(result: AssessmentResult) -> Iterable[str]:
@@ -29,14 +48,15 @@ def emit_result(
     output: Path | None,
     details: DetailLines = metric_lines,
 ) -> None:
-    """Save the result as JSON when asked, then print it: one JSON line, or plain text.
+    """Save the result as JSON when asked (atomically: a complete file or the old one), then
+    print it: one JSON line, or plain text.
 
     Plain text gives the reasons of an unusable result and nothing else; otherwise the
     interpretation, ``details`` (the metrics by default), the norms compared and the notes.
     """
     data = result.to_json()
     if output is not None:
-        output.write_text(json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+        save_result(output, json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
     if as_json:
         print_json(data)
         return

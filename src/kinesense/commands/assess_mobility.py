@@ -8,17 +8,18 @@ from typing import Annotated
 import typer
 
 from kinesense.assess.result import AssessmentResult
-from kinesense.cli_support import (
-    JsonOption,
-    ModelOption,
-    load_pose,
-    user_errors,
+from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._results import (
+    OutputOption,
+    analysis_progress,
+    checked_output,
+    emit_result,
+    metric_lines,
 )
-from kinesense.commands._results import OutputOption, emit_result, metric_lines
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
-from kinesense.errors import InputFileError, KinesenseError
-from kinesense.series import MotionSeries
+from kinesense.errors import KinesenseError
+from kinesense.services.assessments import mobility_inputs, run_assessment
 
 HELP = (
     "Trunk mobility from one recording of one movement: range of motion (degrees, largest and "
@@ -63,48 +64,6 @@ class Movement(StrEnum):
     waiters_bow = "waiters-bow"
 
 
-def _load_motion(path: Path) -> MotionSeries:
-    from kinesense.capture.readers.detect import read_any
-
-    series = read_any(path)
-    if not isinstance(series, MotionSeries):
-        raise InputFileError(f"{path} is not a motion-sensor recording (it is {series.KIND})")
-    return series
-
-
-def _run(
-    movement: str,
-    video: Path | None,
-    imu_trunk: Path | None,
-    imu_pelvis: Path | None,
-    model: str,
-    show_progress: bool,
-) -> AssessmentResult:
-    from kinesense.assess.lumbopelvic import assess_forward_bend_imu, assess_forward_bend_video
-    from kinesense.assess.mobility import assess_trunk_rom, assess_trunk_rom_imu
-
-    if imu_trunk is not None or imu_pelvis is not None:
-        if video is not None:
-            raise KinesenseError("give either --video or motion sensors, not both")
-        if movement in ("forward-bend", "waiters-bow"):
-            if imu_trunk is None or imu_pelvis is None:
-                raise KinesenseError(f"{movement} from sensors needs --imu-trunk and --imu-pelvis")
-            trunk, pelvis = _load_motion(imu_trunk), _load_motion(imu_pelvis)
-            return assess_forward_bend_imu(trunk, pelvis, movement)
-        if movement == "lateral" or imu_trunk is None or imu_pelvis is not None:
-            raise KinesenseError(
-                "one sensor (--imu-trunk) measures flexion, extension and rotation; lateral "
-                "bending needs --video"
-            )
-        return assess_trunk_rom_imu(_load_motion(imu_trunk), movement)
-    if video is None:
-        raise KinesenseError("give a recording: --video FILE (or --imu-trunk and --imu-pelvis)")
-    series = load_pose(video, model=model, show_progress=show_progress)
-    if movement in ("forward-bend", "waiters-bow"):
-        return assess_forward_bend_video(series, movement)
-    return assess_trunk_rom(series, movement)
-
-
 def _mobility_lines(result: AssessmentResult) -> Iterable[str]:
     yield from metric_lines(result)
     for peak in result.plot_data.get("peaks", []):
@@ -137,8 +96,20 @@ def mobility(
     output: OutputOption = None,
     person: PersonOption = None,
 ) -> None:
-    result = _run(movement.value, video, imu_trunk, imu_pelvis, model, not as_json)
-    emit_result(result, as_json, output, _mobility_lines)
+    if video is None and imu_trunk is None and imu_pelvis is None:
+        raise KinesenseError("give a recording: --video FILE (or --imu-trunk and --imu-pelvis)")
+    target = checked_output(output, [video, imu_trunk, imu_pelvis])
+    with analysis_progress() as advance:
+        name, inputs = mobility_inputs(
+            movement.value,
+            video=video,
+            imu_trunk=imu_trunk,
+            imu_pelvis=imu_pelvis,
+            model=model,
+            progress=advance,
+        )
+    result = run_assessment(name, inputs)
+    emit_result(result, as_json, target, _mobility_lines)
     save_for_person(person, "assessment", result.to_json())
 
 

@@ -5,11 +5,17 @@ from typing import Annotated
 
 import typer
 
-from kinesense.cli_support import JsonOption, ModelOption, load_pose, user_errors
-from kinesense.commands._results import OutputOption, emit_result
+from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._results import (
+    OutputOption,
+    analysis_progress,
+    checked_output,
+    emit_result,
+)
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
+from kinesense.services.assessments import posture_inputs, run_assessment
 
 HELP = (
     "Standing posture from a photo (--image) or a few seconds of video (--video): from the "
@@ -42,16 +48,13 @@ def posture(
     output: OutputOption = None,
     person: PersonOption = None,
 ) -> None:
-    from kinesense.assess.posture import assess_posture
-    from kinesense.capture.photo import pose_from_image
-
     if (image is None) == (video is None):
         raise KinesenseError("give one recording: --image PHOTO or --video FILE")
-    if image is not None:
-        result = assess_posture(pose_from_image(image, model), image_path=str(image))
-    elif video is not None:
-        result = assess_posture(load_pose(video, model=model))
-    emit_result(result, as_json, output)
+    target = checked_output(output, [image, video])
+    with analysis_progress() as advance:
+        inputs = posture_inputs(image=image, video=video, model=model, progress=advance)
+    result = run_assessment("posture", inputs)
+    emit_result(result, as_json, target)
     save_for_person(person, "assessment", result.to_json())
 
 

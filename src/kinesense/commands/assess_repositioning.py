@@ -6,24 +6,25 @@ from typing import Annotated
 
 import typer
 
-from kinesense.assess.repositioning import (
+from kinesense.assess.result import AssessmentResult
+from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._results import (
+    OutputOption,
+    analysis_progress,
+    checked_output,
+    emit_result,
+)
+from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands.assess import assess_app
+from kinesense.errors import KinesenseError
+from kinesense.services.assessments import (
     AXES,
     JOINTS,
     TASKS,
-    assess_repositioning_imu,
-    assess_repositioning_pose,
+    parameters_for,
+    repositioning_inputs,
+    run_assessment,
 )
-from kinesense.assess.result import AssessmentResult
-from kinesense.cli_support import (
-    JsonOption,
-    ModelOption,
-    load_pose,
-    user_errors,
-)
-from kinesense.commands._results import OutputOption, emit_result
-from kinesense.commands._saving import PersonOption, save_for_person
-from kinesense.commands.assess import assess_app
-from kinesense.errors import InputFileError, KinesenseError
 
 HELP = (
     "Joint position sense: how accurately you return the trunk or the head to a position with "
@@ -103,72 +104,25 @@ def repositioning_command(
 ) -> None:
     if (imu is None) == (video is None):
         raise KinesenseError("give exactly one recording: --imu FILE or --video FILE")
-    path = imu if imu is not None else video
-    assert path is not None
-    if not path.exists():
-        raise InputFileError(f"file not found: {path}")
-    try:
-        if imu is not None:
-            result = _from_imu(
-                imu,
-                joint,
-                axis,
-                task,
-                target_deg,
-                trials,
-                no_demonstration,
-                placement,
-                magnetometer,
-            )
-        else:
-            pose = load_pose(path, model=model)
-            result = assess_repositioning_pose(
-                pose,
-                joint=joint,
-                axis=axis,
-                task=task,
-                target_deg=target_deg,
-                trials=trials,
-                demonstration=not no_demonstration,
-            )
-    except ValueError as exc:
-        raise KinesenseError(str(exc)) from exc
-    emit_result(result, as_json, output, _trial_lines)
+    target = checked_output(output, [imu, video])
+    params = parameters_for("repositioning", trials=trials)
+    with analysis_progress() as advance:
+        inputs = repositioning_inputs(
+            joint,
+            imu=imu,
+            video=video,
+            axis=axis,
+            task=task,
+            target_deg=target_deg,
+            demonstration=not no_demonstration,
+            placement=placement,
+            use_magnetometer=magnetometer,
+            model=model,
+            progress=advance,
+        )
+    result = run_assessment("repositioning", inputs, params)
+    emit_result(result, as_json, target, _trial_lines)
     save_for_person(person, "assessment", result.to_json())
-
-
-def _from_imu(
-    path: Path,
-    joint: str,
-    axis: str,
-    task: str | None,
-    target_deg: float | None,
-    trials: int,
-    no_demonstration: bool,
-    placement: str | None,
-    magnetometer: bool,
-) -> AssessmentResult:
-    from kinesense.capture.readers import read_imu_csv
-    from kinesense.series import MotionSeries, load_series
-
-    where = placement or ("head" if joint == "neck" else "lower back")
-    if path.suffix == ".npz":
-        motion = load_series(path)
-        if not isinstance(motion, MotionSeries):
-            raise InputFileError(f"{path} is not an IMU recording")
-        motion = motion.replace(placement=where)
-    else:
-        motion = read_imu_csv(path, placement=where)
-    return assess_repositioning_imu(
-        motion,
-        joint=joint,
-        axis=axis,
-        task=task,
-        target_deg=target_deg,
-        trials=trials,
-        demonstration=not no_demonstration,
-        use_magnetometer=magnetometer,
-    )
 
 
 def register(app: typer.Typer) -> None:

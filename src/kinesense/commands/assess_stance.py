@@ -6,15 +6,16 @@ from typing import Annotated
 
 import typer
 
-from kinesense.cli_support import (
-    JsonOption,
-    ModelOption,
-    load_pose,
-    user_errors,
+from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._results import (
+    OutputOption,
+    analysis_progress,
+    checked_output,
+    emit_result,
 )
-from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
+from kinesense.services.assessments import parameters_for, run_assessment, stance_inputs
 
 HELP = (
     "Single-leg stance test: how long you can stand on one leg (best of 3 trials, up to 45 s), "
@@ -78,18 +79,20 @@ def stance(
     output: OutputOption = None,
     person: PersonOption = None,
 ) -> None:
-    from kinesense.assess.stance import assess_stance
-
-    series = load_pose(video, model=model)
-    result = assess_stance(
-        series,
-        age=age,
-        eyes=eyes.value,
-        sex=sex.value if sex is not None else None,
-        hands_on_hips=hands_on_hips,
-        max_time_s=max_time,
-    )
-    emit_result(result, as_json, output)
+    target = checked_output(output, [video])
+    params = parameters_for("stance", max_time_s=max_time)
+    with analysis_progress() as advance:
+        inputs = stance_inputs(
+            video,
+            age=age,
+            eyes=eyes.value,
+            sex=sex.value if sex is not None else None,
+            hands_on_hips=hands_on_hips,
+            model=model,
+            progress=advance,
+        )
+    result = run_assessment("stance", inputs, params)
+    emit_result(result, as_json, target)
     save_for_person(person, "assessment", result.to_json())
 
 

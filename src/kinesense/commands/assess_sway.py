@@ -1,36 +1,38 @@
 """``kinesense assess sway|romberg|ctsib``: standing balance from a force plate, video or IMU."""
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from pydantic import BaseModel
 
-from kinesense.assess.balance_tests import (
-    DEFAULT_DURATION_S,
-    EYES,
-    STANCES,
-    SURFACES,
-    Conditions,
-    assess_sway,
-    ctsib,
-    romberg,
+from kinesense.cli_support import JsonOption, ModelOption, user_errors
+from kinesense.commands._results import (
+    OutputOption,
+    analysis_progress,
+    checked_output,
+    emit_result,
 )
-from kinesense.assess.result import AssessmentResult
-from kinesense.assess.sway import DEFAULT_CUTOFF_HZ
-from kinesense.assess.sway_sources import AXES, SwayTrace, from_cop, from_imu, from_pose
-from kinesense.cli_support import (
-    JsonOption,
-    ModelOption,
-    load_pose,
-    user_errors,
-)
-from kinesense.commands._results import OutputOption, emit_result
 from kinesense.commands._saving import PersonOption, save_for_person
 from kinesense.commands.assess import assess_app
-from kinesense.errors import InputFileError, KinesenseError
-
-SOURCES = ("auto", "cop", "video", "imu")
+from kinesense.errors import KinesenseError
+from kinesense.services.assessments import (
+    DEFAULT_CUTOFF_HZ,
+    DEFAULT_DURATION_S,
+    EYES,
+    FORWARD_AXES,
+    STANCES,
+    SURFACES,
+    Kind,
+    ctsib_inputs,
+    parameters_for,
+    recording_kind,
+    romberg_inputs,
+    run_assessment,
+    sway_inputs,
+    sway_source,
+)
+from kinesense.services.recordings import CopColumns, ReadingOptions
 
 PROTOCOL_HELP = (
     "Protocol: stand still for 30 s, arms by your sides, eyes on a mark at eye level 2-3 m "
@@ -81,7 +83,7 @@ SensorHeightOption = Annotated[
     ),
 ]
 ForwardAxisOption = Annotated[
-    str, typer.Option("--forward-axis", help=f"IMU: sensor axis pointing forward: {AXES}.")
+    str, typer.Option("--forward-axis", help=f"IMU: sensor axis pointing forward: {FORWARD_AXES}.")
 ]
 SourceOption = Annotated[
     str,
@@ -89,106 +91,23 @@ SourceOption = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class _SourceOptions:
-    ml_column: str = "CoPx"
-    ap_column: str = "CoPy"
-    force_column: str = "Fz"
-    cop_units: str = "m"
-    height_cm: float | None = None
-    sensor_height_cm: float | None = None
-    forward_axis: str = "+z"
-    model: str = "full"
-    direction: str = "auto"
+def _reading(
+    ml_column: str, ap_column: str, force_column: str, cop_units: str, model: str
+) -> ReadingOptions:
+    return ReadingOptions(
+        cop=CopColumns(ml_column, ap_column, force_column, cop_units), model=model
+    )
 
 
-def _kind_of(path: Path, source: str) -> str:
-    if source != "auto":
-        return source
-    from kinesense.capture.readers.detect import detect_format
-    from kinesense.series import load_series
-    from kinesense.series.cop import CopSeries
-    from kinesense.series.motion import MotionSeries
-
-    fmt = detect_format(path)
-    if fmt == "series":
-        series = load_series(path)
-        return (
-            "cop"
-            if isinstance(series, CopSeries)
-            else "imu"
-            if isinstance(series, MotionSeries)
-            else "video"
-        )
-    kinds = {"cop-csv": "cop", "imu-csv": "imu", "video": "video"}
-    if fmt not in kinds:
-        raise InputFileError(f"{path}: a {fmt} file is not a balance recording (use --source)")
-    return kinds[fmt]
+def _params(duration_s: float, cutoff_hz: float, no_filter: bool) -> BaseModel:
+    return parameters_for("sway", duration_s=duration_s, cutoff_hz=cutoff_hz, filter=not no_filter)
 
 
-def load_trace(path: Path, kind: str, options: _SourceOptions) -> SwayTrace:
-    """Read a recording of ``kind`` (cop, video, imu; or auto) and turn it into a trace."""
-    from kinesense.series import CopSeries, MotionSeries, load_series
-
-    kind = _kind_of(path, kind)
-    if not path.exists():
-        raise InputFileError(f"file not found: {path}")
-    try:
-        if kind == "cop":
-            if path.suffix == ".npz":
-                cop = load_series(path)
-            else:
-                from kinesense.capture.readers import read_cop_csv
-
-                cop = read_cop_csv(
-                    path,
-                    ml_column=options.ml_column,
-                    ap_column=options.ap_column,
-                    force_column=options.force_column,
-                    units=options.cop_units,
-                )
-            if not isinstance(cop, CopSeries):
-                raise InputFileError(f"{path} is not a force-plate recording")
-            return from_cop(cop)
-        if kind == "imu":
-            if path.suffix == ".npz":
-                motion = load_series(path)
-            else:
-                from kinesense.capture.readers import read_imu_csv
-
-                motion = read_imu_csv(path)
-            if not isinstance(motion, MotionSeries):
-                raise InputFileError(f"{path} is not an IMU recording")
-            return from_imu(
-                motion,
-                sensor_height_cm=options.sensor_height_cm,
-                forward_axis=options.forward_axis,
-            )
-        pose = load_pose(path, model=options.model)
-        return from_pose(pose, height_cm=options.height_cm, direction=options.direction)
-    except ValueError as exc:  # a bad option value (units, axis, height)
-        raise KinesenseError(str(exc)) from exc
-
-
-def _conditions(eyes: str, stance: str, surface: str) -> Conditions:
-    try:
-        return Conditions(eyes=eyes, stance=stance, surface=surface)
-    except ValueError as exc:
-        raise KinesenseError(str(exc)) from exc
-
-
-def _analyse(trace: SwayTrace, conditions: Conditions, **kwargs: Any) -> AssessmentResult:
-    try:
-        return assess_sway(trace, conditions, **kwargs)
-    except ValueError as exc:
-        raise KinesenseError(str(exc)) from exc
-
-
-def _one_source(cop: Path | None, video: Path | None, imu: Path | None) -> tuple[Path, str]:
+def _one_source(cop: Path | None, video: Path | None, imu: Path | None) -> tuple[Path, Kind]:
     given = [(p, k) for p, k in ((cop, "cop"), (video, "video"), (imu, "imu")) if p is not None]
     if len(given) != 1:
         raise KinesenseError("give exactly one recording: --cop FILE, --video FILE or --imu FILE")
-    return given[0]
+    return given[0][0], recording_kind(given[0][1])
 
 
 @assess_app.command(
@@ -229,18 +148,15 @@ def sway_command(
     person: PersonOption = None,
 ) -> None:
     path, kind = _one_source(cop, video, imu)
-    if direction not in ("auto", "ml", "ap"):
-        raise KinesenseError(f"--direction must be auto, ml or ap; got {direction!r}")
-    conditions = _conditions(eyes, stance, surface)
-    options = _SourceOptions(
-        ml_column, ap_column, force_column, cop_units, height_cm, sensor_height_cm,
-        forward_axis, model, direction,
-    )  # fmt: skip
-    trace = load_trace(path, kind, options)
-    result = _analyse(
-        trace, conditions, duration_s=duration_s, cutoff_hz=cutoff_hz, filter=not no_filter
-    )
-    emit_result(result, as_json, output)
+    source = sway_source(height_cm, sensor_height_cm, forward_axis, direction)
+    target = checked_output(output, [path])
+    params = _params(duration_s, cutoff_hz, no_filter)
+    reading = _reading(ml_column, ap_column, force_column, cop_units, model)
+    with analysis_progress() as advance:
+        inputs = sway_inputs(path, kind, eyes=eyes, stance=stance, surface=surface, source=source,
+                             reading=reading, progress=advance)  # fmt: skip
+    result = run_assessment("sway", inputs, params)
+    emit_result(result, as_json, target)
     save_for_person(person, "assessment", result.to_json())
 
 
@@ -272,19 +188,17 @@ def romberg_command(
     as_json: JsonOption = False,
     person: PersonOption = None,
 ) -> None:
-    _check_source(source)
-    options = _SourceOptions(
-        ml_column, ap_column, force_column, cop_units, height_cm, sensor_height_cm,
-        forward_axis, model,
-    )  # fmt: skip
-    kwargs = {"duration_s": duration_s, "cutoff_hz": cutoff_hz, "filter": not no_filter}
-    results = [
-        _analyse(load_trace(path, source, options), _conditions(eyes, stance, surface), **kwargs)
-        for path, eyes in ((eo, "open"), (ec, "closed"))
-    ]
-    combined = romberg(results[0], results[1])
-    emit_result(combined, as_json, output)
-    save_for_person(person, "assessment", combined.to_json())
+    kind = recording_kind(source)
+    options = sway_source(height_cm, sensor_height_cm, forward_axis)
+    target = checked_output(output, [eo, ec])
+    params = _params(duration_s, cutoff_hz, no_filter)
+    reading = _reading(ml_column, ap_column, force_column, cop_units, model)
+    with analysis_progress() as advance:
+        inputs = romberg_inputs(eo, ec, kind, stance=stance, surface=surface, source=options,
+                                reading=reading, progress=advance)  # fmt: skip
+    result = run_assessment("romberg", inputs, params)
+    emit_result(result, as_json, target)
+    save_for_person(person, "assessment", result.to_json())
 
 
 @assess_app.command(
@@ -317,29 +231,18 @@ def ctsib_command(
     as_json: JsonOption = False,
     person: PersonOption = None,
 ) -> None:
-    _check_source(source)
-    options = _SourceOptions(
-        ml_column, ap_column, force_column, cop_units, height_cm, sensor_height_cm,
-        forward_axis, model,
-    )  # fmt: skip
-    kwargs = {"duration_s": duration_s, "cutoff_hz": cutoff_hz, "filter": not no_filter}
+    kind = recording_kind(source)
+    options = sway_source(height_cm, sensor_height_cm, forward_axis)
     files = {"eo_firm": eo_firm, "ec_firm": ec_firm, "eo_foam": eo_foam, "ec_foam": ec_foam}
-    results = {
-        name: _analyse(
-            load_trace(path, source, options),
-            _conditions("open" if name[:2] == "eo" else "closed", stance, name[3:]),
-            **kwargs,
-        )
-        for name, path in files.items()
-    }
-    combined = ctsib(results)
-    emit_result(combined, as_json, output)
-    save_for_person(person, "assessment", combined.to_json())
-
-
-def _check_source(source: str) -> None:
-    if source not in SOURCES:
-        raise KinesenseError(f"--source must be one of {', '.join(SOURCES)}; got {source!r}")
+    target = checked_output(output, files.values())
+    params = _params(duration_s, cutoff_hz, no_filter)
+    reading = _reading(ml_column, ap_column, force_column, cop_units, model)
+    with analysis_progress() as advance:
+        inputs = ctsib_inputs(files, kind, stance=stance, source=options, reading=reading,
+                              progress=advance)  # fmt: skip
+    result = run_assessment("ctsib", inputs, params)
+    emit_result(result, as_json, target)
+    save_for_person(person, "assessment", result.to_json())
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,8 @@
 The pieces:
 
 - this module: reading result files (:func:`load_results`) and the wording both formats share
-  (test titles, dates, number formatting, verdicts, which results form a trend);
+  (dates, number formatting, verdicts, which results form a trend; test titles come from the
+  assessment registry, :func:`kinesense.assess.registry.title_of`);
 - :mod:`kinesense.report.plots`: one chart per view of a result's ``plot_data`` (matplotlib,
   drawn without pyplot, PNG for the web page, vector for the PDF);
 - :mod:`kinesense.report.html`: :func:`~kinesense.report.html.render_html`, one self-contained
@@ -23,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kinesense.assess.registry import title_of as title_of  # the one source of titles
 from kinesense.assess.result import FORMAT_VERSION, AssessmentResult
 from kinesense.errors import InputFileError
 
@@ -32,36 +34,12 @@ DISCLAIMER = (
     "about your health, see a physical therapist or a doctor."
 )
 
-TEST_TITLES: Mapping[str, str] = {
-    "sway": "Postural sway",
-    "romberg": "Romberg test (standing, eyes open and closed)",
-    "ctsib": "Sensory balance test (modified CTSIB)",
-    "stance": "Single-leg stance",
-    "single-leg-stance": "Single-leg stance",
-    "repositioning": "Joint repositioning (position sense)",
-    "posture": "Standing posture",
-    "mobility": "Mobility (range of motion)",
-}
-"""Plain titles of the tests kinesense runs; other test names are shown capitalised."""
-
-SWAY_TESTS = frozenset({"sway", "romberg", "ctsib"})
-
 _VERDICT_WORDS = {
     "within": "within the reference range",
     "above": "above the reference range",
     "below": "below the reference range",
 }
 _UNIT_SUFFIXES = ("mm2", "mm_s", "mm", "m_s", "m", "s", "deg_s", "deg", "hz", "pct", "n")
-
-
-def title_of(test: str) -> str:
-    """The plain title of a test name (``"stance"`` → ``"Single-leg stance"``,
-    ``"mobility-flexion"`` → ``"Mobility (range of motion): flexion"``)."""
-    if test in TEST_TITLES:
-        return TEST_TITLES[test]
-    if test.startswith("mobility-"):
-        return f"{TEST_TITLES['mobility']}: {test[9:].replace('-', ' ')}"
-    return test.replace("_", " ").replace("-", " ").capitalize()
 
 
 def metric_label(name: str) -> str:

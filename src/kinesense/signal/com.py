@@ -3,9 +3,9 @@
 de Leva P (1996). "Adjustments to Zatsiorsky-Seluyanov's segment inertia parameters". J Biomech
 29(9):1223-1230, Table 4: each segment's mass as a fraction of body mass and its CoM as a
 fraction of the distance from one endpoint (the *origin*) to the other, for young adult men and
-women. The table lives in ``anthropometry_de_leva_1996.json`` beside this module and is checked
-when first loaded. ``sex="average"`` uses the arithmetic mean of the male and female values (a
-convenience of ours, not a published table).
+women. The table lives in ``anthropometry_de_leva_1996.json`` beside this module and is
+validated (:class:`DeLevaTable`) when first loaded. ``sex="average"`` uses the arithmetic mean of
+the male and female values (a convenience of ours, not a published table).
 
 The whole-body CoM is the mass-weighted mean of the 14 segment CoMs,
 ``sum(m_i * c_i) / sum(m_i)``. Every segment CoM is a fixed weighted mean of landmarks, so the
@@ -45,21 +45,22 @@ Missing data: the CoM of a frame is NaN if any of the 22 landmarks it needs is N
 partial estimate (a limb left out would bias the CoM towards the other side).
 """
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Annotated, Any, Final, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kinesense._checks import check_option
+from kinesense.arrays import FloatArray
+from kinesense.errors import DataFileError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
-
-FloatArray = NDArray[np.float64]
+from kinesense.signal.data_files import parse_data, parse_json_text
 
 DE_LEVA_FILE: Final[str] = "anthropometry_de_leva_1996.json"
 SEXES: Final[tuple[str, ...]] = ("male", "female", "average")
@@ -127,71 +128,95 @@ PLACEMENTS: Final[tuple[SegmentPlacement, ...]] = (
 )
 
 
-class AnthropometryDataError(ValueError):
+class AnthropometryDataError(DataFileError):
     """The anthropometric table is malformed (names the file and the field)."""
 
 
-def validate_de_leva_table(
-    raw: Mapping[str, Any], source: str = DE_LEVA_FILE
-) -> dict[str, dict[str, SegmentParameters]]:
-    """Check a de Leva table read from JSON and return ``{sex: {segment: parameters}}``.
+MassFraction = Annotated[float, Field(strict=True, gt=0.0, lt=1.0)]
+Fraction = Annotated[float, Field(strict=True, ge=0.0, le=1.0)]
 
-    Checks: the segments are exactly :data:`SEGMENTS`; each has ``count`` 1 or 2, and for
-    ``male`` and ``female`` a ``mass_fraction`` in (0, 1) and a ``com_from_origin`` in [0, 1];
-    and for each sex ``sum(count * mass_fraction)`` is 1 within :data:`MASS_SUM_TOLERANCE`.
-    Raises :class:`AnthropometryDataError` naming the first problem.
-    """
 
-    def fail(message: str) -> AnthropometryDataError:
-        return AnthropometryDataError(f"{source}: {message}")
+class MassFractions(BaseModel):
+    """Mass of ONE segment / body mass, for men and women: in (0, 1)."""
 
-    segments = raw.get("segments") if isinstance(raw, Mapping) else None
-    if not isinstance(segments, Mapping):
-        raise fail("needs a 'segments' object")
-    if set(segments) != set(SEGMENTS):
-        raise fail(f"segments must be exactly {', '.join(SEGMENTS)}; got {', '.join(segments)}")
-    table: dict[str, dict[str, SegmentParameters]] = {"male": {}, "female": {}}
-    for name in SEGMENTS:
-        entry = segments[name]
-        count = entry.get("count") if isinstance(entry, Mapping) else None
-        if count not in (1, 2) or isinstance(count, bool):
-            raise fail(f"segments.{name}.count must be 1 or 2; got {count!r}")
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    male: MassFraction
+    female: MassFraction
+
+
+class ComFractions(BaseModel):
+    """Segment CoM distance from the origin endpoint / segment length: in [0, 1]."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    male: Fraction
+    female: Fraction
+
+
+class SegmentEntry(BaseModel):
+    """One row of de Leva's Table 4 as the JSON file holds it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    count: Literal[1, 2]
+    origin: str
+    other: str
+    mass_fraction: MassFractions
+    com_from_origin: ComFractions
+
+
+class DeLevaTable(BaseModel):
+    """The JSON file ``anthropometry_de_leva_1996.json``: exactly the segments of
+    :data:`SEGMENTS`, whose masses (times their count) sum to 1 within
+    :data:`MASS_SUM_TOLERANCE` for each sex."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reference: str
+    units: Mapping[str, str]
+    segments: Mapping[str, SegmentEntry]
+
+    @field_validator("segments")
+    @classmethod
+    def _exact_segments(cls, segments: Mapping[str, SegmentEntry]) -> Mapping[str, SegmentEntry]:
+        if set(segments) != set(SEGMENTS):
+            raise ValueError(
+                f"segments must be exactly {', '.join(SEGMENTS)}; got {', '.join(segments)}"
+            )
         for sex in ("male", "female"):
-            mass = _number(entry, "mass_fraction", sex)
-            com = _number(entry, "com_from_origin", sex)
-            if mass is None or not 0.0 < mass < 1.0:
-                raise fail(f"segments.{name}.mass_fraction.{sex} must be a number in (0, 1)")
-            if com is None or not 0.0 <= com <= 1.0:
-                raise fail(f"segments.{name}.com_from_origin.{sex} must be a number in [0, 1]")
-            table[sex][name] = SegmentParameters(int(count), mass, com)
-    for sex, params in table.items():
-        total = sum(p.count * p.mass_fraction for p in params.values())
-        if abs(total - 1.0) > MASS_SUM_TOLERANCE:
-            raise fail(f"{sex} mass fractions (times count) sum to {total:.4f}, not 1")
-    return table
+            total = sum(e.count * getattr(e.mass_fraction, sex) for e in segments.values())
+            if abs(total - 1.0) > MASS_SUM_TOLERANCE:
+                raise ValueError(f"{sex} mass fractions (times count) sum to {total:.4f}, not 1")
+        return segments
+
+    def parameters(self, sex: str) -> dict[str, SegmentParameters]:
+        """``{segment: SegmentParameters}`` of ``"male"`` or ``"female"``."""
+        return {
+            name: SegmentParameters(
+                entry.count,
+                getattr(entry.mass_fraction, sex),
+                getattr(entry.com_from_origin, sex),
+            )
+            for name, entry in self.segments.items()
+        }
 
 
-def _number(entry: Mapping[str, Any], field: str, sex: str) -> float | None:
-    values = entry.get(field)
-    value = values.get(sex) if isinstance(values, Mapping) else None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+def parse_de_leva_table(raw: Any, source: str = DE_LEVA_FILE) -> DeLevaTable:
+    """A de Leva table read from JSON, validated (:class:`AnthropometryDataError` names the
+    file and the field)."""
+    return parse_data(DeLevaTable, raw, source, AnthropometryDataError)
 
 
 @cache
 def de_leva_table() -> Mapping[str, Mapping[str, SegmentParameters]]:
     """de Leva's Table 4 as ``{sex: {segment: SegmentParameters}}`` for male, female, average.
 
-    Read from the packaged JSON file on first use and validated
-    (:func:`validate_de_leva_table`).
+    Read from the packaged JSON file on first use and validated (:class:`DeLevaTable`).
     """
     text = resources.files("kinesense.signal").joinpath(DE_LEVA_FILE).read_text("utf-8")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnthropometryDataError(f"{DE_LEVA_FILE}: not valid JSON: {exc}") from exc
-    table = validate_de_leva_table(raw)
+    parsed = parse_json_text(DeLevaTable, text, DE_LEVA_FILE, AnthropometryDataError)
+    table = {sex: parsed.parameters(sex) for sex in ("male", "female")}
     table["average"] = {
         name: SegmentParameters(
             table["male"][name].count,

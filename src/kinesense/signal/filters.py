@@ -22,18 +22,21 @@ correction is applied to the pre-warped frequency the corrected design cut-off i
 the Nyquist frequency, and the -3 dB point of the forward-backward pair is at ``cutoff_hz``
 exactly (not only for cut-offs far below the sampling rate).
 
+A running median (:func:`running_median`) removes isolated one- or two-sample jumps (landmark
+glitches) that a low-pass filter would only spread, while keeping a step's timing exact.
+
 Units: frequencies in Hz, sampling rate in Hz; values in any unit (returned in the same unit).
 """
 
 import math
+import warnings
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from kinesense._checks import check_positive
-from kinesense.signal.gaps import _runs
-
-FloatArray = NDArray[np.float64]
+from kinesense.arrays import FloatArray
+from kinesense.signal.runs import true_runs
 
 N_PASSES = 2
 """Passes of :func:`butter_lowpass_zero_lag` over the data: one forwards, one backwards."""
@@ -140,7 +143,7 @@ def butter_lowpass_zero_lag(
     patterns, inverse = np.unique(finite, axis=1, return_inverse=True)
     for k in range(patterns.shape[1]):
         cols = np.flatnonzero(inverse.ravel() == k)
-        for start, end in _runs(patterns[:, k]):
+        for start, end in true_runs(patterns[:, k]):
             columns[start:end, cols] = _filter_run(sos, columns[start:end, cols])
     return out
 
@@ -160,3 +163,30 @@ def _filter_run(sos: FloatArray, block: FloatArray) -> FloatArray:
         return block
     padlen = min(_default_padlen(sos), length - 1)
     return np.asarray(sosfiltfilt(sos, block, axis=0, padtype="odd", padlen=padlen))
+
+
+def odd_window(samples: float, minimum: int = 1) -> int:
+    """An odd window length of about ``samples`` samples (rounded, at least ``minimum``; an even
+    count is made odd by adding one), for :func:`running_median`."""
+    frames = max(minimum, round(samples))
+    return frames if frames % 2 == 1 else frames + 1
+
+
+def running_median(values: ArrayLike, window: int) -> FloatArray:
+    """Centred running median over ``window`` (odd) samples along axis 0, ignoring NaN.
+
+    The window shrinks at the ends (the samples beyond them count as missing); a sample that is
+    NaN stays NaN. A window of 1 returns a copy.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if window <= 1 or v.shape[0] == 0:
+        return v.copy()
+    half = window // 2
+    pad = [(half, half)] + [(0, 0)] * (v.ndim - 1)
+    padded = np.pad(v, pad, mode="constant", constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN
+        out: FloatArray = np.nanmedian(windows, axis=-1)
+    out[np.isnan(v)] = np.nan
+    return out

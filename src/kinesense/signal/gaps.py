@@ -13,11 +13,11 @@ are refused, because they are a bug upstream rather than a missing measurement.
 from typing import Any, Final, NamedTuple
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from kinesense._checks import check_option, check_positive
-
-FloatArray = NDArray[np.float64]
+from kinesense.arrays import BoolArray, FloatArray
+from kinesense.signal.runs import true_runs
 
 FILL_METHODS: Final[tuple[str, ...]] = ("linear", "cubic", "pchip")
 """Interpolation methods of :func:`fill_gaps`."""
@@ -132,13 +132,9 @@ def fill_gaps(
     return out
 
 
-def _runs(flags: NDArray[np.bool_]) -> list[Gap]:
+def _runs(flags: BoolArray) -> list[Gap]:
     """Runs of True in a 1-D boolean array, as half-open index ranges."""
-    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
-    edges = np.diff(padded)
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    return [Gap(int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
+    return [Gap(start, end) for start, end in true_runs(flags)]
 
 
 def _durations(t: FloatArray, gaps: list[Gap]) -> FloatArray:
