@@ -45,12 +45,16 @@ class AnalysisRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     test: TestName = Field(description="The test the recording is for.")
-    eyes: Literal["open", "closed"] = Field("open", description="sway, stance: eyes.")
-    stance: Stance = Field("feet-together", description="sway: how the feet stood.")
-    surface: Literal["firm", "foam"] = Field("firm", description="sway: what was stood on.")
-    age: int | None = Field(None, ge=1, le=120, description="stance: age in years, for the norm.")
-    joint: Literal["trunk", "neck"] = Field("trunk", description="repositioning: the joint.")
-    movement: Movement = Field("flexion", description="mobility: the movement recorded.")
+    eyes: Literal["open", "closed"] = Field(default="open", description="sway, stance: eyes.")
+    stance: Stance = Field(default="feet-together", description="sway: how the feet stood.")
+    surface: Literal["firm", "foam"] = Field(default="firm", description="sway: what was stood on.")
+    age: int | None = Field(
+        default=None, ge=1, le=120, description="stance: age in years, for the norm."
+    )
+    joint: Literal["trunk", "neck"] = Field(
+        default="trunk", description="repositioning: the joint."
+    )
+    movement: Movement = Field(default="flexion", description="mobility: the movement recorded.")
 
     def command(self, path: str, fmt: str) -> list[str]:
         """The ``kinesense`` command that gives the same result on ``path`` (of format
@@ -85,28 +89,36 @@ def analyse(
     path: Path, fmt: str, request: AnalysisRequest, progress: FrameProgress | None = None
 ) -> AssessmentResult:
     """Run the test on the recording at ``path`` as :meth:`AnalysisRequest.command` does."""
-    from kinesense.services import assessments as run
+    from kinesense.services.assessments import (
+        mobility_inputs,
+        posture_inputs,
+        recording_kind,
+        repositioning_inputs,
+        run_assessment,
+        stance_inputs,
+        sway_inputs,
+    )
 
     check_format(request, fmt, path.name)
     is_imu = fmt == "imu-csv"
     test: str = request.test
     inputs: Any
     if request.test == "sway":
-        kind = run.recording_kind(SWAY_SOURCES.get(fmt, "auto" if fmt == "series" else "video"))
-        inputs = run.sway_inputs(path, kind, eyes=request.eyes, stance=request.stance,
+        kind = recording_kind(SWAY_SOURCES.get(fmt, "auto" if fmt == "series" else "video"))
+        inputs = sway_inputs(path, kind, eyes=request.eyes, stance=request.stance,
                                  surface=request.surface, progress=progress)  # fmt: skip
     elif request.test == "stance":
-        inputs = run.stance_inputs(path, age=request.age, eyes=request.eyes, progress=progress)
+        inputs = stance_inputs(path, age=request.age, eyes=request.eyes, progress=progress)
     elif request.test == "repositioning":
-        inputs = run.repositioning_inputs(
+        inputs = repositioning_inputs(
             request.joint, imu=path if is_imu else None, video=None if is_imu else path,
             progress=progress,
         )  # fmt: skip
     elif request.test == "mobility":
-        test, inputs = run.mobility_inputs(
+        test, inputs = mobility_inputs(
             request.movement, video=None if is_imu else path, imu_trunk=path if is_imu else None,
             progress=progress,
         )  # fmt: skip
     else:
-        inputs = run.posture_inputs(video=path, progress=progress)
-    return run.run_assessment(test, inputs)
+        inputs = posture_inputs(video=path, progress=progress)
+    return run_assessment(test, inputs)

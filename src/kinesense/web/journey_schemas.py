@@ -43,10 +43,10 @@ class CheckInCreate(ScreeningAnswers):
     """A check-in: the safety answers again, pain now and over the last week (0-10, both or
     neither), up to five PSFS activities and notes."""
 
-    pain_now: int | None = Field(None, ge=0, le=10)
-    pain_week: int | None = Field(None, ge=0, le=10)
+    pain_now: int | None = Field(default=None, ge=0, le=10)
+    pain_week: int | None = Field(default=None, ge=0, le=10)
     psfs: list[PsfsIn] = Field(default_factory=list, max_length=5)
-    notes: str = Field("", max_length=2000)
+    notes: str = Field(default="", max_length=2000)
 
 
 class PlanCreate(Sent):
@@ -54,9 +54,9 @@ class PlanCreate(Sent):
     and equipment (names of ``tracks.json``); what is left out keeps the current plan's."""
 
     goals: list[str] = Field(default_factory=list, max_length=10)
-    minutes: int | None = Field(None, ge=5, le=180)
-    sessions_per_week: int | None = Field(None, ge=1, le=7)
-    equipment: list[str] | None = Field(None, max_length=20)
+    minutes: int | None = Field(default=None, ge=5, le=180)
+    sessions_per_week: int | None = Field(default=None, ge=1, le=7)
+    equipment: list[str] | None = Field(default=None, max_length=20)
 
 
 class DoseIn(Sent):
