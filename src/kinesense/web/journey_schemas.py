@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinesense.assess.result import AssessmentResult
 from kinesense.program.plan import Decision, Plan
 from kinesense.program.records import CheckIn
 from kinesense.program.screening import ScreeningResult
@@ -168,7 +169,7 @@ class ResultPublic(BaseModel):
 
     id: int
     at: datetime
-    result: dict[str, Any] = Field(description="As kinesense assess TEST --json prints it.")
+    result: AssessmentResult = Field(description="As kinesense assess TEST --json prints it.")
 
 
 class SessionSummary(BaseModel):

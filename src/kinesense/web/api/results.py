@@ -26,7 +26,7 @@ def results(person_id: OwnPerson, state: StateDep) -> list[ResultSummary]:
 def result(person_id: OwnPerson, record_id: int, state: StateDep) -> ResultPublic:
     """One measurement, as ``kinesense assess TEST --json`` prints it."""
     entry = person_journey(state.store, person_id).assessment(record_id)
-    return ResultPublic(id=entry.id, at=entry.at, result=entry.result.to_json())
+    return ResultPublic(id=entry.id, at=entry.at, result=entry.result)
 
 
 @router.get("/sessions", response_model=list[SessionSummary])

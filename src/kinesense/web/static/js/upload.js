@@ -34,7 +34,7 @@ function showError(message) {
   button.disabled = false;
 }
 
-form.addEventListener("submit", (event) => {
+form?.addEventListener("submit", (event) => {
   event.preventDefault();
   const file = input.files[0];
   if (!file) {
