@@ -57,4 +57,4 @@ async def report(
     kind: Annotated[str, Query(alias="format", pattern="^(html|pdf)$")] = "pdf",
 ) -> Response:
     """The report of every measurement kept, as a PDF (default) or one HTML page."""
-    return await report_file(state.store, person_id, kind)
+    return await report_file(state.store, state.config.data_dir, person_id, kind)

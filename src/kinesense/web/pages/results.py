@@ -7,9 +7,9 @@ from starlette.responses import Response
 
 from kinesense.services.journey import person_journey
 from kinesense.services.progress import progress_charts
-from kinesense.services.results import result_chart_png, result_charts_of
+from kinesense.services.results import result_charts_of
 from kinesense.web.deps import OwnPerson, StateDep
-from kinesense.web.reports import report_file
+from kinesense.web.reports import chart_png, report_file
 from kinesense.web.templating import render
 
 router = APIRouter()
@@ -37,8 +37,8 @@ def result_page(
 @router.get("/people/{person_id}/results/{record_id}/charts/{index}.png")
 def result_chart(person_id: OwnPerson, record_id: int, index: int, state: StateDep) -> Response:
     """One chart of a measurement (drawn as the report draws it), as a PNG image."""
-    entry = person_journey(state.store, person_id).assessment(record_id)
-    return Response(result_chart_png(entry.result, index), media_type="image/png")
+    body = chart_png(state.store, state.config.data_dir, person_id, record_id, index)
+    return Response(body, media_type="image/png")
 
 
 @router.get("/people/{person_id}/progress")
@@ -53,4 +53,4 @@ def progress_page(request: Request, person_id: OwnPerson, state: StateDep) -> Re
 async def report(person_id: OwnPerson, kind: str, state: StateDep) -> Response:
     """The report of every measurement kept (the same as ``kinesense report --history``), as
     a file to save: ``html`` (one self-contained page) or ``pdf``."""
-    return await report_file(state.store, person_id, kind)
+    return await report_file(state.store, state.config.data_dir, person_id, kind)

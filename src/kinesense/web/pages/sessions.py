@@ -2,7 +2,9 @@
 the page that uploads a recorded session to be coached by the same code as ``kinesense coach
 --video``."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from kinesense.services.journey import person_journey
@@ -13,12 +15,25 @@ from kinesense.web.uploads import VIDEO_TEXT
 router = APIRouter()
 
 
+SHOWN = 30
+"""Sessions listed at first (a year of three a week is 150): the newest."""
+
+
 @router.get("/people/{person_id}/sessions")
-def sessions_page(request: Request, person_id: OwnPerson, state: StateDep) -> Response:
-    """The coached sessions, newest first, and the recorded sessions being coached."""
+def sessions_page(
+    request: Request,
+    person_id: OwnPerson,
+    state: StateDep,
+    every: Annotated[bool, Query(alias="all")] = False,
+) -> Response:
+    """The coached sessions, newest first (the :data:`SHOWN` newest unless ``all``), and the
+    recorded sessions being coached."""
     journey = person_journey(state.store, person_id)
     jobs = [j for j in state.jobs.repository.for_person(person_id) if j.kind == "coach"]
-    context = {"title": "Sessions", "journey": journey, "jobs": jobs}
+    newest = list(reversed(journey.sessions))
+    shown = newest if every else newest[:SHOWN]
+    context = {"title": "Sessions", "journey": journey, "jobs": jobs, "shown": shown,
+               "hidden": len(newest) - len(shown)}  # fmt: skip
     return render(request, "sessions.html", context)
 
 
