@@ -14,9 +14,10 @@ of plans built by the real planner, copied with their times changed. Each person
 
 People are shared among ``--therapists`` therapists (default 20, so 50 each). Pages are asked
 through an in-process ASGI client (Starlette's ``TestClient``) as the signed-in person or their
-therapist, each ``--samples`` times on people drawn at random (the PDF report fewer times: it
-draws every chart), after one warm-up request each; the time is from the request to the whole
-answer, so it includes the client's small overhead. A table of p50 and p95 per page is printed.
+therapist, each ``--samples`` times on people drawn at random (the reports and charts fewer
+times: they are drawn, then kept; the rows "drawn before" ask again for what was drawn), after
+one warm-up request each; the time is from the request to the whole answer, so it includes the
+client's small overhead. A table of p50 and p95 per page is printed.
 
 Usage::
 
@@ -30,6 +31,7 @@ building it.
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -236,12 +238,21 @@ PAGES = [
         lambda p, r: f"/people/{p}/results/{r[0]}/charts/0.png",
         fewer=True,
     ),
+    Page(
+        "the chart, drawn before",
+        "person",
+        lambda p, r: f"/people/{p}/results/{r[0]}/charts/0.png",
+        fewer=True,
+    ),
     Page("progress charts", "person", lambda p, r: f"/people/{p}/progress"),
     Page("sessions", "person", lambda p, r: f"/people/{p}/sessions"),
     Page("one session", "person", lambda p, r: f"/people/{p}/sessions/{r[1]}"),
     Page("send a session", "person", lambda p, r: f"/people/{p}/sessions/upload"),
     Page("report (HTML)", "person", lambda p, r: f"/people/{p}/report.html", fewer=True),
     Page("report (PDF)", "person", lambda p, r: f"/people/{p}/report.pdf", fewer=True),
+    Page(
+        "report (PDF), drawn before", "person", lambda p, r: f"/people/{p}/report.pdf", fewer=True
+    ),
     Page("account", "person", lambda p, r: "/account"),
     Page("data export (JSON)", "person", lambda p, r: "/account/export", fewer=True),
     Page("API: journey", "person", lambda p, r: f"/api/v1/people/{p}/journey"),
@@ -296,9 +307,12 @@ def run(folder: Path, people: int, weeks: int, therapists: int, samples: int,
     """Build (or reuse) the database in ``folder`` and time the pages; returns the figures."""
     from kinesense.web.app import create_app
     from kinesense.web.config import WebConfig
+    from kinesense.web.serving import freeze_startup_objects
 
     database = folder / "bench.db"
     fresh = not database.exists()
+    for drawn in (folder / "data" / "uploads").glob("person-*/drawn"):
+        shutil.rmtree(drawn)  # reports and charts of an earlier run are drawn again
     config = WebConfig(database_url=f"sqlite:///{database}", data_dir=folder / "data")
     app = create_app(config)
     state = app.state.kinesense
@@ -312,6 +326,7 @@ def run(folder: Path, people: int, weeks: int, therapists: int, samples: int,
             f"{weeks} weeks; about {records / max(1, min(20, len(world.people))):.0f} records a "
             f"person; database {database.stat().st_size / 1e6:.0f} MB"
             + (f", built in {built_s:.0f} s" if fresh else ""))  # fmt: skip
+        freeze_startup_objects()  # as kinesense serve does before it answers
         rows = time_pages(app, world, samples)
     finally:
         state.close()

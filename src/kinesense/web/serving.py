@@ -1,6 +1,7 @@
 """Running the server: ``kinesense serve`` checks the settings and the port, prints the address
 (and the first-run or demo link), opens the browser when there is a display, and runs uvicorn."""
 
+import gc
 import os
 import socket
 import sys
@@ -34,6 +35,18 @@ def check_port_free(host: str, port: int) -> None:
             ) from None
 
 
+def freeze_startup_objects() -> None:
+    """Collect garbage once, then move every object alive after start-up (the app, templates,
+    exercise library, models' code) out of the garbage collector's reach (``gc.freeze``).
+
+    A page reads a person's whole history and makes tens of thousands of small objects, which
+    start the collector's full passes; each pass then scanned every start-up object too. With
+    1,000 people x one year (benchmarks/web_pages.py), reading a history took 22 ms at the
+    median and 75 ms at the 95th percentile; frozen, 21 and 26 ms."""
+    gc.collect()
+    gc.freeze()
+
+
 def say(text: str) -> None:
     """One line on stdout, at once (a test or a supervisor reads it)."""
     print(text, flush=True)
@@ -56,6 +69,7 @@ def serve(host: str, port: int, *, demo: bool = False, open_browser: bool = True
     app = create_app(config, state)
     links = (prepare_demo(state), therapist_link(state)) if demo else None
     _announce(config, setup_link(state), links, open_browser)
+    freeze_startup_objects()
     uvicorn.run(
         app, host=config.host, port=config.port, log_level="warning", server_header=False,
         proxy_headers=True,
