@@ -254,8 +254,8 @@ def demo_therapist(page: Page, server: LiveServer, camera: Camera) -> None:
     camera.shoot(page, "therapist-demo-person")
 
 
-def delete(page: Page, camera: Camera) -> None:
-    page.goto(page.url.split("/people")[0] + "/account")
+def delete(page: Page, server: LiveServer, camera: Camera) -> None:
+    page.goto(f"{server.url}/account")
     page.fill("#delete-password", PASSWORD)
     page.click("text=Delete my account and all my data")
     page.wait_for_selector("h1:has-text('Your account was deleted')")
@@ -283,7 +283,7 @@ def main() -> None:
         demo(fresh(browser), server, camera)
         therapist(fresh(browser), server, pat_home, camera)
         demo_therapist(fresh(browser), server, camera)
-        delete(person, camera)
+        delete(person, server, camera)
         browser.close()
     print(f"{camera.count} pages, {2 * camera.count} screenshots in {out}")
 

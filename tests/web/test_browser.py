@@ -101,7 +101,7 @@ def test_the_journey(browser: Browser, server: LiveServer, shared_data: Path) ->
         assert float(page.get_attribute(f"tr[data-metric={name}]", "data-value") or "nan") == value
     page.goto(person_page)
     expect(page.locator("main")).to_contain_text("eyesOpen_1.csv.gz")
-    expect(page.locator("main")).to_contain_text("Ready")
+    expect(page.locator("main")).to_contain_text("Measured")
     assert watched.fits_a_phone()
 
     # the therapist sees the person and their recording, nobody else does

@@ -95,3 +95,18 @@ def test_no_script_no_inline_style_and_text_escaped() -> None:
     assert not re.search(r"\sstyle=", markup)
     assert not re.search(r'\son\w+="', markup)  # the quote in the id is escaped
     parse(markup)  # well formed
+
+
+def test_values_of_one_day_are_drawn_above_one_another() -> None:
+    """Two trials measured minutes apart (eyes open, then closed) share one date."""
+    first = Line("eyes open", (Point(DAY, 7.2),))
+    second = Line("eyes closed", (Point(DAY + timedelta(minutes=3), 11.6),))
+    svg = parse(str(line_chart(chart(first, second, low=None, high=None), "c")))
+    xs = {float(d.get("cx", "nan")) for d in svg.findall(f"{SVG}circle")}
+    assert xs == {LEFT + (WIDTH - LEFT - RIGHT) / 2}
+    dates = [
+        t.text
+        for t in svg.findall(f"{SVG}text")
+        if t.get("class") == "tick" and "2026" in (t.text or "")
+    ]
+    assert dates == ["2 Mar 2026"]

@@ -53,7 +53,8 @@ def test_a_red_flag_leads_to_the_referral_and_no_exercise(world: World) -> None:
     page = browser.post(f"/people/{pid}/screening", data=flagged)
     assert page.status_code == 200
     text = main_text(page.text)
-    assert "Please see a clinician before any exercise" in text
+    assert "Please see a clinician first" in text
+    assert "What to do now" in text
     assert "Do you have new numbness or tingling around your back passage" in text
     assert "Seek medical care now" in text
     assert "Make my plan" not in text

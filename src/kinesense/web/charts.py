@@ -59,14 +59,18 @@ def _day(moment: datetime) -> str:
     return f"{moment.day} {moment:%b %Y}"
 
 
+SAME_DAY_S = 86_400.0
+"""Values less than a day apart are drawn above one another, in the middle."""
+
+
 def _x_scale(start: float, end: float) -> tuple[float, float]:
     width = WIDTH - LEFT - RIGHT
-    if end <= start:
+    if end - start < SAME_DAY_S:
         return LEFT + width / 2, 0.0
     return LEFT, width / (end - start)
 
 
-def _grid(low: float, high: float, unit: str) -> list[str]:
+def _grid(low: float, high: float) -> list[str]:
     parts = []
     step = nice_step(high - low)
     tick = low
@@ -77,8 +81,6 @@ def _grid(low: float, high: float, unit: str) -> list[str]:
         parts.append(f'<text class="tick" x="{LEFT - 8}" y="{y + 5:.1f}" '
                      f'text-anchor="end">{escape(_label(tick))}</text>')  # fmt: skip
         tick += step
-    parts.append(f'<text class="tick unit" x="{LEFT - 8}" y="{TOP - 2}" '
-                 f'text-anchor="end">{escape(unit)}</text>')  # fmt: skip
     return parts
 
 
@@ -88,14 +90,15 @@ def _y(value: float, low: float, high: float) -> float:
 
 
 def _dates(start: datetime, end: datetime, origin: float, scale: float) -> list[str]:
-    marks = [(start, "start")] if start == end else [(start, "start"), (end, "end")]
+    same_day = scale == 0.0
+    marks = [(start, "start")] if same_day else [(start, "start"), (end, "end")]
     if (end - start).days >= 21:
         marks.insert(1, (start + (end - start) / 2, "middle"))
     parts = []
     for moment, where in marks:
         x = origin + (moment.timestamp() - start.timestamp()) * scale
         anchor = {"start": "start", "middle": "middle", "end": "end"}[where]
-        if start == end:
+        if same_day:
             anchor = "middle"
         parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 24}" '
                      f'text-anchor="{anchor}">{escape(_day(moment))}</text>')  # fmt: skip
@@ -149,7 +152,7 @@ def line_chart(chart: ProgressChart, element_id: str) -> Markup:
         f'role="img" aria-labelledby="{escape(element_id)}-title">',
         f'<title id="{escape(element_id)}-title">{escape(chart.title)} ({escape(chart.unit)}, '
         f"{better}), {_day(start)} to {_day(end)}</title>",
-        *_grid(low, high, chart.unit),
+        *_grid(low, high),
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{HEIGHT - BOTTOM}" '
         f'y2="{HEIGHT - BOTTOM}"/>',
         *_dates(start, end, origin, scale),
