@@ -3,13 +3,13 @@ Content-Security-Policy forbids both), colours from ``static/css/site.css`` by c
 
 :func:`line_chart` draws a :class:`~kinesense.services.progress.ProgressChart`: time along the
 bottom (first and last day labelled, and the middle when there is room), the value up the side
-with five ticks, one line with dots per series (a dot alone when there is one value), and a
-legend when there are several lines. Every value also appears in the table the page shows under
+with five ticks, one line with dots per series (a dot alone when there is one value); the legend
+of several lines is the page's (HTML text, readable at the phone's own size), with the same
+``series-N`` classes. Every value also appears in the table the page shows under
 the chart, for screen readers and for reading exact numbers.
 """
 
 import math
-from collections.abc import Sequence
 from datetime import datetime
 
 from markupsafe import Markup, escape
@@ -18,7 +18,7 @@ from kinesense.services.progress import Line, ProgressChart
 
 WIDTH = 640
 HEIGHT = 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 64
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 48
 TICKS = 5
 MAX_SERIES_CLASSES = 4
 
@@ -100,7 +100,7 @@ def _dates(start: datetime, end: datetime, origin: float, scale: float) -> list[
         anchor = {"start": "start", "middle": "middle", "end": "end"}[where]
         if same_day:
             anchor = "middle"
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 24}" '
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 30}" '
                      f'text-anchor="{anchor}">{escape(_day(moment))}</text>')  # fmt: skip
     return parts
 
@@ -121,20 +121,6 @@ def _series(
         title = f"{_day(point.at)}: {_label(point.value)}"
         parts.append(f'<circle class="{css} dot" cx="{x:.1f}" cy="{y:.1f}" r="{radius}">'
                      f"<title>{escape(title)}</title></circle>")  # fmt: skip
-    return parts
-
-
-def _legend(lines: Sequence[Line]) -> list[str]:
-    if len([line for line in lines if line.points]) < 2:
-        return []
-    parts = []
-    x = LEFT
-    y = HEIGHT - 14
-    for index, line in enumerate(lines):
-        css = f"series series-{index % MAX_SERIES_CLASSES}"
-        parts.append(f'<line class="{css}" x1="{x}" x2="{x + 22}" y1="{y - 5}" y2="{y - 5}"/>')
-        parts.append(f'<text class="legend" x="{x + 28}" y="{y}">{escape(line.label)}</text>')
-        x += 40 + 9 * len(line.label)
     return parts
 
 
@@ -159,6 +145,5 @@ def line_chart(chart: ProgressChart, element_id: str) -> Markup:
     ]
     for index, line in enumerate(chart.lines):
         parts += _series(line, index, origin, scale, start.timestamp(), low, high)
-    parts += _legend(chart.lines)
     parts.append("</svg>")
     return Markup("\n".join(parts))
