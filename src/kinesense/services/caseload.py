@@ -154,7 +154,8 @@ def _reassess(facts: CaseFacts) -> Alert | None:
         return None
     if facts.today < as_datetime(plan.reassess_after):
         return None
-    return Alert("reassess_due", f"re-assessment due since {plan.reassess_after.isoformat()}")
+    return Alert("reassess_due", f"the plan asked for new measurements from "
+                 f"{plan.reassess_after.isoformat()}")  # fmt: skip
 
 
 def alerts_of(facts: CaseFacts, rules: Rules | None = None) -> tuple[Alert, ...]:

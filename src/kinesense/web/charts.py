@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 
 from kinesense.services.progress import Line, ProgressChart
 
-WIDTH = 640
-HEIGHT = 280
+WIDTH = 480
+HEIGHT = 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 20, 48
 TICKS = 5
 MAX_SERIES_CLASSES = 4
@@ -116,7 +116,7 @@ def _series(
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline class="{css}" points="{path}"/>')
-    radius = 4 if len(points) < 40 else 2.5
+    radius = 5 if len(points) < 40 else 3
     for (x, y), point in zip(points, line.points, strict=True):
         title = f"{_day(point.at)}: {_label(point.value)}"
         parts.append(f'<circle class="{css} dot" cx="{x:.1f}" cy="{y:.1f}" r="{radius}">'
