@@ -2,11 +2,12 @@
 Content-Security-Policy forbids both), colours from ``static/css/site.css`` by class.
 
 :func:`line_chart` draws a :class:`~kinesense.services.progress.ProgressChart`: time along the
-bottom (first and last day labelled, and the middle when there is room), the value up the side
-with five ticks, one line with dots per series (a dot alone when there is one value); the legend
-of several lines is the page's (HTML text, readable at the phone's own size), with the same
-``series-N`` classes. Every value also appears in the table the page shows under
-the chart, for screen readers and for reading exact numbers.
+bottom (the first and last day labelled; values of one day drawn above one another), the value
+up the side with about five ticks (the unit is in the page's text above the chart), and one line
+with dots per series (a dot alone when there is one value). The legend of several lines is the
+page's (HTML text, readable at the phone's own size), with the same ``series-N`` classes. Every
+value also appears in the table the page shows under the chart, for screen readers and for
+reading exact numbers.
 """
 
 import math
@@ -92,8 +93,6 @@ def _y(value: float, low: float, high: float) -> float:
 def _dates(start: datetime, end: datetime, origin: float, scale: float) -> list[str]:
     same_day = scale == 0.0
     marks = [(start, "start")] if same_day else [(start, "start"), (end, "end")]
-    if (end - start).days >= 21:
-        marks.insert(1, (start + (end - start) / 2, "middle"))
     parts = []
     for moment, where in marks:
         x = origin + (moment.timestamp() - start.timestamp()) * scale
