@@ -48,12 +48,14 @@ def test_a_first_time_user_sees_a_working_app_within_a_minute(
         expect(page.locator("#plan-glance")).to_be_visible()
         page.goto(home + "/progress")
         expect(page.locator("#svg-pain circle")).to_have_count(8)  # 4 check-ins, now and week
-        page.goto(home + "/results")
-        left = MINUTE_S - (time.monotonic() - started)
-        expect(page.locator("#results > li")).to_have_count(3, timeout=1000 * max(left, 1))
-        page.goto(home + "/sessions")
-        expect(page.locator("#sessions > li")).to_have_count(1, timeout=30_000)
-        assert time.monotonic() - started < MINUTE_S
+        results = sessions = 0
+        while (results, sessions) != (3, 1) and time.monotonic() - started < MINUTE_S:
+            page.goto(home + "/results")  # the recordings are measured in the background
+            results = page.locator("#results > li").count()
+            page.goto(home + "/sessions")
+            sessions = page.locator("#sessions > li").count()
+            page.wait_for_timeout(500)
+        assert (results, sessions) == (3, 1), "the demo's recordings took more than a minute"
         page.goto(home + "/results")
         page.click("#results a.row-link:has-text('eyes: open')")
         truth = json.loads((GOLDEN / "sway_cop_eo.json").read_text())["output"]["metrics"]
