@@ -1,5 +1,6 @@
 # kinesense: two commands set everything up on a fresh machine.
-#   make run   - create .venv if needed, install, run the sample analysis
+#   make run   - create .venv if needed, install, start the web app with a demo person
+#                (kinesense serve --demo: SQLite in your data folder, jobs in the process)
 #   make test  - create .venv if needed, install, run lint, type check, the whole test suite and a
 #                short fuzzing run of the file readers (FUZZ_SECONDS, 20 s; longer runs by hand:
 #                .venv/bin/python scripts/fuzz_readers.py --seconds 3600)
@@ -14,7 +15,7 @@ FUZZ_SECONDS ?= 20
 .PHONY: run test lint pytest fuzz bench clean help
 
 help:
-	@echo "make run    install (first time) and run the sample analysis"
+	@echo "make run    install (first time) and start the web app with a demo (kinesense serve --demo)"
 	@echo "make test   install (first time), then ruff, mypy, pytest and $(FUZZ_SECONDS) s of fuzzing"
 	@echo "make bench  run the benchmarks under benchmarks/"
 
@@ -24,8 +25,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
 
+# The embedded default: SQLite in the user data folder, jobs in the web process. --demo signs
+# the browser in as a demo person with a history, so that the first command shows a working app;
+# the first run also prints the one-time link that creates the administrator.
 run: $(STAMP)
-	$(BIN)/kinesense sample
+	$(BIN)/kinesense serve --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -48,6 +52,7 @@ test: lint pytest fuzz
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/coach.py
+	$(BIN)/python benchmarks/web_pages.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -2,10 +2,14 @@
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
-Starts ``kinesense serve`` on a throw-away database, walks the journey in Debian's headless
-Chromium (``scripts/chromium.sh`` installs it) and saves ``NN-page-phone.png`` (390 x 844) and
-``NN-page-laptop.png`` (1280 x 800) for each page, whole pages from top to bottom. The upload uses
-``../shared/data/cop/eyesOpen_1.csv.gz`` (a real force-plate recording, MIT licence).
+Starts ``kinesense serve --demo`` on a throw-away database, walks every page in Debian's
+headless Chromium (``scripts/chromium.sh`` installs it) and saves ``NN-page-phone.png``
+(390 x 844) and ``NN-page-laptop.png`` (1280 x 800) for each page, whole pages from top to
+bottom. The pages are seen by: the administrator and a therapist who set kinesense up; Pat, who
+joins, answers the safety questions, measures a real force-plate recording
+(``../shared/data/cop/eyesOpen_1.csv.gz``, MIT licence), makes a plan, checks in and sends a
+recorded session (the bundled sample video); Ray, whose answers raise a red flag; the demo
+person, with four weeks of history; and their therapists.
 """
 
 import argparse
@@ -17,8 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 from tests.web.browser_support import (  # noqa: E402
+    LAPTOP,
+    PHONE,
     chromium_binary,
     fill_join_form,
     launch,
@@ -29,10 +35,9 @@ from tests.web.browser_support import (  # noqa: E402
 from tests.web.live_server import LiveServer  # noqa: E402
 
 from kinesense.jobs import JobRepository  # noqa: E402
+from kinesense.sample import sample_video_path  # noqa: E402
 from kinesense.store.engine import make_engine  # noqa: E402
 
-PHONE = {"width": 390, "height": 844}
-LAPTOP = {"width": 1280, "height": 800}
 PASSWORD = "my back hurts on mondays"
 RECORDING = ROOT.parent / "shared" / "data" / "cop" / "eyesOpen_1.csv.gz"
 
@@ -56,8 +61,20 @@ class Camera:
         print(f"{self.count:02d} {name}")
 
 
-def walk(page: Page, other: Page, server: LiveServer, camera: Camera) -> None:
-    """The journey, a screenshot at each page."""
+def answer(page: Page, yes: tuple[str, ...] = ()) -> None:
+    """Answer every safety question on the page: yes to ``yes``, no to the others."""
+    for radio in page.locator("input[type=radio][value=no]").all():
+        name = radio.get_attribute("name") or ""
+        if name.startswith("q_"):
+            page.check(f"input[name={name}][value={'yes' if name[2:] in yes else 'no'}]")
+
+
+def fresh(browser: Browser) -> Page:
+    return browser.new_context(viewport=PHONE).new_page()
+
+
+def set_up(page: Page, server: LiveServer, camera: Camera) -> tuple[str, str]:
+    """First run, the administrator, a therapist; returns the invitations of Pat and Ray."""
     base = server.url
     page.goto(base + "/")
     camera.shoot(page, "first-run")
@@ -79,60 +96,166 @@ def walk(page: Page, other: Page, server: LiveServer, camera: Camera) -> None:
     fill_join_form(page, "Theo Therapist", "theo@clinic.example", PASSWORD)
     page.wait_for_url(f"{base}/people")
     camera.shoot(page, "therapist-people-empty")
-    person_link = make_invitation(page, base, "Pat Person")
+    pat = make_invitation(page, base, "Pat Person")
     camera.shoot(page, "therapist-invites-person")
+    ray = make_invitation(page, base, "Ray Referred")
     sign_out(page)
-    page.goto(person_link)
-    camera.shoot(page, "join-person")
-    fill_join_form(page, "Pat Person", "pat@home.example", PASSWORD)
-    page.wait_for_url(f"{base}/consent")
-    camera.shoot(page, "consent")
+    return pat, ray
+
+
+def join(page: Page, server: LiveServer, link: str, name: str, email: str,
+         camera: Camera | None = None) -> str:  # fmt: skip
+    page.goto(link)
+    if camera:
+        camera.shoot(page, "join-person")
+    fill_join_form(page, name, email, PASSWORD)
+    page.wait_for_url(f"{server.url}/consent")
+    if camera:
+        camera.shoot(page, "consent")
     page.check("#agree")
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r".*/people/\d+$"))
-    person_page = page.url
-    person_id = int(person_page.rsplit("/", 1)[1])
-    camera.shoot(page, "person-home-empty")
-    page.click("text=Upload a recording")
-    camera.shoot(page, "upload")
+    return page.url
+
+
+def pat(page: Page, server: LiveServer, link: str, camera: Camera) -> str:
+    """A person from sign-up to progress; returns their page."""
+    home = join(page, server, link, "Pat Person", "pat@home.example", camera)
+    camera.shoot(page, "person-home-new")
+    page.click("#next-step a.button")
+    camera.shoot(page, "safety-questions")
+    answer(page)
+    page.click("main button[type=submit]")
+    camera.shoot(page, "safety-questions-ok")
+    page.goto(home + "/plan")
+    page.fill("#goal_1", "walk to the shops without pain")
+    camera.shoot(page, "plan-settings")
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_selector("#plan-exercises")
+    camera.shoot(page, "plan")
+    page.goto(home + "/upload")
+    camera.shoot(page, "measure")
     fake = Path(tempfile.mkdtemp()) / "holiday.mp4"
     fake.write_text("this is not a video\n" * 50)
     page.set_input_files("#file", str(fake))
     page.click("#upload-button")
     page.wait_for_selector("#upload-error:not([hidden])")
-    camera.shoot(page, "upload-refused")
+    camera.shoot(page, "measure-refused")
     if RECORDING.is_file():
         page.set_input_files("#file", str(RECORDING))
         page.click("#upload-button")
-        page.wait_for_url(re.compile(r".*/jobs/[0-9a-f]{32}$"))
-        page.wait_for_selector("#job-summary", timeout=60_000)
-        camera.shoot(page, "job-done")
-        page.click("summary:has-text('Technical details')")
-        camera.shoot(page, "job-done-details")
+        page.wait_for_url(re.compile(r".*/results/\d+$"), timeout=90_000)
+        camera.shoot(page, "result")
+        page.click("summary:has-text('more measurements')")
+        camera.shoot(page, "result-all-measurements")
+    person_id = int(home.rsplit("/", 1)[1])
     jobs = JobRepository(make_engine(f"sqlite:///{server.folder / 'kinesense.db'}"))
-    running = jobs.create("describe", {"file": "x", "name": "walk-side.mp4"}, person_id=person_id)
+    running = jobs.create("assess", {"name": "walk-side.mp4"}, person_id=person_id)
     jobs.start(running.id)
     jobs.progress(running.id, 0.45, "finding the person in the video")
-    page.goto(f"{base}/jobs/{running.id}")
+    page.goto(f"{server.url}/jobs/{running.id}")
     camera.shoot(page, "job-running")
-    failed = jobs.create("describe", {"file": "x", "name": "sway.csv"}, person_id=person_id)
+    failed = jobs.create("assess", {"name": "sway.csv"}, person_id=person_id)
     jobs.fail(failed.id, "sway.csv line 2, column 'CoPy': 'abc' is not a number")
-    page.goto(f"{base}/jobs/{failed.id}")
+    page.goto(f"{server.url}/jobs/{failed.id}")
     camera.shoot(page, "job-failed")
-    jobs.finish(running.id, {"format": "video", "frames": 402, "duration_s": 13.4})
-    page.goto(person_page)
-    camera.shoot(page, "person-home-recordings")
-    page.goto(f"{base}/account")
+    jobs.fail(running.id, "the server stopped before this job finished; please send the file again")
+    page.goto(home + "/sessions/upload")
+    camera.shoot(page, "send-session")
+    page.set_input_files("#file", str(sample_video_path()))
+    page.click("#upload-button")
+    page.wait_for_url(re.compile(r".*/sessions/\d+$"), timeout=90_000)
+    camera.shoot(page, "session")
+    page.goto(home + "/checkin")
+    page.check("input[name=pain_now][value='5']")
+    page.check("input[name=pain_week][value='6']")
+    page.fill("#psfs_activity_1", "walking 30 minutes")
+    page.select_option("#psfs_score_1", "4")
+    camera.shoot(page, "check-in")
+    answer(page)
+    page.click("#checkin-form button[type=submit]")
+    camera.shoot(page, "check-in-done")
+    page.goto(home)
+    camera.shoot(page, "person-home")
+    page.goto(f"{server.url}/account")
     camera.shoot(page, "account-person")
-    sign_in(other, base, "theo@clinic.example", PASSWORD)
-    other.wait_for_url(f"{base}/people")
-    camera.shoot(other, "therapist-people")
-    other.goto(person_page)
-    camera.shoot(other, "therapist-sees-person")
-    other.goto(f"{base}/account")
-    camera.shoot(other, "account-therapist")
-    other.goto(f"{base}/people/999999")
-    camera.shoot(other, "error-not-found")
+    return home
+
+
+def ray(page: Page, server: LiveServer, link: str, camera: Camera) -> None:
+    """A person whose answers raise a red flag."""
+    home = join(page, server, link, "Ray Referred", "ray@home.example")
+    page.goto(home + "/screening")
+    answer(page, yes=("bladder_change",))
+    page.click("main button[type=submit]")
+    camera.shoot(page, "referral")
+    page.goto(home)
+    camera.shoot(page, "person-home-referred")
+
+
+def demo(page: Page, server: LiveServer, camera: Camera) -> None:
+    """The demo person's four weeks."""
+    page.goto(server.demo_url)
+    page.wait_for_url(f"{server.url}/consent")
+    page.check("#agree")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/people/\d+$"))
+    home = page.url
+    page.goto(home + "/results")
+    page.wait_for_function("document.querySelectorAll('#results > li').length >= 3",
+                           timeout=90_000)  # fmt: skip
+    page.goto(home)
+    camera.shoot(page, "demo-home")
+    page.goto(home + "/progress")
+    camera.shoot(page, "progress")
+    page.goto(home + "/plan")
+    camera.shoot(page, "demo-plan")
+    page.goto(home + "/results")
+    camera.shoot(page, "measurements")
+    page.click("#results a.row-link:has-text('Single-leg stance')")
+    camera.shoot(page, "result-cannot-be-judged")
+    page.goto(home + "/sessions")
+    camera.shoot(page, "sessions")
+
+
+def therapist(page: Page, server: LiveServer, pat_home: str, camera: Camera) -> None:
+    """Theo sees Pat and Ray, overrides Pat's plan and clears Ray."""
+    base = server.url
+    sign_in(page, base, "theo@clinic.example", PASSWORD)
+    page.wait_for_url(f"{base}/people")
+    camera.shoot(page, "therapist-people")
+    page.click("text=Ray Referred")
+    camera.shoot(page, "therapist-person-referred")
+    page.click("#next-step a.button")
+    camera.shoot(page, "therapist-clearance")
+    page.fill("#clearance-reason", "seen in clinic: symptoms explained, no red flag")
+    page.click("#clearance button[type=submit]")
+    page.goto(pat_home)
+    camera.shoot(page, "therapist-person")
+    page.goto(pat_home + "/plan")
+    page.select_option("#override-action", "dose")
+    page.fill("#override-sets", "2")
+    page.fill("#override-reps", "6")
+    page.fill("#override-reason", "start with fewer repetitions: knee sore")
+    page.click("#override-form button[type=submit]")
+    page.wait_for_selector("#plan-overrides")
+    camera.shoot(page, "therapist-plan-override")
+    page.goto(f"{base}/account")
+    camera.shoot(page, "account-therapist")
+    page.goto(f"{base}/people/999999")
+    camera.shoot(page, "error-not-found")
+
+
+def demo_therapist(page: Page, server: LiveServer, camera: Camera) -> None:
+    link = next(line.split()[2] for line in server.lines if line.startswith("Demo therapist: "))
+    page.goto(link)
+    page.wait_for_url(f"{server.url}/people")
+    page.click("text=Demo Person")
+    camera.shoot(page, "therapist-demo-person")
+
+
+def delete(page: Page, server: LiveServer, camera: Camera) -> None:
+    page.goto(f"{server.url}/account")
     page.fill("#delete-password", PASSWORD)
     page.click("text=Delete my account and all my data")
     page.wait_for_selector("h1:has-text('Your account was deleted')")
@@ -149,13 +272,18 @@ def main() -> None:
     camera = Camera(out)
     with (
         tempfile.TemporaryDirectory() as folder,
-        LiveServer(Path(folder)) as server,
+        LiveServer(Path(folder), "--demo") as server,
         sync_playwright() as playwright,
     ):
         browser = launch(playwright, binary)
-        page = browser.new_context(viewport=PHONE).new_page()
-        other = browser.new_context(viewport=PHONE).new_page()
-        walk(page, other, server, camera)
+        pat_link, ray_link = set_up(fresh(browser), server, camera)
+        person = fresh(browser)
+        pat_home = pat(person, server, pat_link, camera)
+        ray(fresh(browser), server, ray_link, camera)
+        demo(fresh(browser), server, camera)
+        therapist(fresh(browser), server, pat_home, camera)
+        demo_therapist(fresh(browser), server, camera)
+        delete(person, server, camera)
         browser.close()
     print(f"{camera.count} pages, {2 * camera.count} screenshots in {out}")
 

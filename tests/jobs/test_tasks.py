@@ -14,6 +14,7 @@ from kinesense.cli import app
 from kinesense.describe import describe_file
 from kinesense.errors import InputFileError, KinesenseError
 from kinesense.jobs.tasks import data_file, describe_job, job_functions
+from kinesense.store import Store
 from tests.conftest import shared_file
 
 RECORDINGS = [
@@ -84,4 +85,5 @@ def test_files_outside_the_data_folder_are_refused(tmp_path: Path) -> None:
 
 
 def test_every_job_kind_is_listed(tmp_path: Path) -> None:
-    assert sorted(job_functions(tmp_path)) == ["describe"]
+    with Store(f"sqlite:///{tmp_path / 'k.db'}") as store:
+        assert sorted(job_functions(tmp_path, store)) == ["assess", "coach", "describe"]

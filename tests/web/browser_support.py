@@ -11,7 +11,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -77,3 +80,30 @@ def make_invitation(page: Page, base: str, name: str) -> str:
     page.fill("#invite-name", name)
     page.click("main form button[type=submit]")
     return page.input_value("#new-link")
+
+
+class Watched:
+    """A page whose Content-Security-Policy violations and script errors are collected."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # a 4xx answer the test asked for is logged as "Failed to load resource": not a problem
+        expected = message.text.startswith("Failed to load resource: the server responded")
+        if "Content Security Policy" in message.text or (message.type == "error" and not expected):
+            self.problems.append(message.text)
+
+    def fits_a_phone(self) -> bool:
+        """Whether the page needs no sideways scrolling."""
+        return bool(self.page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        ))  # fmt: skip
+
+
+def new_page(browser: Browser, viewport: dict[str, int] | None = None) -> Watched:
+    """A page in a fresh context (its own cookies), on a phone unless ``viewport`` says."""
+    return Watched(browser.new_context(viewport=viewport or PHONE).new_page())

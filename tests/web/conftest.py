@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
+from playwright.sync_api import Browser, sync_playwright
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
     warnings.filterwarnings("ignore", message="Using `httpx`")
@@ -171,3 +172,18 @@ def build_world(app: FastAPI) -> World:
 def world(app: FastAPI) -> World:
     """A fresh :class:`World`."""
     return build_world(app)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, one for the whole test session (skipped with the reason
+    when it is not installed)."""
+    from tests.web.browser_support import chromium_binary, launch
+
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Chromium is not installed: run scripts/chromium.sh (make test does)")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright, binary)
+        yield chromium
+        chromium.close()

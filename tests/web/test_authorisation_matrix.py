@@ -11,11 +11,19 @@ cannot be added without saying who may use it; the others derive every case from
 * an allowed role on another person's data (another therapist's person, a person added with the
   command line, another person's job, another therapist's invitation): 403 or 404, and nothing
   of that person in the answer;
-* an unsafe request without the CSRF token: 403.
+* an unsafe request without the CSRF token: 403;
+* a route naming a record (a result, a session) with one's own person and another person's
+  record: 404.
+
+A route that needs the person to be screened, planned, or to have a result or a session first
+says so in its :attr:`Spec.needs`; every person a case acts on (their own, another therapist's,
+one added with the command line) gets them, from real recordings' results.
 """
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import fastapi.routing
@@ -24,6 +32,12 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 
+from kinesense.assess.result import AssessmentResult
+from kinesense.clock import iso_utc
+from kinesense.sample import sample_video_path
+from kinesense.services.history import save_assessment, save_payload
+from kinesense.services.plans import PlanRequest, make_or_show_plan
+from kinesense.services.screening import questions, run_screening
 from kinesense.store.accounts import AccountRecord
 from kinesense.web.access import CONSENT_VERSION
 from kinesense.web.app import create_app
@@ -43,6 +57,11 @@ ROLES = ("newcomer", "person", "therapist", "admin")
 EVERYONE = frozenset({"person", "therapist", "admin"})
 CARERS = frozenset({"person", "therapist"})
 INVITERS = frozenset({"therapist", "admin"})
+THERAPISTS = frozenset({"therapist"})
+SCREENED = frozenset({"screened"})
+PLANNED = frozenset({"screened", "planned"})
+RESULTS = frozenset({"result"})
+SESSIONS = frozenset({"screened", "session"})
 FORBIDDEN = {403, 404}
 
 
@@ -55,6 +74,22 @@ def _csv() -> bytes:
 
 UPLOAD = {"content": _csv(), "params": {"name": "sway.csv"},
           "headers": {"content-type": "application/octet-stream"}}  # fmt: skip
+SESSION_UPLOAD = {
+    "content": sample_video_path().read_bytes(),
+    "params": {"name": "session.mp4", "exercise": "single_leg_stance_eyes_open"},
+    "headers": {"content-type": "application/octet-stream"},
+}
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "expected"
+NO_TO_ALL = {f"q_{q.id}": "no" for q in questions()}
+
+
+def golden_output(name: str) -> dict[str, Any]:
+    """The output a command gave on a real recording (tests/golden), as a payload to save (the
+    times the golden files blank out are set to now)."""
+    now = json.dumps(iso_utc())
+    text = (GOLDEN / f"{name}.json").read_text().replace('"<time>"', now)
+    data: dict[str, Any] = json.loads(text)["output"]
+    return data
 
 
 @dataclass(frozen=True)
@@ -66,6 +101,7 @@ class Spec:
     before_consent: bool = False
     public: bool = False
     request: dict[str, Any] = field(default_factory=dict)
+    needs: frozenset[str] = frozenset()
 
 
 SPECS: dict[tuple[str, str], Spec] = {
@@ -85,6 +121,36 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("GET", "/api/v1/people/{person_id}"): Spec(CARERS),
     ("GET", "/api/v1/people/{person_id}/jobs"): Spec(CARERS),
     ("POST", "/api/v1/people/{person_id}/uploads"): Spec(CARERS, 202, request=UPLOAD),
+    ("POST", "/api/v1/people/{person_id}/sessions/uploads"): Spec(
+        CARERS, 202, request=SESSION_UPLOAD, needs=PLANNED
+    ),
+    ("GET", "/api/v1/people/{person_id}/journey"): Spec(CARERS),
+    ("POST", "/api/v1/people/{person_id}/screenings"): Spec(
+        CARERS, 201, request={"json": {"none": True}}
+    ),
+    ("POST", "/api/v1/people/{person_id}/checkins"): Spec(
+        CARERS, 201, request={"json": {"none": True, "pain_now": 3, "pain_week": 4}}
+    ),
+    ("GET", "/api/v1/people/{person_id}/plan"): Spec(CARERS, needs=PLANNED),
+    ("POST", "/api/v1/people/{person_id}/plan"): Spec(
+        CARERS, 201, request={"json": {"minutes": 15}}, needs=SCREENED
+    ),
+    ("POST", "/api/v1/people/{person_id}/plan/overrides"): Spec(
+        THERAPISTS,
+        201,
+        needs=PLANNED,
+        request={"json": {"exercise_id": "*", "action": "resume", "reason": "seen in clinic"}},
+    ),
+    ("GET", "/api/v1/people/{person_id}/plan/calendar"): Spec(CARERS, needs=PLANNED),
+    ("GET", "/api/v1/people/{person_id}/results"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/api/v1/people/{person_id}/results/{record_id}"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/api/v1/people/{person_id}/sessions"): Spec(CARERS, needs=SESSIONS),
+    ("GET", "/api/v1/people/{person_id}/sessions/{record_id}"): Spec(CARERS, needs=SESSIONS),
+    ("GET", "/api/v1/people/{person_id}/progress"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/api/v1/people/{person_id}/report"): Spec(
+        CARERS, request={"params": {"format": "html"}}, needs=RESULTS
+    ),
+    ("GET", "/api/v1/caseload"): Spec(THERAPISTS),
     ("GET", "/api/v1/jobs/{job_id}"): Spec(CARERS),
     ("GET", "/api/v1/invitations"): Spec(INVITERS),
     ("POST", "/api/v1/invitations"): Spec(INVITERS, 201, request={"json": {"name": "Newt"}}),
@@ -117,6 +183,36 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("GET", "/people/{person_id}"): Spec(CARERS),
     ("GET", "/people/{person_id}/upload"): Spec(CARERS),
     ("GET", "/jobs/{job_id}"): Spec(CARERS),
+    ("GET", "/people/{person_id}/screening"): Spec(CARERS),
+    ("POST", "/people/{person_id}/screening"): Spec(CARERS, request={"data": NO_TO_ALL}),
+    ("GET", "/people/{person_id}/checkin"): Spec(CARERS),
+    ("POST", "/people/{person_id}/checkin"): Spec(
+        CARERS, request={"data": NO_TO_ALL | {"pain_now": "3", "pain_week": "4"}}
+    ),
+    ("GET", "/people/{person_id}/plan"): Spec(CARERS, needs=PLANNED),
+    ("POST", "/people/{person_id}/plan"): Spec(
+        CARERS, 303, request={"data": {"minutes": "15", "equip_chair": "yes"}}, needs=SCREENED
+    ),
+    ("GET", "/people/{person_id}/plan/calendar.ics"): Spec(CARERS, needs=PLANNED),
+    ("POST", "/people/{person_id}/plan/override"): Spec(
+        THERAPISTS,
+        303,
+        needs=PLANNED,
+        request={"data": {"exercise_id": "*", "action": "resume", "reason": "seen in clinic"}},
+    ),
+    ("POST", "/people/{person_id}/clearance"): Spec(
+        THERAPISTS, 303, request={"data": {"reason": "seen in clinic"}}, needs=PLANNED
+    ),
+    ("GET", "/people/{person_id}/results"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/people/{person_id}/results/{record_id}"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/people/{person_id}/results/{record_id}/charts/{index}.png"): Spec(
+        CARERS, needs=RESULTS
+    ),
+    ("GET", "/people/{person_id}/progress"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/people/{person_id}/report.{kind}"): Spec(CARERS, needs=RESULTS),
+    ("GET", "/people/{person_id}/sessions"): Spec(CARERS, needs=SESSIONS),
+    ("GET", "/people/{person_id}/sessions/upload"): Spec(CARERS),
+    ("GET", "/people/{person_id}/sessions/{record_id}"): Spec(CARERS, needs=SESSIONS),
     # files
     ("MOUNT", "/static"): Spec(public=True),
 }
@@ -142,12 +238,50 @@ def route_table(app: FastAPI) -> set[tuple[str, str]]:
     return table
 
 
+@dataclass(frozen=True)
+class Records:
+    """A person's result and session ids (0: none)."""
+
+    result_id: int = 0
+    session_id: int = 0
+
+
+def prepare(world: World, person_id: int, needs: frozenset[str]) -> Records:
+    """Give the person what a route needs: a screening, a plan, a result of a real recording
+    (the sway of cop/eyesOpen_1.csv.gz), a coached session of a real video (sports2d_demo.mp4)."""
+    store = world.state.store
+    result_id = session_id = 0
+    if "screened" in needs:
+        run_screening({}, store=store, person=str(person_id))
+    if "planned" in needs:
+        make_or_show_plan(store, str(person_id), PlanRequest())
+    if "result" in needs:
+        result = AssessmentResult.from_json(golden_output("sway_cop_eo"))
+        result_id = save_assessment(store, str(person_id), result).record_id
+    if "session" in needs:
+        session_id = save_payload(store, str(person_id), "session",
+                                  golden_output("coach_squat_demo")).record_id  # fmt: skip
+    return Records(result_id, session_id)
+
+
+EVERYTHING = frozenset({"screened", "planned", "result", "session"})
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One app and world for the module; every case makes its own objects to act on."""
+    """One app and world for the module; every case makes its own objects to act on. The
+    people no case may reach have everything a route can name."""
     app = create_app(make_config(tmp_path_factory.mktemp("matrix")))
-    yield build_world(app)
+    built = build_world(app)
+    assert built.other_person.person_id is not None
+    OTHERS[built.other_person.person_id] = prepare(built, built.other_person.person_id, EVERYTHING)
+    OTHERS[built.cli_person_id] = prepare(built, built.cli_person_id, EVERYTHING)
+    yield built
     state_of(app).close()
+
+
+OTHERS: dict[int, Records] = {}
+"""The records of the people no case may reach, by person id."""
 
 
 @dataclass
@@ -159,17 +293,22 @@ class Case:
     job_id: str
     invitation_id: int
     person_name: str = ""
+    records: Records = field(default_factory=Records)
 
     def path(self, template: str) -> str:
-        """``template`` with its parameters filled in."""
+        """``template`` with its parameters filled in (a result's id under ``/results/``, a
+        session's under ``/sessions/``)."""
+        record = self.records.session_id if "/sessions/" in template else self.records.result_id
         return template.format(
-            person_id=self.person_id, job_id=self.job_id, invitation_id=self.invitation_id
-        )
+            person_id=self.person_id, job_id=self.job_id, invitation_id=self.invitation_id,
+            record_id=record, index=0, kind="html",
+        )  # fmt: skip
 
 
-def own_case(world: World, role: str) -> Case:
+def own_case(world: World, role: str, needs: frozenset[str] = frozenset()) -> Case:
     """``role`` acting on fresh objects of their own (a new person for people and therapists,
-    a new invitation for inviters), so that deleting or revoking spoils no other case."""
+    a new invitation for inviters), so that deleting or revoking spoils no other case; the new
+    person has what the route ``needs``."""
     state = world.state
     inviter = world.admin if role == "admin" else world.therapist
     subject = make_account(state, "person", "Fresh Person", invited_by=world.therapist.id,
@@ -181,6 +320,7 @@ def own_case(world: World, role: str) -> Case:
         person_id=subject.person_id,
         job_id=make_job(state, subject.person_id, subject.id).id,
         invitation_id=make_invitation(state, inviter, "Fresh Invitee").id,
+        records=prepare(world, subject.person_id, needs),
     )
 
 
@@ -191,9 +331,11 @@ def other_cases(world: World, role: str) -> list[Case]:
     assert other.person_id is not None
     cli_job = make_job(world.state, world.cli_person_id, world.other_therapist.id)
     return [
-        Case(actor, other.person_id, world.other_job.id, world.other_invitation.id, other.name),
-        Case(actor, world.cli_person_id, cli_job.id, world.other_invitation.id, "Carl Commandline"),
-    ]
+        Case(actor, other.person_id, world.other_job.id, world.other_invitation.id, other.name,
+             OTHERS[other.person_id]),
+        Case(actor, world.cli_person_id, cli_job.id, world.other_invitation.id,
+             "Carl Commandline", OTHERS[world.cli_person_id]),
+    ]  # fmt: skip
 
 
 def send(world: World, account: AccountRecord | None, method: str, path: str, spec: Spec,
@@ -229,7 +371,7 @@ def test_signed_out_gets_401_or_the_sign_in_page(world: World, method: str, temp
 @pytest.mark.parametrize(("method", "template"), GUARDED)
 def test_each_role_on_its_own_data(world: World, method: str, template: str, role: str) -> None:
     spec = SPECS[(method, template)]
-    case = own_case(world, role)
+    case = own_case(world, role, spec.needs)
     answer = send(world, case.account, method, case.path(template), spec)
     acting_as = "person" if role == "newcomer" else role
     if role == "newcomer" and not spec.before_consent:  # the consent comes before anything else
@@ -266,22 +408,46 @@ UNSAFE = sorted(key for key in GUARDED if key[0] in ("POST", "DELETE", "PUT", "P
 def test_unsafe_requests_need_the_csrf_token(world: World, method: str, template: str) -> None:
     spec = SPECS[(method, template)]
     role = "therapist" if "therapist" in spec.allowed else next(iter(sorted(spec.allowed)))
-    case = own_case(world, role)
+    case = own_case(world, role, spec.needs)
     answer = send(world, case.account, method, case.path(template), spec, csrf=False)
     assert answer.status_code == 403
     assert "reload the page" in answer.text
 
 
+RECORD_ROUTES = sorted(key for key in GUARDED if "{record_id}" in key[1])
+
+
+@pytest.mark.parametrize(("method", "template"), RECORD_ROUTES)
+def test_a_record_of_another_person_is_not_found_under_ones_own(
+    world: World, method: str, template: str
+) -> None:
+    """One's own person in the path, another person's result or session id: 404."""
+    spec = SPECS[(method, template)]
+    for role in ("person", "therapist"):
+        case = own_case(world, role, spec.needs)
+        for records in OTHERS.values():
+            path = Case(case.account, case.person_id, case.job_id, case.invitation_id,
+                        records=records).path(template)  # fmt: skip
+            answer = send(world, case.account, method, path, spec)
+            assert answer.status_code == 404, (path, answer.text)
+
+
 def test_lists_hold_only_ones_own_people(world: World) -> None:
     browser = signed_in(world.app, world.therapist)
-    names = {p["name"] for p in browser.get("/api/v1/people").json()}
+    listed = browser.get("/api/v1/people").json()
+    names = {p["name"] for p in listed}
     assert "Pat Person" in names
     assert "Nina New" in names
     assert "Quinn Other" not in names
     assert "Carl Commandline" not in names
-    page = browser.get("/people").text
+    pages = len(listed) // 25 + 1  # the list shows 25 people a page
+    page = "".join(browser.get(f"/people?page={n}").text for n in range(1, pages + 1))
     assert "Pat Person" in page
     assert "Quinn Other" not in page
+    caseload = {line["name"] for line in browser.get("/api/v1/caseload").json()}
+    assert "Pat Person" in caseload
+    assert "Quinn Other" not in caseload
+    assert "Carl Commandline" not in caseload
     mine = signed_in(world.app, world.person).get("/api/v1/people").json()
     assert [p["id"] for p in mine] == [world.person.person_id]
 

@@ -1,45 +1,33 @@
-"""The journey in real headless Chromium against ``kinesense serve``: first-run admin ->
-therapist invited -> person invited -> person signs up -> consent -> upload of a real recording
--> the job's progress -> its result (equal to ``kinesense info``) -> the therapist sees them ->
-sign out everywhere -> export -> delete. No page may break the Content-Security-Policy, and no
-page may scroll sideways on a phone."""
+"""Accounts in real headless Chromium against ``kinesense serve``: first-run admin ->
+therapist invited -> person invited -> person signs up -> consent -> a real recording measured
+(its result equal to ``kinesense assess sway``) -> the therapist sees them -> sign out
+everywhere -> export -> delete (the programme itself: test_browser_journey.py). No page may
+break the Content-Security-Policy, and no page may scroll sideways on a phone."""
 
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from kinesense.describe import describe_file
 from kinesense.jobs import JobRepository
 from kinesense.store.engine import make_engine
 from tests.conftest import shared_file
 from tests.web.browser_support import (
-    chromium_binary,
     fill_join_form,
-    launch,
     make_invitation,
+    new_page,
     sign_in,
     sign_out,
 )
 from tests.web.live_server import LiveServer
 
 PASSWORD = "my back hurts on mondays"
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless (skipped with the reason when it is not installed)."""
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Chromium is not installed: run scripts/chromium.sh (make test does)")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright, binary)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,30 +37,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield live
 
 
-class Watched:
-    """A page whose Content-Security-Policy violations and script errors are collected."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-
-    def _console(self, message: ConsoleMessage) -> None:
-        # a 4xx answer the test asked for is logged as "Failed to load resource": not a problem
-        expected = message.text.startswith("Failed to load resource: the server responded")
-        if "Content Security Policy" in message.text or (message.type == "error" and not expected):
-            self.problems.append(message.text)
-
-    def fits_a_phone(self) -> bool:
-        """Whether the page needs no sideways scrolling."""
-        return bool(self.page.evaluate(
-            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-        ))  # fmt: skip
-
-
-def new_page(browser: Browser) -> Watched:
-    return Watched(browser.new_context(viewport=PHONE).new_page())
+def cli_result(args: list[str]) -> dict[str, Any]:
+    """``kinesense ARGS --json`` run as the command line, its JSON result."""
+    answer = subprocess.run(
+        [sys.executable, "-m", "kinesense.cli", *args, "--json"],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    data: dict[str, Any] = json.loads(answer.stdout)
+    return data
 
 
 def test_the_journey(browser: Browser, server: LiveServer, shared_data: Path) -> None:
@@ -118,20 +90,18 @@ def test_the_journey(browser: Browser, server: LiveServer, shared_data: Path) ->
     person_page = page.url
     expect(page.locator("h1")).to_have_text("Hello, Pat Person")
 
-    # upload a real recording and follow its job to the end
-    page.click("text=Upload a recording")
+    # measure a real recording: its job runs, its result opens, with the command line's numbers
+    page.click("a.tile:has-text('Measure')")
     page.set_input_files("#file", str(recording))
     page.click("#upload-button")
-    page.wait_for_url(re.compile(r".*/jobs/[0-9a-f]{32}$"))
-    expect(page.locator("#job-summary")).to_be_visible(timeout=60_000)
-    expect(page.locator("#job-summary")).to_contain_text("A force-plate recording")
-    expect(page.locator("main")).to_contain_text("Ready: the recording was read.")
-    truth = describe_file(recording)
-    for key in ("samples", "duration_s", "sampling_rate_hz", "format"):
-        expect(page.locator(f"#job-result dd[data-key={key}]")).to_have_text(str(truth[key]))
+    page.wait_for_url(re.compile(r".*/people/\d+/results/\d+$"), timeout=60_000)
+    truth = cli_result(["assess", "sway", "--cop", str(recording)])
+    expect(page.locator("#interpretation")).to_have_text(truth["interpretation"])
+    for name, value in truth["metrics"].items():
+        assert float(page.get_attribute(f"tr[data-metric={name}]", "data-value") or "nan") == value
     page.goto(person_page)
     expect(page.locator("main")).to_contain_text("eyesOpen_1.csv.gz")
-    expect(page.locator("main")).to_contain_text("Ready")
+    expect(page.locator("main")).to_contain_text("Measured")
     assert watched.fits_a_phone()
 
     # the therapist sees the person and their recording, nobody else does
@@ -160,7 +130,9 @@ def test_the_journey(browser: Browser, server: LiveServer, shared_data: Path) ->
         page.click("text=Download my data")
     exported = json.loads(Path(download_info.value.path()).read_text())
     assert exported["person"]["name"] == "Pat Person"
-    assert [job["result"]["samples"] for job in exported["jobs"]] == [truth["samples"]]
+    kept = [entry["data"] for entry in exported["history"] if entry["kind"] == "assessment"]
+    assert [result["metrics"] for result in kept] == [truth["metrics"]]
+    assert [job["name"] for job in exported["jobs"]] == ["eyesOpen_1.csv.gz"]
 
     # delete the account and everything with it
     page.fill("#delete-password", "not the password")
@@ -231,7 +203,7 @@ def test_an_upload_the_server_refuses_shows_the_reason(
     page = watched.page
     sign_in(page, server.url, "jo@home.example", PASSWORD)
     page.wait_for_url(re.compile(r".*/people/\d+$"))
-    page.click("text=Upload a recording")
+    page.click("a.tile:has-text('Measure')")
     fake = tmp_path / "holiday.mp4"
     fake.write_text("this is not a video\n" * 50)
     page.set_input_files("#file", str(fake))

@@ -51,7 +51,7 @@ def open_state(config: WebConfig) -> AppState:
     engine = make_engine(config.database_url)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     runner = JobRunner(
-        JobRepository(engine), job_functions(config.data_dir), workers=config.job_workers
+        JobRepository(engine), job_functions(config.data_dir, store), workers=config.job_workers
     )
     runner.recover()
     accounts = Accounts(engine)

@@ -1,7 +1,8 @@
 """Rendering pages: the Jinja2 environment (autoescaped, undefined names are errors) and
 :func:`render`, which gives every template the signed-in account and the form CSRF token."""
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import Response
+
+from kinesense.web.charts import line_chart
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -116,6 +119,50 @@ def summary(result: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def day(moment: datetime | date | None) -> str:
+    """A date for people: ``8 Dec 2026`` (empty for None)."""
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    """A number with at most ``digits`` decimals, without trailing zeros (a dash for None)."""
+    if value is None:
+        return "-"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+    return "0" if text == "-0" else text
+
+
+MAIN_METRICS = 8
+"""Measurements a result page lists openly (those compared with a norm first), as the report
+does; the others fold under "N more measurements"."""
+
+
+def ordered_metrics(result: Any) -> list[tuple[str, float]]:
+    """A result's metrics, those compared with a norm first, then in the result's order."""
+    normed = [n.metric for n in result.norms if n.metric in result.metrics]
+    names = list(dict.fromkeys([*normed, *result.metrics]))
+    return [(name, result.metrics[name]) for name in names]
+
+
+def report_wording() -> dict[str, Callable[..., str]]:
+    """The reports' wording of results (:mod:`kinesense.report`), so a page and the report say
+    the same: test titles, metric labels, values with units, ranges, verdicts, conditions."""
+    from kinesense import report
+
+    return {
+        "test_title": report.title_of,
+        "metric_label": report.metric_label,
+        "with_unit": report.with_unit,
+        "range_text": report.range_text,
+        "verdict_words": report.verdict_words,
+        "conditions_text": report.conditions_text,
+        "describe": report.describe_value,
+        "value": report.format_value,
+    }
+
+
 def make_templates() -> Jinja2Templates:
     """The page templates shipped in ``kinesense/web/templates``."""
     env = jinja2.Environment(
@@ -131,6 +178,13 @@ def make_templates() -> Jinja2Templates:
     env.filters["label"] = label
     env.filters["show"] = show
     env.filters["summary"] = summary
+    env.filters["day"] = day
+    env.filters["number"] = number
+    for name, function in report_wording().items():
+        env.filters[name] = function
+    env.globals["line_chart"] = line_chart
+    env.globals["main_metrics"] = MAIN_METRICS
+    env.filters["ordered_metrics"] = ordered_metrics
     return Jinja2Templates(env=env)
 
 

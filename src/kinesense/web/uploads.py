@@ -25,6 +25,7 @@ ACCEPTED_TEXT = (
     "a video (.mp4, .mov, .avi, .mkv), a kinesense series (.npz), keypoints (.trc, .c3d), an IMU "
     "recording (.csv, .txt or .zip, optionally gzip-compressed) or a force-plate recording (.csv)"
 )
+VIDEO_TEXT = "a video (.mp4, .mov, .avi or .mkv)"
 NAME_MAX = 120
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"

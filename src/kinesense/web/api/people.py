@@ -1,9 +1,10 @@
 """``/api/v1/people``: the people the signed-in account may see, their jobs and uploads."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from kinesense.jobs.analysis import AnalysisRequest, Movement, Stance, TestName
 from kinesense.services.people import find_person
 from kinesense.web import access, recordings
 from kinesense.web.deps import CurrentUser, OwnPerson, StateDep
@@ -54,8 +55,43 @@ async def upload(
     state: StateDep,
     request: Request,
     name: Annotated[str, Query(max_length=255, description="The file's name, as a label.")],
+    test: Annotated[TestName | None, Query(description="The test to run (else: describe).")] = None,
+    eyes: Annotated[Literal["open", "closed"], Query()] = "open",
+    stance: Annotated[Stance, Query()] = "feet-together",
+    surface: Annotated[Literal["firm", "foam"], Query()] = "firm",
+    age: Annotated[int | None, Query(ge=1, le=120)] = None,
+    joint: Annotated[Literal["trunk", "neck"], Query()] = "trunk",
+    movement: Annotated[Movement, Query()] = "flexion",
 ) -> JobPublic:
-    """Upload a recording for the person: the body is the file. Answers at once with the job
-    that reads it; poll ``/api/v1/jobs/{id}``."""
-    job = await recordings.upload_and_read(state, request, user, person_id, name)
+    """Upload a recording for the person: the body is the file. With ``test``, the job runs
+    that test as ``kinesense assess TEST`` does (the conditions apply to the tests that take
+    them) and saves the result; without, it describes the file (``kinesense info``). Answers
+    at once with the job; poll ``/api/v1/jobs/{id}``."""
+    analysis = None
+    if test is not None:
+        analysis = AnalysisRequest(test=test, eyes=eyes, stance=stance, surface=surface,
+                                   age=age, joint=joint, movement=movement)  # fmt: skip
+    job = await recordings.upload_and_read(state, request, user, person_id, name, analysis)
+    return JobPublic.of(job)
+
+
+@router.post(
+    "/{person_id}/sessions/uploads", response_model=JobPublic, status_code=202,
+    openapi_extra=UPLOAD_BODY,
+)  # fmt: skip
+async def upload_session(
+    person_id: OwnPerson,
+    user: CurrentUser,
+    state: StateDep,
+    request: Request,
+    name: Annotated[str, Query(max_length=255, description="The file's name, as a label.")],
+    exercise: Annotated[str, Query(min_length=1, max_length=100)],
+    pain_before: Annotated[int | None, Query(ge=0, le=10)] = None,
+    pain_after: Annotated[int | None, Query(ge=0, le=10)] = None,
+) -> JobPublic:
+    """Upload the video of a session of ``exercise``: the job coaches it as ``kinesense coach
+    EXERCISE --video FILE --person ID`` does (at the plan's dose) and saves the session.
+    Refused before the file is sent for a person not screened or referred."""
+    details = recordings.SessionUpload(exercise, pain_before, pain_after)
+    job = await recordings.upload_session(state, request, user, person_id, name, details)
     return JobPublic.of(job)

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from kinesense.web.pages import account, invitations, people, signin
+from kinesense.web.pages import account, invitations, journey, people, results, sessions, signin
 
 router = APIRouter(include_in_schema=False)
-for _module in (signin, account, invitations, people):
+for _module in (signin, account, invitations, people, journey, results, sessions):
     router.include_router(_module.router)
 
 __all__ = ["router"]

@@ -1,5 +1,6 @@
-// The upload page: sends the chosen file as the request body, showing how much was sent,
-// then opens the page of the job that reads it.
+// The upload pages: send the chosen file as the request body, with the form's other choices
+// (fields marked data-param) in the address, showing how much was sent, then open the page of
+// the job that works on it.
 import { csrfToken, reason } from "./csrf.js";
 
 const form = document.getElementById("upload-form");
@@ -10,6 +11,22 @@ const bar = document.getElementById("upload-progress");
 const percent = document.getElementById("upload-percent");
 const error = document.getElementById("upload-error");
 
+// The choices of the form's fields marked data-param (checked ones only, for radio buttons),
+// as query parameters; empty choices are left out (the server's defaults apply).
+function choices() {
+  const params = new URLSearchParams();
+  for (const field of form.querySelectorAll("[data-param]")) {
+    if ((field.type === "radio" || field.type === "checkbox") && !field.checked) {
+      continue;
+    }
+    if (field.closest("[hidden]") || !field.value) {
+      continue;
+    }
+    params.append(field.dataset.param, field.value);
+  }
+  return params;
+}
+
 function showError(message) {
   error.textContent = message;
   error.hidden = false;
@@ -17,7 +34,7 @@ function showError(message) {
   button.disabled = false;
 }
 
-form.addEventListener("submit", (event) => {
+form?.addEventListener("submit", (event) => {
   event.preventDefault();
   const file = input.files[0];
   if (!file) {
@@ -30,7 +47,9 @@ form.addEventListener("submit", (event) => {
   bar.value = 0;
   percent.textContent = "0% sent";
   const request = new XMLHttpRequest();
-  request.open("POST", form.dataset.uploadUrl + "?name=" + encodeURIComponent(file.name));
+  const params = choices();
+  params.set("name", file.name);
+  request.open("POST", form.dataset.uploadUrl + "?" + params.toString());
   request.setRequestHeader("Content-Type", "application/octet-stream");
   request.setRequestHeader("X-CSRF-Token", csrfToken());
   request.upload.addEventListener("progress", (progress) => {
