@@ -137,12 +137,14 @@ def _rows(trials: Iterable[Trial], metric: str) -> list[dict[str, Any]]:
 
 def _protocol(metric: str) -> list[dict[str, Any]]:
     duration = (
-        {"min": 28.0, "max": 62.0, "reference": "60-s trials (30 to 60 s accepted for velocity)",
+        {"min": 28.0, "max": 62.0,
+         "reference": "60-s trials (the sway speed is compared for trials of 28 to 62 s)",
          "why": "on the 24 raw 60-s trials of subjects 1-2, 30-s cuts (first half, second half, "
          "middle) read on average 0.98 of the whole trial's velocity (0.72 to 1.28 for single "
          "cuts)"}
         if metric == "velocity"
-        else {"min": 58.0, "max": 62.0, "reference": "60-s trials",
+        else {"min": 58.0, "max": 62.0,
+              "reference": "60-s trials (the sway area is compared for trials of 58 to 62 s)",
               "why": "on the 24 raw 60-s trials of subjects 1-2, 30-s cuts (first half, second "
               "half, middle) read on average 0.79 of the whole trial's ellipse area (0.31 to 1.24 "
               "for single cuts): shorter trials give smaller areas"}
@@ -154,13 +156,14 @@ def _protocol(metric: str) -> list[dict[str, Any]]:
          "reference": "a force plate (centre of pressure)",
          "why": "other devices measure other points of the body, with other errors"},
         {"condition": "stance", "label": "stance", "one_of": ["feet-apart"],
-         "reference": "both feet on the plate, apart (not together)",
+         "reference": "feet apart on the plate, not together",
          "why": "a narrower base of support changes sway"},
         {"condition": "low_pass_hz", "label": "low-pass filter", "min": 9.5, "max": 10.5,
          "unit": " Hz", "words": {"none": "none"},
-         "reference": "10 Hz (the data set was filtered at 10 Hz by its authors)",
-         "why": "unfiltered force-plate noise inflates the velocity: 2.8 and 4.4 times on the "
-         "two 1000-Hz recordings of ../shared/data/cop"},
+         "reference": "10 Hz",
+         "why": "the data set was low-passed at 10 Hz by its authors; unfiltered force-plate "
+         "noise inflates the velocity, 2.8 and 4.4 times on the two 1000-Hz recordings of "
+         "../shared/data/cop"},
         {"condition": "sampling_rate_hz", "label": "sampling rate", "min": 50.0, "unit": " Hz",
          "reference": "100 Hz",
          "why": "after a 10-Hz low-pass, 50 to 1000 Hz give velocities within 1 % of each other"},

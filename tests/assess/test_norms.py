@@ -127,18 +127,18 @@ def test_protocol_rules_say_what_differs_from_the_reference() -> None:
     assert table.protocol_problems({"source": "cop", "duration_s": 60.0}) == []
     assert table.protocol_problems({"source": "cop", "duration_s": 62.0}) == []  # bounds held
     assert table.protocol_problems({"source": "imu", "duration_s": 60.0}) == [
-        "device: a motion sensor here, a force plate in the reference"
+        "device: a motion sensor here; the reference: a force plate"
     ]
     short = {"source": "cop", "duration_s": 30.0}
     assert table.protocol_problems(short, "area") == [
-        "trial length: 30 s here, 60 s in the reference (areas grow with time)"
+        "trial length: 30 s here; the reference: 60 s (areas grow with time)"
     ]
     assert table.protocol_problems(short, "velocity") == []  # the rule concerns the area only
     assert table.protocol_problems({"source": "cop"}) == [
         "trial length: not known for this test; the reference: 60 s"
     ]
     assert table.protocol_problems({"source": "cop", "duration_s": "none"}) == [
-        "trial length: none here, 60 s in the reference (areas grow with time)"
+        "trial length: none here; the reference: 60 s (areas grow with time)"
     ]
 
 

@@ -33,10 +33,10 @@ def test_the_cervical_cut_off_at_its_edge(ae: float, verdict: str, band: str) ->
 @pytest.mark.parametrize(
     ("change", "trials", "reason"),
     [
-        ({"task": "target"}, 6, "task: back to a target here, back to the neutral"),
-        ({"axis": "lateral"}, 6, "movement: side bending here, rotation or flexion-extension"),
-        ({}, 5, "trials: 5 here, at least 6 trials in the reference"),
-        ({"eyes": "open"}, 6, "eyes: open here, closed in the reference"),
+        ({"task": "target"}, 6, "task: back to a target here; the reference: back to the neutral"),
+        ({"axis": "lateral"}, 6, "movement: side bending here; the reference: rotation or flexion-extension"),
+        ({}, 5, "trials: 5 here; the reference: at least 6 trials"),
+        ({"eyes": "open"}, 6, "eyes: open here; the reference: closed"),
     ],
 )
 def test_the_cervical_cut_off_needs_its_protocol(change: dict, trials: int, reason: str) -> None:
@@ -69,7 +69,7 @@ def test_the_lumbar_reference_belongs_to_the_target_task() -> None:
     norm, _, _ = repositioning_norm("trunk", 4.0, TRUNK | {"task": "neutral"}, 6)
     assert not norm.compared
     assert norm.reasons == (
-        "task: back to neutral here, reproducing a target position in the reference (the "
+        "task: back to neutral here; the reference: reproducing a target position (the "
         "reference errors are those of reproducing a target)",
     )
 

@@ -60,9 +60,9 @@ def test_ages_at_the_edges_of_the_bands(age: float, group: str | None) -> None:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"max_time_s": 30.0}, "trial ceiling: 30 s here, 45 s in the reference"),
-        ({"max_time_s": 60.0}, "trial ceiling: 60 s here, 45 s in the reference"),
-        ({"trials_scored": 2}, "trials scored: 2 here, the best of 3 trials in the reference"),
+        ({"max_time_s": 30.0}, "trial ceiling: 30 s here; the reference: 45 s"),
+        ({"max_time_s": 60.0}, "trial ceiling: 60 s here; the reference: 45 s"),
+        ({"trials_scored": 2}, "trials scored: 2 here; the reference: the best of 3 trials"),
         ({"eyes": "closed"}, "no sex given (the eyes-closed norms are for women and men)"),
         ({"age": None}, "no age given (the norms are by age band)"),
     ],

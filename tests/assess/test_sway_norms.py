@@ -249,12 +249,12 @@ def test_percentiles_at_the_edges_give_the_verdict() -> None:
 @pytest.mark.parametrize(
     ("change", "fragment"),
     [
-        ({"source": "imu"}, "device: a motion sensor (tilt of the trunk) here, a force plate"),
+        ({"source": "imu"}, "device: a motion sensor (tilt of the trunk) here; the reference: a force plate"),
         ({"source": "video"}, "device: video (centre of mass from landmarks) here"),
         ({"stance": "feet-together"}, "stance: feet-together here"),
-        ({"low_pass_hz": "none"}, "low-pass filter: none here, 10 Hz"),
-        ({"low_pass_hz": 6.0}, "low-pass filter: 6 Hz here, 10 Hz"),
-        ({"sampling_rate_hz": 40.0}, "sampling rate: 40 Hz here, 100 Hz in the reference"),
+        ({"low_pass_hz": "none"}, "low-pass filter: none here; the reference: 10 Hz"),
+        ({"low_pass_hz": 6.0}, "low-pass filter: 6 Hz here; the reference: 10 Hz"),
+        ({"sampling_rate_hz": 40.0}, "sampling rate: 40 Hz here; the reference: 100 Hz"),
         ({"duration_s": 27.9}, "trial length: 27.9 s here"),
     ],
 )

@@ -183,7 +183,7 @@ class ProtocolRule(BaseModel):
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, int | float):
-            return f"{value:g}{self.unit}"
+            return f"{round(value, 1):g}{self.unit}"
         return self.words.get(str(value), str(value))
 
     def problem(self, conditions: Mapping[str, Any]) -> str | None:
@@ -201,7 +201,7 @@ class ProtocolRule(BaseModel):
             )
         if matches:
             return None
-        text = f"{self.label}: {self._shown(value)} here, {self.reference} in the reference"
+        text = f"{self.label}: {self._shown(value)} here; the reference: {self.reference}"
         return f"{text} ({self.why})" if self.why else text
 
 

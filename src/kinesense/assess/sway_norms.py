@@ -29,7 +29,6 @@ from kinesense.assess.norm_verdicts import (
     NormVerdict,
     not_compared,
     percentile_position,
-    protocol_words,
     share_words,
     source_words,
 )
@@ -112,6 +111,19 @@ def _verdict(
     return verdict, comparison
 
 
+def _protocol(tables: Mapping[str, NormTable]) -> str:
+    """The reference's protocol in words, the trial lengths of both metrics together."""
+    first = next(iter(tables.values()))
+    words = [f"{r.label}: {r.reference}" for r in first.protocol if r.condition != "duration_s"]
+    spans = []
+    for metric, table in tables.items():
+        rule = next((r for r in table.protocol if r.condition == "duration_s"), None)
+        if rule is not None:
+            spans.append(f"{METRIC_WORDS[metric]} for {rule.min:g} to {rule.max:g} s")
+    words.append(f"trial length: 60 s (compared: {', '.join(spans)})")
+    return "; ".join(words)
+
+
 def _short(reasons: str) -> str:
     """Reasons without their explanations in brackets, for a sentence a person reads."""
     return "; ".join(part.split(" (")[0] for part in reasons.split("; "))
@@ -175,7 +187,8 @@ def sway_norm(
         ]
         reasons = shared + own or [f"{METRIC_WORDS[m]}: {why}" for m, why in left_out.items()]
         ids = ", ".join(TABLES.values())
-        return not_compared("percentiles", reasons, first, person, ids), ()
+        norm = not_compared("percentiles", reasons, first, person, ids)
+        return norm.model_copy(update={"protocol": _protocol(tables)}), ()
     notes = [f"{METRIC_WORDS[m]} not compared: {_short(why)}" for m, why in left_out.items()]
     if surface == "foam":
         notes.append("foam pads differ in thickness and softness, which changes sway")
@@ -188,7 +201,7 @@ def sway_norm(
         percentile={v.metric: v.percentile for v in verdicts if v.percentile is not None},
         metrics=tuple(verdicts),
         not_compared=left_out,
-        protocol=protocol_words(first),
+        protocol=_protocol(tables),
         source=source_words(first),
         text=" ".join([v.text for v in verdicts] + [f"{n[0].upper()}{n[1:]}." for n in notes]),
     )
