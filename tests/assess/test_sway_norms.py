@@ -249,7 +249,7 @@ def test_percentiles_at_the_edges_give_the_verdict() -> None:
 @pytest.mark.parametrize(
     ("change", "fragment"),
     [
-        ({"source": "imu"}, "device: a motion sensor (tilt of the trunk) here; the reference: a force plate"),
+        ({"source": "imu"}, "device: a motion sensor (tilt of the trunk) here; the reference: a"),
         ({"source": "video"}, "device: video (centre of mass from landmarks) here"),
         ({"stance": "feet-together"}, "stance: feet-together here"),
         ({"low_pass_hz": "none"}, "low-pass filter: none here; the reference: 10 Hz"),
