@@ -42,6 +42,7 @@ from kinesense.assess.repositioning import (
     check_choices,
     common_fields,
 )
+from kinesense.assess.repositioning_head import assess_repositioning_head
 from kinesense.assess.repositioning_imu import assess_repositioning_imu
 from kinesense.assess.repositioning_video import assess_repositioning_pose
 from kinesense.assess.result import AssessmentResult
@@ -54,7 +55,7 @@ from kinesense.assess.spec import (
     Requirements,
 )
 from kinesense.errors import InvalidValueError
-from kinesense.series import MotionSeries, PoseSeries
+from kinesense.series import HeadSeries, MotionSeries, PoseSeries
 
 MOBILITY_TITLE = "Mobility (range of motion)"
 
@@ -232,10 +233,11 @@ FORWARD_BEND: AssessmentSpec[ForwardBendInputs, ForwardBendParameters] = Assessm
 
 @dataclass(frozen=True)
 class RepositioningInputs:
-    """A repositioning recording (a motion sensor on the segment, or a side-view video) and the
-    protocol: which joint, about which axis, to a target or back to neutral."""
+    """A repositioning recording (a motion sensor on the segment, a side-view video's body
+    landmarks, or the head's orientation from a video of the face) and the protocol: which
+    joint, about which axis, to a target or back to neutral."""
 
-    recording: PoseSeries | MotionSeries
+    recording: PoseSeries | MotionSeries | HeadSeries
     joint: str
     axis: str = "flexion"
     task: str | None = None
@@ -245,12 +247,14 @@ class RepositioningInputs:
 
     def __post_init__(self) -> None:
         check_choices(self.joint, self.axis, self.task, self.target_deg, self.demonstration)
+        if isinstance(self.recording, HeadSeries) and self.joint != "neck":
+            raise InvalidValueError("a face video measures the neck only")
 
 
 def run_repositioning(
     inputs: RepositioningInputs, params: RepositioningParameters
 ) -> AssessmentResult:
-    """Repositioning errors (:mod:`kinesense.assess.repositioning_imu`, ``_video``)."""
+    """Repositioning errors (:mod:`kinesense.assess.repositioning_imu`, ``_video``, ``_head``)."""
     choices: dict[str, Any] = {
         "joint": inputs.joint,
         "axis": inputs.axis,
@@ -263,6 +267,8 @@ def run_repositioning(
         return assess_repositioning_imu(
             inputs.recording, use_magnetometer=inputs.use_magnetometer, **choices
         )
+    if isinstance(inputs.recording, HeadSeries):
+        return assess_repositioning_head(inputs.recording, **choices)
     return assess_repositioning_pose(inputs.recording, **choices)
 
 
@@ -295,7 +301,7 @@ REPOSITIONING_SPEC: AssessmentSpec[RepositioningInputs, RepositioningParameters]
     title="Joint repositioning (position sense)",
     family="repositioning",
     inputs=RepositioningInputs,
-    slots=(InputSlot("recording", ("motion", "pose")),),
+    slots=(InputSlot("recording", ("motion", "pose", "head")),),
     parameters=RepositioningParameters,
     results=(
         Requirements(

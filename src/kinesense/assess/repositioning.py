@@ -14,13 +14,12 @@ Protocols (:data:`PROTOCOLS`, also printed by ``kinesense assess repositioning -
   18(10):e0292798). The neck can also be tested **to a target** as for the trunk.
 
 Signal: the angle of the segment relative to the starting (neutral) posture, from an IMU
-(:mod:`kinesense.assess.repositioning_imu`; orientation: :mod:`kinesense.assess.orientation`)
-or from video landmarks (:mod:`kinesense.assess.repositioning_video`; trunk: mid-hip to
-mid-shoulder; neck flexion: mid-shoulder to mid-ear relative to the trunk, side view only).
-Head *rotation* cannot be measured from a single 2-D video: the head turns about the vertical,
-which moves the face landmarks mostly in depth, where a single camera has no reliable measure;
-use a phone or IMU on the head. Lateral flexion would need a front view and is not offered
-from video.
+(:mod:`kinesense.assess.repositioning_imu`; orientation: :mod:`kinesense.assess.orientation`),
+from body landmarks of a side-view video (:mod:`kinesense.assess.repositioning_video`; trunk:
+mid-hip to mid-shoulder; neck flexion: mid-shoulder to mid-ear relative to the trunk), or, for
+the neck in rotation, flexion and lateral flexion, from the head's 3-D orientation that a face
+model reads in a video of the person facing the camera (:mod:`kinesense.assess.
+repositioning_head`).
 
 Trials (:mod:`kinesense.signal.reposition_trials`): a *hold* is a stretch of at least
 ``min_hold_s`` during which the low-pass filtered (2 Hz) angle changes slower than
@@ -101,6 +100,19 @@ class RepositioningParameters(HoldRules):
     """Video: longest run of frames without the landmarks that is interpolated over, s."""
     min_seen_fraction: Share = 0.8
     """Video: fraction of frames in which the landmarks used must be seen."""
+    max_head_shift_face_widths: Positive = 0.3
+    """Face video: largest move of the face box centre between the neutral start and a trial's
+    hold, in face widths, before the trunk is judged to have moved (0.3 face widths is about
+    4-5 cm; turning or tilting the head by the 4.5 deg cut-off moves it by about 0.1)."""
+    max_background_change: Positive = 4.0
+    """Face video: largest mean grey-level change outside the face between frames for a still
+    camera (see :mod:`kinesense.signal.head_quality`)."""
+    min_camera_still_fraction: Share = 0.8
+    """Face video: fraction of frames in which the camera must be still."""
+    min_face_px: Positive = 60.0
+    """Face video: smallest face width, pixels, below which the result carries a warning."""
+    min_luma: Positive = 50.0
+    """Face video: darkest mean frame luma (0-255) without a warning."""
 
 
 def repositioning_errors(signed_errors_deg: Any) -> tuple[float, float, float]:
