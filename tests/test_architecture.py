@@ -19,7 +19,17 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "kinesense"
-SCIENCE = ["series", "capture", "signal", "assess", "exercises", "coach", "program", "landmarks.py"]
+SCIENCE = [
+    "series",
+    "capture",
+    "signal",
+    "assess",
+    "exercises",
+    "coach",
+    "program",
+    "lessons",
+    "landmarks.py",
+]
 EDGES = (
     "kinesense.web",
     "kinesense.store",

@@ -16,6 +16,7 @@ import pytest
 from tests.conftest import shared_file
 from tests.golden.assess_changes import rounded_repositioning, sparc_without_dimension
 from tests.golden.cases import CASES, Case
+from tests.golden.norm_changes import NORM_REASON, REPORT_REASON, sway_norm_in_history
 from tests.golden.run import run_case
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
@@ -110,8 +111,10 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
     "mobility_demo": (
         "mobility: SPARC has no dimension; its unit is now written '1', as for the other "
         "dimensionless metrics, instead of an empty string (the registry's conformance test "
-        "requires a unit for every metric)",
-        sparc_without_dimension,
+        "requires a unit for every metric). Issue 14 (norms): the usable result gains a 'norm' "
+        "object saying why trunk range of motion is not compared (no published table measured "
+        "with a comparable device)",
+        lambda recorded: patched("mobility_demo")(sparc_without_dimension(recorded)),
     ),
     "coach_list": (
         "validity branch: two exercises added for movements of UI-PRMD that the library lacked "
@@ -144,6 +147,12 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
         "camera view and the body positions seen" + PRACTICE_FEEDBACK,
         with_practice_feedback(patched("coach_stance_balancing")),
     ),
+    **{
+        name: (NORM_REASON, patched(name))
+        for name in ("sway_cop_eo", "sway_cop_ec_unfiltered", "sway_imu")
+    },
+    "history": (NORM_REASON + " (the sway result kept in the history)", sway_norm_in_history),
+    "report": (REPORT_REASON, patched("report")),
     "screen_json_alone": (
         "issue 9: 'kinesense screen --json' with no answers decided 'proceed' without asking "
         "anything; answers must now be given (--yes ID, --none, or on the terminal), so it is "

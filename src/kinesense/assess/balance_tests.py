@@ -16,8 +16,10 @@ modified Clinical Test of Sensory Interaction on Balance (mCTSIB).
   73(6):346-351). On a force plate the four mean sway velocities and their mean (the composite
   used by instrumented mCTSIB) are reported with the within-test quotients.
 
-No norms are compared here: published sway norms depend on the plate, filter, duration and
-stance, and none was found that matches this processing well enough to judge a person by.
+No norms are compared here. A single sway trial is compared with the Santos & Duarte (2016)
+reference by :mod:`kinesense.assess.sway_norms` (the registry's ``sway`` test adds it), only when
+the trial was recorded as the reference's were; Romberg and mCTSIB quotients have no reference
+shipped.
 """
 
 import math

@@ -9,11 +9,11 @@ balance_tests`); single-leg stance reads front-view landmarks (:mod:`kinesense.a
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kinesense._checks import check_option
+from kinesense._checks import check_option, check_positive
 from kinesense.assess.balance_tests import (
     DEFAULT_DURATION_S,
     SWAY_PROTOCOL,
@@ -33,11 +33,13 @@ from kinesense.assess.spec import (
 from kinesense.assess.stance import TEST_NAME as STANCE
 from kinesense.assess.stance import StanceParameters, assess_stance, common_fields
 from kinesense.assess.sway import DEFAULT_CUTOFF_HZ
+from kinesense.assess.sway_norms import sway_norm
 from kinesense.assess.sway_sources import SwayTrace, from_cop, from_imu, from_pose
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
 
 Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 SWAY_KIND = {CopSeries: "cop", MotionSeries: "imu", PoseSeries: "video"}
+SEXES = ("female", "male")
 
 
 class SwayParameters(BaseModel):
@@ -83,21 +85,55 @@ def sway_trace(recording: CopSeries | MotionSeries | PoseSeries, source: SwaySou
 
 @dataclass(frozen=True)
 class SwayInputs:
-    """One quiet-standing trial: the recording, how it was done, how to read it."""
+    """One quiet-standing trial: the recording, how it was done, how to read it, and who stood
+    (``age`` in years and ``sex``, ``"female"`` or ``"male"``, for the reference by age group
+    and sex; None when not given)."""
 
     recording: CopSeries | MotionSeries | PoseSeries
     conditions: Conditions = field(default_factory=Conditions)
     source: SwaySource = field(default_factory=SwaySource)
+    age: float | None = None
+    sex: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.age is not None:
+            check_positive("age", self.age)
+        if self.sex is not None:
+            check_option("sex", self.sex, SEXES)
+
+
+def norm_conditions(result: AssessmentResult, params: SwayParameters) -> dict[str, Any]:
+    """How a usable sway trial was recorded and processed, as the reference's protocol rules
+    read it (:func:`kinesense.assess.sway_norms.sway_norm`)."""
+    return {
+        **result.conditions,
+        "low_pass_hz": params.cutoff_hz if params.filter else "none",
+        "sampling_rate_hz": result.quality.get("sampling_rate_hz"),
+        "duration_s": result.metrics.get("duration_s"),
+    }
 
 
 def run_sway(inputs: SwayInputs, params: SwayParameters) -> AssessmentResult:
-    """Sway metrics of one trial (:func:`kinesense.assess.balance_tests.assess_sway`)."""
-    return assess_sway(
+    """Sway metrics of one trial (:func:`kinesense.assess.balance_tests.assess_sway`), compared
+    with the reference of :mod:`kinesense.assess.sway_norms` when the trial matches its protocol
+    (otherwise the result's ``norm`` says why not)."""
+    result = assess_sway(
         sway_trace(inputs.recording, inputs.source),
         inputs.conditions,
         duration_s=params.duration_s,
         cutoff_hz=params.cutoff_hz,
         filter=params.filter,
+    )
+    if not result.usable:
+        return result
+    norm, comparisons = sway_norm(
+        result.metrics, norm_conditions(result, params), age=inputs.age, sex=inputs.sex
+    )
+    interpretation = result.interpretation
+    if norm.compared:
+        interpretation = f"{interpretation} {norm.text}"
+    return result.model_copy(
+        update={"norm": norm, "norms": comparisons, "interpretation": interpretation}
     )
 
 

@@ -57,6 +57,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense.arrays import FloatArray
+from kinesense.assess.mobility_norms import trunk_rom_norm
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.assess.smoothness import phase_sparcs
 from kinesense.signal.angle_trace import AngleTrace, neutral_angle_deg, prepare_angle
@@ -335,6 +336,7 @@ def rom_from_trace(
         metric_info=info,
         interpretation=_interpretation(movement, metrics),
         notes=tuple(notes),
+        norm=trunk_rom_norm(movement),
         protocol=protocol,
         quality=quality,
         conditions={"movement": movement},

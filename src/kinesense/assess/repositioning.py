@@ -48,9 +48,9 @@ import numpy as np
 from pydantic import Field
 
 from kinesense.arrays import BoolArray, FloatArray
-from kinesense.assess.norms import load_norms
+from kinesense.assess.repositioning_norms import repositioning_norm
 from kinesense.assess.repositioning_protocols import PROTOCOLS
-from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison, compare_with_norm
+from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.errors import InvalidValueError
 from kinesense.signal.holds import HoldRules
 from kinesense.signal.reposition_trials import TASKS, TrialDetection
@@ -259,7 +259,7 @@ def build_result(
         metrics["target_deg"] = used[0].target_deg
     for i, error in enumerate(errors, start=1):
         metrics[f"trial_{i}_error_deg"] = error
-    norms, norm_notes = _norms(joint, ae)
+    norm, norms, norm_notes = repositioning_norm(joint, ae, common["conditions"], len(used))
     interpretation = (
         f"Mean absolute repositioning error {ae:.1f} deg over {len(used)} trials "
         f"(constant error {ce:+.1f} deg, variable error {ve:.1f} deg)."
@@ -272,35 +272,11 @@ def build_result(
         usable=True,
         metrics=metrics,
         metric_info=_metric_info(task, len(used)),
-        norms=tuple(norms),
+        norms=norms,
+        norm=norm,
         interpretation=interpretation,
         notes=tuple(notes + norm_notes),
         quality={**quality, "measured_with": kind},
         plot_data={**plot, "trials": [trial.to_json() for trial in used]},
         **common,
     )
-
-
-def _norms(joint: str, ae: float) -> tuple[list[NormComparison], list[str]]:
-    if joint == "neck":
-        table = load_norms("repositioning_cervical")
-        row = table.lookup(joint="neck")
-        if row is None:
-            return [], []
-        comparison = compare_with_norm(
-            "absolute_error_deg",
-            ae,
-            low=row.low,
-            high=row.high,
-            population="cervical joint position error threshold",
-            source=table.source,
-            unit="deg",
-        )
-        return [comparison], [table.notes]
-    table = load_norms("repositioning_lumbar")
-    figures = "; ".join(
-        f"{row.match.get('group')}: {row.mean:g} deg" for row in table.rows if row.mean is not None
-    )
-    return [], [
-        f"Published trunk repositioning absolute errors ({table.source}): {figures}. {table.notes}"
-    ]

@@ -10,10 +10,19 @@ JSON form (what ``kinesense assess TEST --json`` prints and ``kinesense report``
       "software_version": "0.1.0",                          # the kinesense that produced it
       "norms": [{"metric": ..., "value": ..., "low": ..., "high": ..., "population": ...,
                  "source": ..., "verdict": "within" | "above" | "below", "text": ...}],
+      "norm": {"compared": true, "kind": "percentiles", "group": {...}, "percentile": {...},
+               "metrics": [...], "reasons": [], "source": ..., "text": ...},  # when the test
+                                                            # has a reference (see below)
       "interpretation": "...", "notes": ["..."], "protocol": "...",
       "quality": {...}, "source": {... provenance ...}, "conditions": {...},
       "recorded_at": "2026-11-30T07:00:00+00:00", "plot_data": {...}
     }
+
+``norms`` lists each metric compared with a published range (the verdicts the planner and the
+reports read); ``norm`` (:class:`~kinesense.assess.norm_verdicts.NormVerdict`) is the whole
+comparison with the test's reference: the group, each metric's position (percentile, band), the
+reference's protocol and source, or the reasons no comparison was made. It is written only when
+the test has one, so results of tests without a reference keep their form.
 
 The JSON Schema of this form is :meth:`AssessmentResult.model_json_schema` (pydantic). Results
 saved before ``parameters`` and ``software_version`` existed still read: they get empty ones.
@@ -25,6 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kinesense import __version__
+from kinesense.assess.norm_verdicts import NormVerdict
 from kinesense.clock import iso_utc
 
 FORMAT_VERSION = 1
@@ -163,6 +173,7 @@ class AssessmentResult(BaseModel):
     parameters: Mapping[str, Any] = Field(default_factory=dict)
     software_version: str = __version__
     norms: tuple[NormComparison, ...] = ()
+    norm: NormVerdict | None = None
     interpretation: str = ""
     notes: tuple[str, ...] = ()
     protocol: str = ""
@@ -192,6 +203,7 @@ class AssessmentResult(BaseModel):
         parameters: Mapping[str, Any] | None = None,
         software_version: str = __version__,
         format_version: int = FORMAT_VERSION,
+        norm: NormVerdict | None = None,
     ) -> None:
         """Keywords as the fields; the first ones also positionally, in the order above."""
         given: dict[str, Any] = {
@@ -209,6 +221,7 @@ class AssessmentResult(BaseModel):
             usable=usable,
             reasons=reasons,
             norms=norms,
+            norm=norm,
             interpretation=interpretation,
             notes=notes,
             protocol=protocol,
@@ -239,7 +252,7 @@ class AssessmentResult(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         """JSON form (see the module docstring); numpy values are left for the writer."""
-        return {
+        data: dict[str, Any] = {
             "format_version": self.format_version,
             "test": self.test,
             "usable": self.usable,
@@ -258,6 +271,9 @@ class AssessmentResult(BaseModel):
             "plot_data": dict(self.plot_data),
             "recorded_at": self.recorded_at,
         }
+        if self.norm is not None:
+            data["norm"] = self.norm.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "AssessmentResult":
@@ -278,6 +294,7 @@ class AssessmentResult(BaseModel):
             software_version=str(data.get("software_version", "")),
             reasons=tuple(data.get("reasons", ())),
             norms=tuple(NormComparison(**n) for n in data.get("norms", ())),
+            norm=NormVerdict.model_validate(data["norm"]) if data.get("norm") else None,
             interpretation=str(data.get("interpretation", "")),
             notes=tuple(data.get("notes", ())),
             protocol=str(data.get("protocol", "")),

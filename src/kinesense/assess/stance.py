@@ -70,6 +70,7 @@ from pydantic import Field
 from kinesense._checks import check_option
 from kinesense.assess.norms import NormRow, load_norms
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison
+from kinesense.assess.stance_norms import stance_norm
 from kinesense.assess.stance_signals import (
     MAX_GAP_S,
     MEDIAN_WINDOW_S,
@@ -284,12 +285,18 @@ def assess_stance(
     notes = _notes(trials, scored, best, params)
     lower_bound = best.started_before_recording or best.ended_by == "recording_end"
     norms, interpretation = _compare(best.duration_s, age, eyes, sex, notes, lower_bound)
+    norm = stance_norm(best.duration_s, age=age, eyes=eyes, sex=sex, max_time_s=params.max_time_s,
+                       trials_scored=params.trials_scored, lower_bound=lower_bound)  # fmt: skip
+    if norms and not norm.compared:  # the protocol differs from the reference's: no verdict
+        norms, interpretation = (), f"best single-leg stance {best.duration_s:.1f} s (eyes {eyes})"
+        notes.append("not compared with the age norm: " + "; ".join(norm.reasons))
     return AssessmentResult(
         test=TEST_NAME,
         usable=True,
         metrics=metrics,
         metric_info=info,
         norms=norms,
+        norm=norm,
         interpretation=interpretation,
         notes=tuple(notes),
         **common,

@@ -48,6 +48,12 @@ PROTOCOL_HELP = (
     "with the screen facing out)."
 )
 
+NORM_HELP = (
+    "Give --age and --sex to compare a force-plate trial with people of your age group and sex "
+    "in the Santos & Duarte 2016 data set (60-s trials, feet apart: use --stance feet-apart and "
+    "--duration-s 60; the sway speed is compared from 30 s, the sway area only for 60-s trials)."
+)
+
 EyesOption = Annotated[str, typer.Option("--eyes", help=f"Eyes: {', '.join(EYES)}.")]
 StanceOption = Annotated[str, typer.Option("--stance", help=f"Stance: {', '.join(STANCES)}.")]
 SurfaceOption = Annotated[str, typer.Option("--surface", help=f"Surface: {', '.join(SURFACES)}.")]
@@ -85,6 +91,16 @@ SensorHeightOption = Annotated[
 ForwardAxisOption = Annotated[
     str, typer.Option("--forward-axis", help=f"IMU: sensor axis pointing forward: {FORWARD_AXES}.")
 ]
+AgeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--age", min=1, max=120, help="Age in years, to compare with people of your age group."
+    ),
+]
+SexOption = Annotated[
+    str | None,
+    typer.Option("--sex", help="f or m (female or male), to compare with the reference by sex."),
+]
 SourceOption = Annotated[
     str,
     typer.Option("--source", help="cop, video or imu; auto (default) infers it from the files."),
@@ -112,7 +128,7 @@ def _one_source(cop: Path | None, video: Path | None, imu: Path | None) -> tuple
 
 @assess_app.command(
     "sway",
-    help="Postural sway of one standing trial. " + PROTOCOL_HELP,
+    help="Postural sway of one standing trial. " + PROTOCOL_HELP + " " + NORM_HELP,
     short_help="Postural sway of one standing trial (force plate, video or IMU).",
 )
 @user_errors
@@ -142,6 +158,8 @@ def sway_command(
             help="Video: ml (needs a front view), ap (needs a side view) or auto (from the view).",
         ),
     ] = "auto",
+    age: AgeOption = None,
+    sex: SexOption = None,
     model: ModelOption = "full",
     output: OutputOption = None,
     as_json: JsonOption = False,
@@ -154,7 +172,7 @@ def sway_command(
     reading = _reading(ml_column, ap_column, force_column, cop_units, model)
     with analysis_progress() as advance:
         inputs = sway_inputs(path, kind, eyes=eyes, stance=stance, surface=surface, source=source,
-                             reading=reading, progress=advance)  # fmt: skip
+                             reading=reading, progress=advance, age=age, sex=sex)  # fmt: skip
     result = run_assessment("sway", inputs, params)
     emit_result(result, as_json, target)
     save_for_person(person, "assessment", result.to_json())

@@ -1,7 +1,9 @@
 """The HTML report: one self-contained page (inline CSS, charts as base64 PNG ``data:`` URIs).
 
 The page makes no external request (no fonts, scripts or images from the network), so it opens
-offline, can be e-mailed as one file and prints cleanly from a browser.
+offline, can be e-mailed as one file and prints cleanly from a browser. Each result shows its
+comparison with its reference (or why there is none) with the reference's source, and links to
+its lessons, which close the page (:mod:`kinesense.report.references`).
 """
 
 import base64
@@ -27,6 +29,7 @@ from kinesense.report import (
     with_unit,
 )
 from kinesense.report.plots import Chart, png_bytes, result_charts, trend_chart
+from kinesense.report.references import lesson_links_html, lessons_html, reference_html
 
 _CSS = """
 :root { --ink:#1f2933; --muted:#6b7280; --line:#e5e7eb; --blue:#3f6e8c; --sage:#dcebdf;
@@ -67,6 +70,11 @@ figure img { max-width: 100%; height: auto; border: 1px solid var(--line); borde
 figcaption { color: var(--muted); font-size: 14px; margin-top: 4px; }
 .problem { color: var(--amber-ink); font-size: 14px; }
 details { margin-top: 14px; color: var(--muted); font-size: 14px; }
+p.lessons { font-size: 14px; margin-top: 14px; }
+article.lesson { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 18px; }
+article.lesson h4 { margin: 14px 0 4px; font-size: 15px; }
+.lesson-summary { font-size: 17px; }
+ol.lesson-sources { color: var(--muted); font-size: 13px; }
 footer { color: var(--muted); font-size: 14px; border-top: 1px solid var(--line);
          padding-top: 14px; margin-top: 32px; }
 @media print { body { background: #fff; } section { break-inside: avoid-page;
@@ -107,6 +115,7 @@ def render_html(
     ]
     parts.extend(_result_section(result, i + 1) for i, result in enumerate(results))
     parts.append(_trends(results))
+    parts.append(lessons_html(results))
     parts.append(f"<footer><strong>Not a diagnosis.</strong> {escape(DISCLAIMER)}</footer>")
     parts.append("</main></body></html>")
     return "\n".join(part for part in parts if part)
@@ -179,11 +188,13 @@ def _result_section(result: AssessmentResult, number: int) -> str:
                 f"{escape(result.interpretation)}</p>"
             )
         parts.append(_norms(result))
+        parts.append(reference_html(result))
         parts.append(_charts(result))
         parts.append(_metrics(result))
     if result.notes:
         notes = "".join(f"<li>{escape(note)}</li>" for note in result.notes)
         parts.append(f"<h3>Notes</h3><ul>{notes}</ul>")
+    parts.append(lesson_links_html(result))
     parts.append(_key_values("Recording quality", result.quality))
     if result.source:
         parts.append(

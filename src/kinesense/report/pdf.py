@@ -1,9 +1,10 @@
 """The PDF report: A4 pages drawn by matplotlib's ``PdfPages`` (no system library needed).
 
 A cover page summarises the results; each result then has its text pages (status, protocol,
-interpretation, norms, measurements with definitions and references, notes, quality) followed
-by its charts, two to a page, as vector graphics; trends close the report. Every page carries
-the page number and the reminder that the report is not a diagnosis.
+interpretation, norms, the comparison with its reference or why there is none, measurements
+with definitions and references, notes, its lessons, quality) followed by its charts, two to a
+page, as vector graphics; trends, then the lessons (:mod:`kinesense.lessons`), close the report.
+Every page carries the page number and the reminder that the report is not a diagnosis.
 
 :func:`layout_pages` decides what goes on each page without drawing anything (tests read it);
 :func:`write_pdf` draws and saves.
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure, SubFigure
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.errors import InputFileError
+from kinesense.lessons import Lesson, lesson_lines
 from kinesense.report import (
     DISCLAIMER,
     conditions_text,
@@ -34,6 +36,7 @@ from kinesense.report import (
     with_unit,
 )
 from kinesense.report.plots import BLUE, GREY, INK, Chart, result_charts, trend_chart
+from kinesense.report.references import reference_items, report_lessons, result_lessons
 
 A4_IN = (8.27, 11.69)
 MARGIN_IN = 0.75
@@ -150,6 +153,7 @@ def result_lines(result: AssessmentResult) -> list[Line]:
                 if norm.text:
                     lines += _wrap("body", norm.text, "  ")
                 lines += _wrap("small", f"{norm.population}. Source: {norm.source}")
+        lines += _reference_lines(result)
         if result.metrics:
             lines += _wrap("h2", "Measurements")
             for name, value in result.metrics.items():
@@ -160,11 +164,42 @@ def result_lines(result: AssessmentResult) -> list[Line]:
         lines += _wrap("h2", "Notes")
         for note in result.notes:
             lines += _wrap("body", f"  • {note}", "    ")
+    titles = "; ".join(lesson.title for lesson in result_lessons(result))
+    if titles:
+        lines += _wrap("h2", "Learn more") + _wrap("body", f"{titles} (at the end of this report)")
     if result.quality:
         lines += _wrap("h2", "Recording quality")
         for key, value in result.quality.items():
             text = f"{str(key).replace('_', ' ')}: {describe_value(value)}"
             lines += _wrap("body", text, "    ")
+    return lines
+
+
+def _reference_lines(result: AssessmentResult) -> list[Line]:
+    """The comparison with the result's reference, or why there is none, with its source."""
+    items = reference_items(result)
+    if not items:
+        return []
+    lines = _wrap("h2", "What the result means against a reference")
+    styles = {"status": "strong", "metric": "body", "reason": "body", "detail": "small"}
+    for kind, text in items:
+        bullet = "  • " if kind in ("metric", "reason") else ""
+        lines += _wrap(styles[kind], bullet + text, "    " if bullet else "")
+    return lines
+
+
+def lesson_page_lines(lesson: Lesson) -> list[Line]:
+    """A lesson as PDF lines (:func:`kinesense.lessons.lesson_lines`)."""
+    styles = {"title": "h1", "summary": "strong", "heading": "h2", "paragraph": "body",
+              "point": "body", "source": "small"}  # fmt: skip
+    lines: list[Line] = []
+    sources_started = False
+    for kind, text in lesson_lines(lesson):
+        if kind == "source" and not sources_started:
+            lines += _wrap("h2", "Sources")
+            sources_started = True
+        bullet = "  • " if kind in ("point", "source") else ""
+        lines += _wrap(styles[kind], bullet + text, "    " if bullet else "")
     return lines
 
 
@@ -244,6 +279,8 @@ def layout_pages(
         for group in groups:
             chart = trend_chart(group.test, group.label, group.results, group.metrics)
             _add_charts(pages, "Progress over time", [chart])
+    for lesson in report_lessons(results):
+        pages += _paginate(f"Learn more: {lesson.title}", lesson_page_lines(lesson))
     return pages
 
 

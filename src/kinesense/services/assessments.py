@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from kinesense._checks import check_option
+from kinesense._checks import check_option, check_positive
 from kinesense.assess.balance_tests import DEFAULT_DURATION_S as DEFAULT_DURATION_S
 from kinesense.assess.balance_tests import EYES as EYES
 from kinesense.assess.balance_tests import STANCES as STANCES
@@ -69,6 +69,16 @@ FORWARD_AXES: tuple[str, ...] = SENSOR_AXES
 """The sensor axes a user may name as pointing forward (``+x`` ... ``-z``)."""
 DEFAULT_SOURCE = SwaySource()
 DEFAULT_READING = ReadingOptions()
+SEX_WORDS = {"f": "female", "m": "male", "female": "female", "male": "male"}
+"""The ways a user may give the sex (``f`` or ``female``, ``m`` or ``male``)."""
+
+
+def person_sex(sex: str | None) -> str | None:
+    """``"female"`` or ``"male"`` from what a user gave (``f``, ``m``, or the word; any case),
+    None when nothing was given; :class:`InvalidValueError` lists the choices otherwise."""
+    if sex is None:
+        return None
+    return SEX_WORDS[check_option("sex", sex.strip().lower(), SEX_WORDS)]
 
 
 @contextlib.contextmanager
@@ -146,12 +156,19 @@ def sway_inputs(
     source: SwaySource = DEFAULT_SOURCE,
     reading: ReadingOptions = DEFAULT_READING,
     progress: Progress | None = None,
+    age: float | None = None,
+    sex: str | None = None,
 ) -> SwayInputs:
-    """One sway trial from a force-plate, motion-sensor or video file."""
+    """One sway trial from a force-plate, motion-sensor or video file; ``age`` (years) and
+    ``sex`` (``f``/``female``, ``m``/``male``) of the person, to compare the trial with the
+    reference by age group and sex (:mod:`kinesense.assess.sway_norms`)."""
     with user_values():
         conditions = Conditions(eyes=eyes, stance=stance, surface=surface)
+        who = person_sex(sex)
+        if age is not None:
+            check_positive("age", age)
         recording = load_recording(path, kind, reading, progress)
-        return SwayInputs(recording, conditions, source)
+        return SwayInputs(recording, conditions, source, age=age, sex=who)
 
 
 def romberg_inputs(
