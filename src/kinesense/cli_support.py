@@ -12,8 +12,6 @@ its traceback.
 """
 
 import functools
-import json
-import math
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -26,6 +24,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from kinesense.errors import InputFileError, KinesenseError
+from kinesense.json_values import json_text
 from kinesense.text import printable
 
 if TYPE_CHECKING:
@@ -118,22 +117,9 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def to_plain_json(value: Any) -> Any:
-    """``value`` with numpy numbers made Python numbers and NaN or infinity made ``None``."""
-    if isinstance(value, dict):
-        return {str(k): to_plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_plain_json(v) for v in value]
-    if hasattr(value, "tolist"):  # numpy arrays and scalars
-        return to_plain_json(value.tolist())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def print_json(data: Any) -> None:
     """Print ``data`` as one line of strict JSON (no NaN) on stdout."""
-    sys.stdout.write(json.dumps(to_plain_json(data), allow_nan=False) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def say(text: object, *, console: Console | None = None, style: str | None = None) -> None:

@@ -46,8 +46,8 @@ from kinesense.assess.result import AssessmentResult
 from kinesense.assess.spec import BODY_POSITIONS, CAMERA_VIEWS, Family, Series, recordings_of
 from kinesense.capture.readers import read_cop_csv, read_trc
 from kinesense.capture.view import series_view
-from kinesense.cli_support import to_plain_json
 from kinesense.errors import NotFoundError
+from kinesense.json_values import plain_json
 from kinesense.series import PoseSeries
 from tests.assess.test_mobility import bend_profile, profile_duration, side_view_series, time_axis
 from tests.assess.test_repositioning import _trunk_imu
@@ -184,9 +184,9 @@ def _assert_contract(spec_name: str, result: AssessmentResult) -> None:
     assert result.parameters == spec.parameters().model_dump(mode="json")
     assert result.software_version == kinesense.__version__
     assert any(result.test == r.result for r in spec.results)
-    text = json.dumps(to_plain_json(result.to_json()), allow_nan=False)
+    text = json.dumps(plain_json(result.to_json()), allow_nan=False)
     again = AssessmentResult.from_json(json.loads(text))
-    assert json.dumps(to_plain_json(again.to_json()), allow_nan=False) == text
+    assert json.dumps(plain_json(again.to_json()), allow_nan=False) == text
     data = json.loads(text)
     assert {"metrics", "parameters", "software_version"} <= set(data)
     if not result.usable:

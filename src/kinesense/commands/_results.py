@@ -2,7 +2,6 @@
 prints its result."""
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,8 @@ from typing import Annotated
 import typer
 
 from kinesense.assess.result import AssessmentResult
-from kinesense.cli_support import print_json, to_plain_json
+from kinesense.cli_support import print_json
+from kinesense.json_values import json_text
 from kinesense.services.assessments import result_output, save_result
 
 OutputOption = Annotated[
@@ -56,7 +56,7 @@ def emit_result(
     """
     data = result.to_json()
     if output is not None:
-        save_result(output, json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+        save_result(output, json_text(data, indent=1) + "\n")
     if as_json:
         print_json(data)
         return
