@@ -51,8 +51,8 @@ from kinesense.services.recordings import (
     load_pose,
     load_recording,
 )
-from kinesense.signal.data_files import field_path
 from kinesense.signal.reposition_trials import TASKS as TASKS
+from kinesense.validation_errors import Wording, one_line, raw_message
 
 Kind = SeriesKind | Literal["auto"]
 BENDS = ("forward-bend", "waiters-bow")
@@ -63,6 +63,8 @@ FORWARD_AXES: tuple[str, ...] = SENSOR_AXES
 """The sensor axes a user may name as pointing forward (``+x`` ... ``-z``)."""
 DEFAULT_SOURCE = SwaySource()
 DEFAULT_READING = ReadingOptions()
+OPTION_WORDING = Wording(field="{path}: ", top_level="", message=raw_message)
+"""An option's value refused by a parameters model: ``field: pydantic's message``."""
 
 
 @contextlib.contextmanager
@@ -74,9 +76,7 @@ def user_values() -> Iterator[None]:
     except KinesenseError:
         raise
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = field_path(tuple(first["loc"]))
-        raise InvalidValueError(f"{where}: {first['msg']}" if where else first["msg"]) from None
+        raise InvalidValueError(one_line(exc, "", OPTION_WORDING)) from None
     except ValueError as exc:
         raise InvalidValueError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
 
