@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from kinesense._checks import check_input_dir, check_option, check_positive
+from kinesense.arrays import FloatArray
 from kinesense.capture.person import PersonTracker, landmark_box
 from kinesense.capture.readers.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_FILES
 from kinesense.capture.video import VideoFile
@@ -42,8 +42,6 @@ from kinesense.landmarks import BLAZEPOSE_LANDMARKS, OPENPOSE_LAYOUTS, mapping_t
 from kinesense.safe_json import load_json_file
 from kinesense.series import PoseSeries, Provenance
 from kinesense.series.plausibility import check_pose, refuse_or_flag
-
-FloatArray = NDArray[np.float64]
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm")
 DEFAULT_FRAME_RATE_HZ = 30.0
