@@ -3,16 +3,15 @@
 it). The SQLite tests of ``test_accounts.py`` run again here through this module's ``url``
 fixture: links claimed once by concurrent browsers, cascades on deletion, counted failures."""
 
-import os
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
 
-from kinesense.store.engine import make_engine
+from kinesense.store import Store
+from tests.store.postgres import emptied_database, needs_postgres
 from tests.store.test_accounts import (  # noqa: F401
     accounts,
     engine,
-    store,
     test_a_person_joins_once_and_gets_a_person_record,
     test_a_second_admin_cannot_be_made,
     test_an_email_is_used_once,
@@ -25,22 +24,17 @@ from tests.store.test_accounts import (  # noqa: F401
     test_two_browsers_using_one_link_at_once_make_one_account,
 )
 
-POSTGRES_URL = os.environ.get("KINESENSE_TEST_POSTGRES_URL", "").strip()
-
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="KINESENSE_TEST_POSTGRES_URL is not set (make test starts a PostgreSQL server with "
-    "scripts/postgres.sh and sets it)",
-)
+pytestmark = needs_postgres
 
 
 @pytest.fixture
 def url() -> str:
-    """The test database, emptied (the schema dropped and made again)."""
-    database = make_engine(POSTGRES_URL)
-    assert database.dialect.name == "postgresql", "KINESENSE_TEST_POSTGRES_URL is not PostgreSQL"
-    with database.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    database.dispose()
-    return POSTGRES_URL
+    """The test database, emptied."""
+    return emptied_database()
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    """The store, the server database migrated explicitly (as ``kinesense db upgrade`` does)."""
+    with Store(url, migrate=True) as opened:
+        yield opened
