@@ -205,7 +205,7 @@ def test_report_checks_its_outputs_and_bounds_its_inputs(tmp_path: Path) -> None
     both = run("report", str(result_file), "-o", str(tmp_path / "r.html"), "--pdf",
                str(tmp_path / "r.html"))  # fmt: skip
     assert_one_line_error(both, "is also an input")
-    assert_one_line_error(run("report", "/dev/zero"), "not a regular file")
+    assert_one_line_error(run("report", "/dev/zero"), "is a device, not a file")
 
 
 def test_sample_output_must_be_a_folder(tmp_path: Path) -> None:
