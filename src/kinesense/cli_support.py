@@ -15,7 +15,6 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -23,14 +22,12 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from kinesense.errors import InputFileError, KinesenseError
+from kinesense.errors import KinesenseError
 from kinesense.json_values import json_text
 from kinesense.text import printable
 
 if TYPE_CHECKING:
     import io
-
-    from kinesense.series import PoseSeries
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -148,26 +145,3 @@ WorkersOption = Annotated[
     int, typer.Option("--workers", "-w", min=1, help="Processes to split a long video across.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
-
-
-def load_pose(path: Path, *, model: str = "full", show_progress: bool = True) -> "PoseSeries":
-    """Landmarks from a video (extracted with a progress bar on a terminal), a saved series or
-    another tool's keypoint file (OpenPose, TRC, C3D).
-
-    Kept for callers outside the commands; the commands load recordings through
-    :mod:`kinesense.services`. The pose model's native log lines are kept off the terminal; a
-    file that holds no body landmarks gives a one-line :class:`InputFileError`.
-    """
-    from kinesense.capture.readers.detect import detect_format, read_any
-    from kinesense.series import PoseSeries
-
-    if detect_format(path) == "video":
-        from kinesense.capture.extract import extract_video
-        from kinesense.progress import frame_progress
-
-        with frame_progress("Finding the person", enabled=show_progress) as (_, advance):
-            return extract_video(path, model=model, progress=advance).series
-    series = read_any(path)
-    if not isinstance(series, PoseSeries):
-        raise InputFileError(f"{path} holds no body landmarks (it is a {series.KIND} recording)")
-    return series

@@ -21,7 +21,6 @@ with passwords hidden (``kinesense info --settings``).
 
 import os
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -258,8 +257,3 @@ def load_settings(**overrides: Any) -> Settings:
 def describe_settings_error(exc: ValidationError) -> str:
     """The first problem of a settings :class:`ValidationError`, in one line."""
     return one_line(exc, ENV_PREFIX, SETTINGS_WORDING)
-
-
-def environment_names() -> Mapping[str, str]:
-    """Each setting and the environment variable that sets it."""
-    return {name: f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}

@@ -40,7 +40,7 @@ be checked.
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Annotated, Final
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -304,15 +304,3 @@ def _rhythm_metrics(rhythms: list[Rhythm]) -> tuple[dict[str, float], dict[str, 
             ESOLA_1996,
         )
     return metrics, info
-
-
-def rhythm_summary(rhythm: Rhythm) -> dict[str, Any]:
-    """JSON form of a :class:`Rhythm`."""
-    return {
-        "trunk_peak_deg": rhythm.trunk_peak_deg,
-        "pelvis_peak_deg": rhythm.pelvis_peak_deg,
-        "lumbar_peak_deg": rhythm.lumbar_peak_deg,
-        "ratio": rhythm.ratio,
-        "ratio_thirds": list(rhythm.ratio_thirds),
-        "lumbar_lead_s": rhythm.lumbar_lead_s,
-    }

@@ -105,10 +105,6 @@ class Measure:
     info: MetricInfo
 
 
-def _p(points: Mapping[str, FloatArray], name: str) -> FloatArray:
-    return points[name]
-
-
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "craniovertebral_angle_deg",

@@ -34,7 +34,7 @@ import numpy as np
 
 from kinesense._checks import check_option, check_positive
 from kinesense.arrays import BoolArray, FloatArray
-from kinesense.assess.orientation import quaternion_to_matrix
+from kinesense.assess.orientation import MADGWICK_GAIN_IMU, quaternion_to_matrix
 from kinesense.landmarks import MIN_VISIBILITY
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
 from kinesense.series.plausibility import check_cop, check_motion, collapsed_frames, time_holes
@@ -389,14 +389,14 @@ def from_imu(
 def gravity_direction(acc_m_s2: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> FloatArray:
     """(N, 3) unit vector of world up in the sensor frame, from Madgwick's IMU filter.
 
-    The filter (``ahrs.filters.Madgwick``, gain 0.033 as published for IMUs) is initialised
-    from the first accelerometer sample; its quaternion q (sensor to earth) gives world up as the
+    The filter (``ahrs.filters.Madgwick``, gain ``MADGWICK_GAIN_IMU`` as published for IMUs) is
+    initialised from the first accelerometer sample; its quaternion q (sensor to earth) gives world up as the
     third row of R(q) (:func:`~kinesense.assess.orientation.quaternion_to_matrix`, through
     ``scipy.spatial.transform.Rotation``).
     """
     from ahrs.filters import Madgwick
 
-    estimator = Madgwick(gyr=gyr_rad_s, acc=acc_m_s2, frequency=rate_hz, gain=0.033)
+    estimator = Madgwick(gyr=gyr_rad_s, acc=acc_m_s2, frequency=rate_hz, gain=MADGWICK_GAIN_IMU)
     up = quaternion_to_matrix(np.asarray(estimator.Q, np.float64))[:, 2, :]
     norm: FloatArray = up / np.linalg.norm(up, axis=1, keepdims=True)
     return norm
