@@ -390,9 +390,9 @@ def gravity_direction(acc_m_s2: FloatArray, gyr_rad_s: FloatArray, rate_hz: floa
     """(N, 3) unit vector of world up in the sensor frame, from Madgwick's IMU filter.
 
     The filter (``ahrs.filters.Madgwick``, gain ``MADGWICK_GAIN_IMU`` as published for IMUs) is
-    initialised from the first accelerometer sample; its quaternion q (sensor to earth) gives world up as the
-    third row of R(q) (:func:`~kinesense.assess.orientation.quaternion_to_matrix`, through
-    ``scipy.spatial.transform.Rotation``).
+    initialised from the first accelerometer sample; its quaternion q (sensor to earth) gives
+    world up as the third row of R(q) (:func:`~kinesense.assess.orientation.
+    quaternion_to_matrix`, through ``scipy.spatial.transform.Rotation``).
     """
     from ahrs.filters import Madgwick
 
