@@ -61,17 +61,25 @@ NoFilterOption = Annotated[
     bool, typer.Option("--no-filter", help="Analyse the samples without low-pass filtering.")
 ]
 MlColumnOption = Annotated[
-    str, typer.Option("--ml-column", help="Force-plate CSV: medio-lateral CoP column.")
-]
+    str | None,
+    typer.Option("--ml-column", help="Force-plate CSV: medio-lateral CoP column (default: "
+                 "from the file's layout or header, else CoPx)."),
+]  # fmt: skip
 ApColumnOption = Annotated[
-    str, typer.Option("--ap-column", help="Force-plate CSV: antero-posterior CoP column.")
-]
+    str | None,
+    typer.Option("--ap-column", help="Force-plate CSV: antero-posterior CoP column (default: "
+                 "from the file's layout or header, else CoPy)."),
+]  # fmt: skip
 ForceColumnOption = Annotated[
-    str, typer.Option("--force-column", help="Force-plate CSV: vertical force column (N).")
-]
+    str | None,
+    typer.Option("--force-column", help="Force-plate CSV: vertical force column in N (default: "
+                 "Fz or the layout's, if the file has one)."),
+]  # fmt: skip
 CopUnitsOption = Annotated[
-    str, typer.Option("--cop-units", help="Force-plate CSV: CoP unit, m, cm or mm.")
-]
+    str | None,
+    typer.Option("--cop-units", help="Force-plate CSV: CoP unit, m, cm or mm (default: from "
+                 "the header, else m)."),
+]  # fmt: skip
 HeightOption = Annotated[
     float | None,
     typer.Option("--height-cm", help="Video: the person's standing height (170 cm assumed)."),
@@ -92,7 +100,11 @@ SourceOption = Annotated[
 
 
 def _reading(
-    ml_column: str, ap_column: str, force_column: str, cop_units: str, model: str
+    ml_column: str | None,
+    ap_column: str | None,
+    force_column: str | None,
+    cop_units: str | None,
+    model: str,
 ) -> ReadingOptions:
     return ReadingOptions(
         cop=CopColumns(ml_column, ap_column, force_column, cop_units), model=model
@@ -128,10 +140,10 @@ def sway_command(
     duration_s: DurationOption = DEFAULT_DURATION_S,
     cutoff_hz: CutoffOption = DEFAULT_CUTOFF_HZ,
     no_filter: NoFilterOption = False,
-    ml_column: MlColumnOption = "CoPx",
-    ap_column: ApColumnOption = "CoPy",
-    force_column: ForceColumnOption = "Fz",
-    cop_units: CopUnitsOption = "m",
+    ml_column: MlColumnOption = None,
+    ap_column: ApColumnOption = None,
+    force_column: ForceColumnOption = None,
+    cop_units: CopUnitsOption = None,
     height_cm: HeightOption = None,
     sensor_height_cm: SensorHeightOption = None,
     forward_axis: ForwardAxisOption = "+z",
@@ -176,10 +188,10 @@ def romberg_command(
     duration_s: DurationOption = DEFAULT_DURATION_S,
     cutoff_hz: CutoffOption = DEFAULT_CUTOFF_HZ,
     no_filter: NoFilterOption = False,
-    ml_column: MlColumnOption = "CoPx",
-    ap_column: ApColumnOption = "CoPy",
-    force_column: ForceColumnOption = "Fz",
-    cop_units: CopUnitsOption = "m",
+    ml_column: MlColumnOption = None,
+    ap_column: ApColumnOption = None,
+    force_column: ForceColumnOption = None,
+    cop_units: CopUnitsOption = None,
     height_cm: HeightOption = None,
     sensor_height_cm: SensorHeightOption = None,
     forward_axis: ForwardAxisOption = "+z",
@@ -219,10 +231,10 @@ def ctsib_command(
     duration_s: DurationOption = DEFAULT_DURATION_S,
     cutoff_hz: CutoffOption = DEFAULT_CUTOFF_HZ,
     no_filter: NoFilterOption = False,
-    ml_column: MlColumnOption = "CoPx",
-    ap_column: ApColumnOption = "CoPy",
-    force_column: ForceColumnOption = "Fz",
-    cop_units: CopUnitsOption = "m",
+    ml_column: MlColumnOption = None,
+    ap_column: ApColumnOption = None,
+    force_column: ForceColumnOption = None,
+    cop_units: CopUnitsOption = None,
     height_cm: HeightOption = None,
     sensor_height_cm: SensorHeightOption = None,
     forward_axis: ForwardAxisOption = "+z",
