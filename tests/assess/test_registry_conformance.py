@@ -36,6 +36,8 @@ from kinesense.assess.catalogue_movement import (
 )
 from kinesense.assess.registry import (
     assessment_names,
+    assessment_of,
+    current_result_name,
     family_of,
     get_assessment,
     result_names,
@@ -143,6 +145,12 @@ def test_lookups_of_the_registry() -> None:
         spec_for_result("breathing_rate")
     assert title_of("breathing_rate") == "Breathing rate"
     assert family_of("breathing_rate") is None
+    assert assessment_of("mobility-waiters-bow") == "forward-bend"
+    assert assessment_of("single-leg-stance") == "stance"
+    assert assessment_of("breathing_rate") is None
+    assert current_result_name("single-leg-stance") == "stance"
+    assert current_result_name("mobility-waiters-bow") == "mobility-waiters-bow"
+    assert current_result_name("breathing_rate") == "breathing_rate"
     names = result_names()
     assert len(names) == len(set(names))
     assert {"sway", "stance", "mobility-flexion", "mobility-waiters-bow", "posture"} <= set(names)

@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, StrictBool, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from kinesense.errors import DataFileError
 from kinesense.exercises import Exercise
@@ -62,6 +62,20 @@ class PlannerRules(DataFile):
     balance_tests: tuple[Name, ...]
     goal_words: dict[Name, tuple[Name, ...]]
     notes: str = ""
+
+    @field_validator("balance_tests")
+    @classmethod
+    def _registered(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Each a test of the assessment registry."""
+        from kinesense.assess.registry import assessment_names
+
+        unknown = [name for name in names if name not in assessment_names()]
+        if unknown:
+            raise ValueError(
+                f"not assessments: {', '.join(unknown)}; the assessments are: "
+                f"{', '.join(assessment_names())}"
+            )
+        return names
 
 
 class StepEntry(DataFile):
