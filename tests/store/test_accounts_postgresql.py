@@ -1,14 +1,10 @@
 """The accounts repository against a real PostgreSQL server (``make test`` starts one with
 ``scripts/postgres.sh`` and gives its URL in ``KINESENSE_TEST_POSTGRES_URL``; skipped without
-it). The SQLite tests of ``test_accounts.py`` run again here through this module's ``url``
-fixture: links claimed once by concurrent browsers, cascades on deletion, counted failures."""
+it). The SQLite tests of ``test_accounts.py`` run again here through the server fixtures of
+``test_postgresql.py`` (``url``: the emptied database; ``store``: migrated explicitly): links
+claimed once by concurrent browsers, cascades on deletion, counted failures."""
 
-from collections.abc import Iterator
-
-import pytest
-
-from kinesense.store import Store
-from tests.store.postgres import emptied_database, needs_postgres
+from tests.store.postgres import needs_postgres
 from tests.store.test_accounts import (  # noqa: F401
     accounts,
     engine,
@@ -23,18 +19,6 @@ from tests.store.test_accounts import (  # noqa: F401
     test_tokens_are_stored_hashed,
     test_two_browsers_using_one_link_at_once_make_one_account,
 )
+from tests.store.test_postgresql import store, url  # noqa: F401
 
 pytestmark = needs_postgres
-
-
-@pytest.fixture
-def url() -> str:
-    """The test database, emptied."""
-    return emptied_database()
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[Store]:
-    """The store, the server database migrated explicitly (as ``kinesense db upgrade`` does)."""
-    with Store(url, migrate=True) as opened:
-        yield opened
