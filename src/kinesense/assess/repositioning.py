@@ -43,6 +43,7 @@ define it).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import numpy as np
@@ -53,6 +54,7 @@ from kinesense.assess.norms import load_norms
 from kinesense.assess.repositioning_protocols import PROTOCOLS
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison, compare_with_norm
 from kinesense.errors import InvalidValueError
+from kinesense.series import MotionSeries, PoseSeries
 from kinesense.signal.holds import HoldRules
 from kinesense.signal.reposition_trials import TASKS, TrialDetection
 
@@ -103,6 +105,9 @@ class RepositioningParameters(HoldRules):
     """Video: fraction of frames in which the landmarks used must be seen."""
 
 
+DEFAULTS = RepositioningParameters()
+
+
 def repositioning_errors(signed_errors_deg: Any) -> tuple[float, float, float]:
     """``(AE, CE, VE)`` in degrees from the signed trial errors (see the module docstring)."""
     e = np.asarray(signed_errors_deg, dtype=np.float64)
@@ -144,19 +149,44 @@ def check_choices(
     return task
 
 
-def common_fields(
-    source: Mapping[str, Any],
+@dataclass(frozen=True)
+class Protocol:
+    """The checked choices of one recording, and what every result of it (usable or not)
+    carries: ``common`` holds its protocol text, conditions and source."""
+
+    joint: str
+    axis: str
+    task: str
+    target_deg: float | None
+    demonstration: bool
+    params: RepositioningParameters
+    common: dict[str, Any]
+
+    def too_short(self, duration_s: float, **fields: Any) -> AssessmentResult:
+        """The refusal of a recording shorter than ``params.min_duration_s``."""
+        return AssessmentResult.unusable(
+            TEST,
+            f"recording too short: {duration_s:.1f} s (at least {self.params.min_duration_s:g} s)",
+            **fields,
+            **self.common,
+        )
+
+
+def protocol(
+    recording: MotionSeries | PoseSeries,
     *,
     joint: str,
-    axis: str,
-    task: str,
-    target_deg: float | None,
-    params: RepositioningParameters,
-    sensor: str,
-    placement: str,
-) -> dict[str, Any]:
-    """Protocol, conditions and source of every result (usable or not) of one recording:
-    ``sensor`` is ``"imu"`` or ``"video"``, ``placement`` where it was worn (or ``"camera"``)."""
+    axis: str = "flexion",
+    task: str | None = None,
+    target_deg: float | None = None,
+    demonstration: bool = True,
+    params: RepositioningParameters = DEFAULTS,
+) -> Protocol:
+    """The choices checked (:func:`check_choices`) and the fields of every result of
+    ``recording``: a motion sensor (``sensor`` ``"imu"``, placed where it was worn) or a video
+    (``"video"``, placed ``"camera"``)."""
+    task = check_choices(joint, axis, task, target_deg, demonstration)
+    imu = isinstance(recording, MotionSeries)
     conditions = {
         "joint": joint,
         "axis": axis,
@@ -164,10 +194,57 @@ def common_fields(
         "target_deg": target_deg,
         "trials_required": params.trials,
         "eyes": "closed",
-        "sensor": sensor,
-        "placement": placement,
+        "sensor": "imu" if imu else "video",
+        "placement": recording.placement if isinstance(recording, MotionSeries) else "camera",
     }
-    return {"protocol": PROTOCOLS[(joint, task)], "conditions": conditions, "source": dict(source)}
+    common = {
+        "protocol": PROTOCOLS[(joint, task)],
+        "conditions": conditions,
+        "source": dict(recording.provenance.to_json()),
+    }
+    return Protocol(joint, axis, task, target_deg, demonstration, params, common)
+
+
+def assess_repositioning(
+    recording: MotionSeries | PoseSeries,
+    *,
+    joint: str,
+    axis: str = "flexion",
+    task: str | None = None,
+    target_deg: float | None = None,
+    demonstration: bool = True,
+    use_magnetometer: bool = False,
+    params: RepositioningParameters = DEFAULTS,
+) -> AssessmentResult:
+    """Repositioning error from a motion sensor worn on the moving segment
+    (:mod:`kinesense.assess.repositioning_imu`) or a side-view video's landmarks
+    (:mod:`kinesense.assess.repositioning_video`).
+
+    Args:
+        recording: the recording; a motion sensor's ``placement`` should say where it was worn
+            ("lower back", "sternum", "head"...).
+        joint: ``"trunk"`` or ``"neck"``.
+        axis: ``"flexion"`` (sagittal), ``"lateral"`` (lateral flexion) or ``"rotation"``
+            (axial); a video measures flexion only.
+        task: ``"target"`` or ``"neutral"``; default: neutral for the neck without a target,
+            target otherwise.
+        target_deg: the target angle, degrees (target task); ``None``: the demonstrated angle.
+        demonstration: whether the first hold (target task) is the eyes-open demonstration.
+        use_magnetometer: a motion sensor's heading corrected with its magnetometer (rotation
+            only).
+        params: the settings (trials required, thresholds).
+    """
+    chosen = protocol(
+        recording, joint=joint, axis=axis, task=task, target_deg=target_deg,
+        demonstration=demonstration, params=params,
+    )  # fmt: skip
+    if isinstance(recording, MotionSeries):
+        from kinesense.assess.repositioning_imu import measure_imu
+
+        return measure_imu(recording, chosen, use_magnetometer=use_magnetometer)
+    from kinesense.assess.repositioning_video import measure_video
+
+    return measure_video(recording, chosen)
 
 
 def _metric_info(task: str, n: int) -> dict[str, MetricInfo]:
