@@ -9,9 +9,6 @@ balance_tests`); single-leg stance reads front-view landmarks (:mod:`kinesense.a
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense._checks import check_option
 from kinesense.assess.balance_tests import (
@@ -34,16 +31,14 @@ from kinesense.assess.stance import TEST_NAME as STANCE
 from kinesense.assess.stance import StanceParameters, assess_stance, common_fields
 from kinesense.assess.sway import DEFAULT_CUTOFF_HZ
 from kinesense.assess.sway_sources import SwayTrace, from_cop, from_imu, from_pose
+from kinesense.parameters import Parameters, Positive
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
 
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 SWAY_KIND = {CopSeries: "cop", MotionSeries: "imu", PoseSeries: "video"}
 
 
-class SwayParameters(BaseModel):
+class SwayParameters(Parameters):
     """Settings of a sway trial (and of each trial of Romberg and mCTSIB)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     duration_s: Positive = DEFAULT_DURATION_S
     """The protocol's trial length, s (mCTSIB: 30 s; Cohen et al. 1993)."""

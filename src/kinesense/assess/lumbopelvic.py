@@ -40,11 +40,10 @@ be checked.
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Final
+from typing import Final
 
 import numpy as np
 from numpy.typing import ArrayLike
-from pydantic import Field
 
 from kinesense.arrays import FloatArray
 from kinesense.assess.mobility import (
@@ -55,11 +54,10 @@ from kinesense.assess.mobility import (
 )
 from kinesense.assess.mobility_imu import imu_inclination_deg
 from kinesense.assess.result import AssessmentResult, MetricInfo
+from kinesense.parameters import Positive
 from kinesense.series.motion import MotionSeries
 from kinesense.signal.angle_trace import AngleTrace
 from kinesense.signal.peaks import Peak
-
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 
 class ForwardBendParameters(MobilityParameters):

@@ -51,14 +51,14 @@ Settings: :class:`MobilityParameters` (frozen; defaults below; every result reco
 """
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense.arrays import FloatArray
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.assess.smoothness import phase_sparcs
+from kinesense.parameters import Parameters, Positive, Share
 from kinesense.signal.angle_trace import AngleTrace, neutral_angle_deg, prepare_angle
 from kinesense.signal.peaks import Peak, find_peaks_per_side
 
@@ -69,14 +69,9 @@ ROM_MOVEMENTS: Final = ("flexion", "extension", "lateral", "rotation")
 SIDE_VIEW_MOVEMENTS: Final = ("flexion", "extension", "forward-bend", "waiters-bow")
 FRONT_VIEW_MOVEMENTS: Final = ("lateral", "rotation")
 
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Share = Annotated[float, Field(gt=0.0, le=1.0)]
 
-
-class MobilityParameters(BaseModel):
+class MobilityParameters(Parameters):
     """Settings of the trunk mobility tests (seconds, hertz, degrees; shares from 0 to 1)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     min_duration_s: Positive = 3.0
     """Shortest usable recording: 1 s standing still plus one repetition."""

@@ -54,6 +54,7 @@ from kinesense.assess.norms import load_norms
 from kinesense.assess.repositioning_protocols import PROTOCOLS
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison, compare_with_norm
 from kinesense.errors import InvalidValueError
+from kinesense.parameters import Positive, Share
 from kinesense.series import MotionSeries, PoseSeries
 from kinesense.signal.holds import HoldRules
 from kinesense.signal.reposition_trials import TASKS, TrialDetection
@@ -64,9 +65,6 @@ PLOT_DECIMALS = 4
 the measurement error, and free of the last-digit noise of floating-point arithmetic."""
 JOINTS = ("trunk", "neck")
 AXES = ("flexion", "rotation", "lateral")
-
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Share = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 class RepositioningParameters(HoldRules):
