@@ -49,6 +49,8 @@ from kinesense.arrays import FloatArray
 from kinesense.assess.mobility import (
     MobilityParameters,
     add_smoothness,
+    movement_result,
+    no_repetition,
     plot_data,
     repetition_peaks,
 )
@@ -204,12 +206,7 @@ def assess_forward_bend_imu(
     peaks = repetition_peaks(trace, trace.angle_deg, {"flexion": 1.0}, params)
     quality = {"duration_s": float(end - start), "sensors": "trunk and pelvis"}
     if not peaks:
-        return AssessmentResult.unusable(
-            test,
-            f"no forward bend of at least {params.min_peak_deg:g} deg was found",
-            protocol=protocol,
-            quality=quality,
-        )
+        return no_repetition(test, "forward bend", params, protocol=protocol, quality=quality)
     starts = bend_starts(trace, trace.angle_deg, peaks)
     rhythms = [
         bend_rhythm(trace.time_s, trace.angle_deg, pelvis_deg, s, p.index)
@@ -247,18 +244,11 @@ def assess_forward_bend_imu(
             f"{metrics['lumbopelvic_ratio_late']:.2f})."
         )
     add_smoothness(metrics, info, trace, trace.angle_deg, peaks, params, TRUNK_SPARC)
-    return AssessmentResult(
-        test=test,
-        usable=True,
-        metrics=metrics,
-        metric_info=info,
-        interpretation=text,
-        notes=tuple(notes),
-        protocol=protocol,
-        quality=quality,
-        conditions={"movement": movement, "source": "imu"},
-        source={"trunk": trunk.provenance.to_json(), "pelvis": pelvis.provenance.to_json()},
-        plot_data=plot_data(trace, trace.angle_deg, peaks),
+    sources = {"trunk": trunk.provenance.to_json(), "pelvis": pelvis.provenance.to_json()}
+    fields = {"protocol": protocol, "quality": quality, "source": sources,
+              "conditions": {"movement": movement, "source": "imu"}}  # fmt: skip
+    return movement_result(
+        test, metrics, info, text, notes, fields, plot_data(trace, trace.angle_deg, peaks)
     )
 
 

@@ -323,18 +323,45 @@ def rom_from_trace(
         "angles are of the whole trunk segment (hips to shoulders, pelvis and spine together), "
         "not lumbar range of motion"
     )
+    return movement_result(
+        test, metrics, info, _interpretation(movement, metrics), notes,
+        {"protocol": protocol, "quality": quality, "conditions": {"movement": movement},
+         "source": source}, plot_data(trace, excursion, peaks),
+    )  # fmt: skip
+
+
+def movement_result(
+    test: str,
+    metrics: dict[str, float],
+    info: dict[str, MetricInfo],
+    interpretation: str,
+    notes: list[str],
+    fields: Mapping[str, Any],
+    plot: dict[str, Any],
+) -> AssessmentResult:
+    """A usable result of a trunk movement test (range of motion, forward bend, waiter's bow):
+    its metrics and their descriptions, the interpretation, notes and ``plot`` (see
+    :func:`plot_data`); ``fields`` holds ``protocol``, ``quality``, ``conditions`` and
+    ``source``."""
     return AssessmentResult(
         test=test,
         usable=True,
         metrics=metrics,
         metric_info=info,
-        interpretation=_interpretation(movement, metrics),
+        interpretation=interpretation,
         notes=tuple(notes),
-        protocol=protocol,
-        quality=quality,
-        conditions={"movement": movement},
-        source=source,
-        plot_data=plot_data(trace, excursion, peaks),
+        plot_data=plot,
+        **fields,
+    )
+
+
+def no_repetition(
+    test: str, what: str, params: MobilityParameters, **fields: Any
+) -> AssessmentResult:
+    """The refusal of a recording in which no ``what`` of at least ``params.min_peak_deg`` was
+    found."""
+    return AssessmentResult.unusable(
+        test, f"no {what} of at least {params.min_peak_deg:g} deg was found", **fields
     )
 
 
