@@ -4,14 +4,16 @@ prints its result."""
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.cli_support import print_json
+from kinesense.commands._saving import save_for_person
 from kinesense.json_values import json_text
-from kinesense.services.assessments import result_output, save_result
+from kinesense.services.assessments import result_output, run_assessment, save_result
 
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
@@ -72,3 +74,20 @@ def emit_result(
         typer.echo(f"norm: {norm.text}")
     for note in result.notes:
         typer.echo(f"note: {note}")
+
+
+def run_and_emit(
+    name: str,
+    inputs: Any,
+    params: BaseModel | None = None,
+    *,
+    as_json: bool,
+    output: Path | None,
+    person: str | None,
+    details: DetailLines = metric_lines,
+) -> None:
+    """Run the test ``name`` on ``inputs`` with ``params`` (default: the test's), save and print
+    its result (:func:`emit_result`), and keep it in ``person``'s history when one is given."""
+    result = run_assessment(name, inputs, params)
+    emit_result(result, as_json, output, details)
+    save_for_person(person, "assessment", result.to_json())

@@ -11,9 +11,9 @@ from kinesense.commands._results import (
     OutputOption,
     analysis_progress,
     checked_output,
-    emit_result,
+    run_and_emit,
 )
-from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands._saving import PersonOption
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
 from kinesense.services.assessments import (
@@ -28,7 +28,6 @@ from kinesense.services.assessments import (
     parameters_for,
     recording_kind,
     romberg_inputs,
-    run_assessment,
     sway_inputs,
     sway_source,
 )
@@ -167,9 +166,7 @@ def sway_command(
     with analysis_progress() as advance:
         inputs = sway_inputs(path, kind, eyes=eyes, stance=stance, surface=surface, source=source,
                              reading=reading, progress=advance)  # fmt: skip
-    result = run_assessment("sway", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("sway", inputs, params, as_json=as_json, output=target, person=person)
 
 
 @assess_app.command(
@@ -208,9 +205,7 @@ def romberg_command(
     with analysis_progress() as advance:
         inputs = romberg_inputs(eo, ec, kind, stance=stance, surface=surface, source=options,
                                 reading=reading, progress=advance)  # fmt: skip
-    result = run_assessment("romberg", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("romberg", inputs, params, as_json=as_json, output=target, person=person)
 
 
 @assess_app.command(
@@ -252,9 +247,7 @@ def ctsib_command(
     with analysis_progress() as advance:
         inputs = ctsib_inputs(files, kind, stance=stance, source=options, reading=reading,
                               progress=advance)  # fmt: skip
-    result = run_assessment("ctsib", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("ctsib", inputs, params, as_json=as_json, output=target, person=person)
 
 
 def register(app: typer.Typer) -> None:
