@@ -75,18 +75,13 @@ class ResponseOption(DataFile):
 
 
 class QuestionnaireItem(DataFile):
-    """One question with its response options (at least two, not all with the same score)."""
+    """One question with its response options (at least two, not all with the same score).
+    Text is stripped of surrounding spaces and must not be empty (:class:`DataFile`,
+    :data:`Text`)."""
 
     id: Text
     text: Text
     options: Annotated[tuple[ResponseOption, ...], Field(min_length=2)]
-
-    @field_validator("id", "text")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must be non-empty text")
-        return value.strip()
 
     @model_validator(mode="after")
     def _options_differ(self) -> Self:
@@ -155,13 +150,6 @@ class Questionnaire(DataFile):
     mid: Annotated[Number, Field(gt=0, lt=1e9)]
     mid_percent: Annotated[Number, Field(gt=0, lt=1e9)] | None = None
     mid_source: str = ""
-
-    @field_validator("id", "title", "source")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must be non-empty text")
-        return value.strip()
 
     @model_validator(mode="after")
     def _items(self) -> Self:
