@@ -13,11 +13,11 @@ from using one link twice.
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -34,6 +34,9 @@ from kinesense.store.web_tables import (
     SignInFailure,
     SignInSession,
 )
+
+Row = TypeVar("Row", Account, OneTimeLink)
+T = TypeVar("T")
 
 NAME_MAX = 200
 EMAIL_MAX = 254
@@ -149,13 +152,18 @@ class Accounts:
         with self._transaction() as session:
             return int(session.scalar(query) or 0)
 
+    def _read(self, table: type[Row], key: int, missing: str, read: Callable[[Row], T]) -> T:
+        """``read`` of the row of ``table`` with primary key ``key``; :class:`NotFoundError`
+        ``missing`` if there is none."""
+        with self._transaction() as session:
+            row = session.get(table, key)
+            if row is None:
+                raise NotFoundError(missing)
+            return read(row)
+
     def get(self, account_id: int) -> AccountRecord:
         """An account by id; :class:`NotFoundError` if there is none."""
-        with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is None:
-                raise NotFoundError(f"no account with id {account_id}")
-            return _account(row)
+        return self._read(Account, account_id, f"no account with id {account_id}", _account)
 
     def password_of(self, email: str) -> tuple[AccountRecord, str] | None:
         """The account with this email and its password hash, or None."""
@@ -169,11 +177,9 @@ class Accounts:
 
     def password_hash(self, account_id: int) -> str:
         """The stored password hash of an account."""
-        with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is None:
-                raise NotFoundError(f"no account with id {account_id}")
-            return row.password_hash
+        return self._read(
+            Account, account_id, f"no account with id {account_id}", lambda row: row.password_hash
+        )
 
     def set_password_hash(self, account_id: int, password_hash: str) -> None:
         """Replace an account's password hash (after a re-hash with stronger parameters)."""
@@ -254,11 +260,7 @@ class Accounts:
 
     def link_by_id(self, link_id: int) -> LinkRecord:
         """A link by id; :class:`NotFoundError` if there is none."""
-        with self._transaction() as session:
-            row = session.get(OneTimeLink, link_id)
-            if row is None:
-                raise NotFoundError(f"no invitation with id {link_id}")
-            return _link(row)
+        return self._read(OneTimeLink, link_id, f"no invitation with id {link_id}", _link)
 
     def revoke_link(self, link_id: int) -> None:
         """Delete an unused link."""
