@@ -64,5 +64,5 @@ def filmed(
             reader=series.provenance.reader,
             resolution=size,
             camera_view="unknown",
-        )
+        ),
     )
