@@ -163,7 +163,8 @@ def test_declarations_are_complete(name: str) -> None:
     assert spec.title.strip()
     assert spec.family in get_args(Family)
     assert spec.slots
-    assert all(slot.kinds and set(slot.kinds) <= {"pose", "motion", "cop"} for slot in spec.slots)
+    kinds = {"pose", "motion", "cop", "head"}
+    assert all(slot.kinds and set(slot.kinds) <= kinds for slot in spec.slots)
     assert not all(slot.optional for slot in spec.slots) or len(spec.slots) > 1
     defaults = spec.parameters()
     assert spec.parameters.model_config.get("frozen") is True

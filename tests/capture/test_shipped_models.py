@@ -36,7 +36,7 @@ import pytest
 from numpy.typing import NDArray
 
 from kinesense.capture.mediapipe_pose import MediaPipePoseEstimator
-from kinesense.capture.models import SHIPPED_MODELS, model_file
+from kinesense.capture.models import FACE_MODEL_FILE, SHIPPED_MODELS, model_file
 from tests.conftest import PROJECT_ROOT, shared_file
 
 # Copied from ../shared/models/SHA256SUMS (the bundles rebuilt by scripts/build_pose_models.py).
@@ -47,7 +47,11 @@ RECORDED_SHA256 = {
 BUNDLE_MEMBERS = ["pose_detector.tflite", "pose_landmarks_detector.tflite"]
 MODELS_PACKAGE = "kinesense.capture.models"
 SOURCE_DIR = PROJECT_ROOT / "src" / "kinesense"
-MODEL_LOADING_MODULES = ("capture/models/__init__.py", "capture/mediapipe_pose.py")
+MODEL_LOADING_MODULES = (
+    "capture/models/__init__.py",
+    "capture/mediapipe_pose.py",
+    "capture/face.py",
+)
 
 DATA_DIR = PROJECT_ROOT / "tests" / "data"
 EXPECTED_JSON = DATA_DIR / "model_regression_expected.json"
@@ -72,7 +76,8 @@ def test_shipped_bundle_has_the_recorded_checksum(model: str) -> None:
 
 def test_every_shipped_bundle_has_a_recorded_checksum() -> None:
     folder = model_file(SHIPPED_MODELS[0]).parent
-    assert sorted(p.name for p in folder.glob("*.task")) == sorted(RECORDED_SHA256)
+    recorded = sorted([*RECORDED_SHA256, FACE_MODEL_FILE])
+    assert sorted(p.name for p in folder.glob("*.task")) == recorded
     assert sorted(f"pose_landmarker_{m}.task" for m in SHIPPED_MODELS) == sorted(RECORDED_SHA256)
 
 
@@ -122,7 +127,7 @@ def test_models_licence_and_notice_are_declared_package_data() -> None:
     patterns = pyproject["tool"]["setuptools"]["package-data"]["kinesense"]
     folder = SOURCE_DIR / "capture" / "models"
     shipped = [p for p in folder.iterdir() if p.is_file() and p.suffix not in (".py", ".pyc")]
-    assert {p.name for p in shipped} >= {"LICENSE", "NOTICE", *RECORDED_SHA256}
+    assert {p.name for p in shipped} >= {"LICENSE", "NOTICE", FACE_MODEL_FILE, *RECORDED_SHA256}
     for path in shipped:
         relative = path.relative_to(SOURCE_DIR).as_posix()
         assert any(fnmatch(relative, pattern) for pattern in patterns), relative

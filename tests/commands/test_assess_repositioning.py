@@ -36,7 +36,14 @@ def test_help_explains_the_protocol() -> None:
     result = runner.invoke(app, ["assess", "repositioning", "--help"])
     assert result.exit_code == 0
     text = " ".join(result.output.split())
-    for words in ("eyes closed", "Revel", "4.5 deg", "lower back", "cannot measure head rotation"):
+    for words in (
+        "eyes closed",
+        "Revel",
+        "4.5 deg",
+        "lower back",
+        "relative to the camera",
+        "trunk must stay still",
+    ):
         assert words in text
 
 

@@ -49,6 +49,24 @@ def patched(case: str) -> Change:
     return change
 
 
+def with_practice_feedback(change: Change) -> Change:
+    """``change``, then the coaching summary's new ``feedback`` field (empty: the exercise has
+    no knowledge of results, issue 14)."""
+
+    def both(recorded: dict[str, Any]) -> dict[str, Any]:
+        changed = change(recorded)
+        changed["output"]["summary"]["feedback"] = {}
+        return changed
+
+    return both
+
+
+PRACTICE_FEEDBACK = (
+    "; issue 14: the session summary has a 'feedback' object (the knowledge of results of "
+    "repositioning practice), empty for exercises without it"
+)
+
+
 def _with_validated_movements(recorded: dict[str, Any]) -> dict[str, Any]:
     """The exercise list with the two exercises added for UI-PRMD's movements, in the list's
     order (category, level, id)."""
@@ -124,8 +142,8 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
         "body positions seen; the file's set-up check starts at the first frame showing his "
         "whole body (46 frames of him in its window instead of 42). With the validity "
         "branch's squat values (trunk lean hip to shoulder, cued above 43 degrees, 0.5 s "
-        "minimum; UI-PRMD deep squats)",
-        patched("coach_squat_demo"),
+        "minimum; UI-PRMD deep squats)" + PRACTICE_FEEDBACK,
+        with_practice_feedback(patched("coach_squat_demo")),
     ),
     "coach_stance_balancing": (
         "coach (issue 10): single-leg stance finds the working side instead of assuming the "
@@ -134,8 +152,8 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
         "recording ends (1.0-1.62 s), now reported (ended_by recording_end; every hold has "
         "ended_by); the hip-drop rule needs a front view (the clip is oblique: partly "
         "checked); the summary says how the side was chosen, the sides watched, the last "
-        "camera view and the body positions seen",
-        patched("coach_stance_balancing"),
+        "camera view and the body positions seen" + PRACTICE_FEEDBACK,
+        with_practice_feedback(patched("coach_stance_balancing")),
     ),
     "screen_json_alone": (
         "issue 9: 'kinesense screen --json' with no answers decided 'proceed' without asking "

@@ -30,8 +30,9 @@ def url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(url: str) -> Iterator[Store]:
-    """The store (opening it migrates the database)."""
-    with Store(url) as opened:
+    """The store, migrated (a server database is migrated explicitly, as by
+    ``kinesense db upgrade``)."""
+    with Store(url, migrate=True) as opened:
         yield opened
 
 

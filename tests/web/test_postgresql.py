@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from kinesense.services.people import list_people
+from kinesense.store import Store
 from kinesense.web.app import create_app
 from tests.store.test_accounts_postgresql import url  # noqa: F401  (the emptied database)
 from tests.web.conftest import PASSWORD, build_world, make_config, signed_in, state_of
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def app(url: str, tmp_path: Path) -> Iterator[FastAPI]:  # noqa: F811
-    """The web app on the emptied PostgreSQL database."""
+    """The web app on the emptied PostgreSQL database, migrated first as a server database must
+    be (``kinesense db upgrade``)."""
+    Store(url, migrate=True).close()
     application = create_app(make_config(tmp_path, database_url=url))
     yield application
     state_of(application).close()

@@ -53,7 +53,7 @@ from kinesense.assess.spec import (
     Requirements,
 )
 from kinesense.errors import InvalidValueError
-from kinesense.series import MotionSeries, PoseSeries
+from kinesense.series import HeadSeries, MotionSeries, PoseSeries
 
 MOBILITY_TITLE = "Mobility (range of motion)"
 
@@ -231,10 +231,11 @@ FORWARD_BEND: AssessmentSpec[ForwardBendInputs, ForwardBendParameters] = Assessm
 
 @dataclass(frozen=True)
 class RepositioningInputs:
-    """A repositioning recording (a motion sensor on the segment, or a side-view video) and the
-    protocol: which joint, about which axis, to a target or back to neutral."""
+    """A repositioning recording (a motion sensor on the segment, a side-view video's body
+    landmarks, or the head's orientation from a video of the face) and the protocol: which
+    joint, about which axis, to a target or back to neutral."""
 
-    recording: PoseSeries | MotionSeries
+    recording: PoseSeries | MotionSeries | HeadSeries
     joint: str
     axis: str = "flexion"
     task: str | None = None
@@ -244,6 +245,8 @@ class RepositioningInputs:
 
     def __post_init__(self) -> None:
         check_choices(self.joint, self.axis, self.task, self.target_deg, self.demonstration)
+        if isinstance(self.recording, HeadSeries) and self.joint != "neck":
+            raise InvalidValueError("a face video measures the neck only")
 
 
 def run_repositioning(
@@ -283,7 +286,7 @@ REPOSITIONING_SPEC: AssessmentSpec[RepositioningInputs, RepositioningParameters]
     title="Joint repositioning (position sense)",
     family="repositioning",
     inputs=RepositioningInputs,
-    slots=(InputSlot("recording", ("motion", "pose")),),
+    slots=(InputSlot("recording", ("motion", "pose", "head")),),
     parameters=RepositioningParameters,
     results=(
         Requirements(

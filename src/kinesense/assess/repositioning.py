@@ -14,13 +14,12 @@ Protocols (:data:`PROTOCOLS`, also printed by ``kinesense assess repositioning -
   18(10):e0292798). The neck can also be tested **to a target** as for the trunk.
 
 Signal: the angle of the segment relative to the starting (neutral) posture, from an IMU
-(:mod:`kinesense.assess.repositioning_imu`; orientation: :mod:`kinesense.assess.orientation`)
-or from video landmarks (:mod:`kinesense.assess.repositioning_video`; trunk: mid-hip to
-mid-shoulder; neck flexion: mid-shoulder to mid-ear relative to the trunk, side view only).
-Head *rotation* cannot be measured from a single 2-D video: the head turns about the vertical,
-which moves the face landmarks mostly in depth, where a single camera has no reliable measure;
-use a phone or IMU on the head. Lateral flexion would need a front view and is not offered
-from video.
+(:mod:`kinesense.assess.repositioning_imu`; orientation: :mod:`kinesense.assess.orientation`),
+from body landmarks of a side-view video (:mod:`kinesense.assess.repositioning_video`; trunk:
+mid-hip to mid-shoulder; neck flexion: mid-shoulder to mid-ear relative to the trunk), or, for
+the neck in rotation, flexion and lateral flexion, from the head's 3-D orientation that a face
+model reads in a video of the person facing the camera (:mod:`kinesense.assess.
+repositioning_head`).
 
 Trials (:mod:`kinesense.signal.reposition_trials`): a *hold* is a stretch of at least
 ``min_hold_s`` during which the low-pass filtered (2 Hz) angle changes slower than
@@ -55,7 +54,7 @@ from kinesense.assess.repositioning_protocols import PROTOCOLS
 from kinesense.assess.result import AssessmentResult, MetricInfo, NormComparison, compare_with_norm
 from kinesense.errors import InvalidValueError
 from kinesense.parameters import Positive, Share
-from kinesense.series import MotionSeries, PoseSeries
+from kinesense.series import HeadSeries, MotionSeries, PoseSeries
 from kinesense.signal.holds import HoldRules
 from kinesense.signal.reposition_trials import TASKS, TrialDetection
 
@@ -101,6 +100,19 @@ class RepositioningParameters(HoldRules):
     """Video: longest run of frames without the landmarks that is interpolated over, s."""
     min_seen_fraction: Share = 0.8
     """Video: fraction of frames in which the landmarks used must be seen."""
+    max_head_shift_face_widths: Positive = 0.3
+    """Face video: largest move of the face box centre between the neutral start and a trial's
+    hold, in face widths, before the trunk is judged to have moved (0.3 face widths is about
+    4-5 cm; turning or tilting the head by the 4.5 deg cut-off moves it by about 0.1)."""
+    max_background_change: Positive = 4.0
+    """Face video: largest mean grey-level change outside the face between frames for a still
+    camera (see :mod:`kinesense.signal.head_quality`)."""
+    min_camera_still_fraction: Share = 0.8
+    """Face video: fraction of frames in which the camera must be still."""
+    min_face_px: Positive = 60.0
+    """Face video: smallest face width, pixels, below which the result carries a warning."""
+    min_luma: Positive = 50.0
+    """Face video: darkest mean frame luma (0-255) without a warning."""
 
 
 DEFAULTS = RepositioningParameters()
@@ -170,21 +182,42 @@ class Protocol:
         )
 
 
+Recording = MotionSeries | PoseSeries | HeadSeries
+"""What a repositioning test reads: a motion sensor on the moving segment, a side-view video's
+body landmarks, or the head's orientation from a video of the face."""
+FACE_CAMERA = "camera facing the person (face model)"
+
+
+def _sensor_and_placement(recording: Recording) -> tuple[str, str]:
+    if isinstance(recording, MotionSeries):
+        return "imu", recording.placement
+    return "video", FACE_CAMERA if isinstance(recording, HeadSeries) else "camera"
+
+
 def protocol(
-    recording: MotionSeries | PoseSeries,
+    recording: Recording,
     *,
-    joint: str,
-    axis: str = "flexion",
+    joint: str | None = None,
+    axis: str | None = None,
     task: str | None = None,
     target_deg: float | None = None,
     demonstration: bool = True,
     params: RepositioningParameters = DEFAULTS,
 ) -> Protocol:
-    """The choices checked (:func:`check_choices`) and the fields of every result of
-    ``recording``: a motion sensor (``sensor`` ``"imu"``, placed where it was worn) or a video
-    (``"video"``, placed ``"camera"``)."""
-    task = check_choices(joint, axis, task, target_deg, demonstration)
-    imu = isinstance(recording, MotionSeries)
+    """The choices checked (:func:`check_choices`; a face video measures the neck only) and the
+    fields of every result of ``recording``: a motion sensor (``sensor`` ``"imu"``, placed
+    where it was worn) or a video (``"video"``, placed ``"camera"`` or, for the face model,
+    :data:`FACE_CAMERA`). A face video's joint is the neck and its axis rotation unless given;
+    any other recording's axis is flexion unless given."""
+    head = isinstance(recording, HeadSeries)
+    if head and joint not in (None, "neck"):
+        raise InvalidValueError("a face video measures the neck only; the trunk needs a sensor "
+                                "or a side-view video")  # fmt: skip
+    joint = "neck" if head and joint is None else joint
+    axis = axis or ("rotation" if head else "flexion")
+    task = check_choices(joint, axis, task, target_deg, demonstration)  # type: ignore[arg-type]
+    assert joint is not None  # check_choices refuses None
+    sensor, placement = _sensor_and_placement(recording)
     conditions = {
         "joint": joint,
         "axis": axis,
@@ -192,8 +225,8 @@ def protocol(
         "target_deg": target_deg,
         "trials_required": params.trials,
         "eyes": "closed",
-        "sensor": "imu" if imu else "video",
-        "placement": recording.placement if isinstance(recording, MotionSeries) else "camera",
+        "sensor": sensor,
+        "placement": placement,
     }
     common = {
         "protocol": PROTOCOLS[(joint, task)],
@@ -204,10 +237,10 @@ def protocol(
 
 
 def assess_repositioning(
-    recording: MotionSeries | PoseSeries,
+    recording: Recording,
     *,
-    joint: str,
-    axis: str = "flexion",
+    joint: str | None = None,
+    axis: str | None = None,
     task: str | None = None,
     target_deg: float | None = None,
     demonstration: bool = True,
@@ -215,15 +248,17 @@ def assess_repositioning(
     params: RepositioningParameters = DEFAULTS,
 ) -> AssessmentResult:
     """Repositioning error from a motion sensor worn on the moving segment
-    (:mod:`kinesense.assess.repositioning_imu`) or a side-view video's landmarks
-    (:mod:`kinesense.assess.repositioning_video`).
+    (:mod:`kinesense.assess.repositioning_imu`), a side-view video's landmarks
+    (:mod:`kinesense.assess.repositioning_video`) or the head's orientation from a video of the
+    face (:mod:`kinesense.assess.repositioning_head`).
 
     Args:
         recording: the recording; a motion sensor's ``placement`` should say where it was worn
             ("lower back", "sternum", "head"...).
-        joint: ``"trunk"`` or ``"neck"``.
+        joint: ``"trunk"`` or ``"neck"`` (a face video: the neck, the default).
         axis: ``"flexion"`` (sagittal), ``"lateral"`` (lateral flexion) or ``"rotation"``
-            (axial); a video measures flexion only.
+            (axial); default: rotation for a face video, flexion otherwise; a body-landmark
+            video measures flexion only.
         task: ``"target"`` or ``"neutral"``; default: neutral for the neck without a target,
             target otherwise.
         target_deg: the target angle, degrees (target task); ``None``: the demonstrated angle.
@@ -231,6 +266,10 @@ def assess_repositioning(
         use_magnetometer: a motion sensor's heading corrected with its magnetometer (rotation
             only).
         params: the settings (trials required, thresholds).
+
+    Raises:
+        InvalidValueError: a choice outside the protocols (named), or a joint other than the
+            neck for a face video.
     """
     chosen = protocol(
         recording, joint=joint, axis=axis, task=task, target_deg=target_deg,
@@ -240,6 +279,10 @@ def assess_repositioning(
         from kinesense.assess.repositioning_imu import measure_imu
 
         return measure_imu(recording, chosen, use_magnetometer=use_magnetometer)
+    if isinstance(recording, HeadSeries):
+        from kinesense.assess.repositioning_head import measure_head
+
+        return measure_head(recording, chosen)
     from kinesense.assess.repositioning_video import measure_video
 
     return measure_video(recording, chosen)

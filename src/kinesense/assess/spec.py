@@ -28,15 +28,15 @@ from pydantic import BaseModel
 from kinesense.assess.result import AssessmentResult
 from kinesense.errors import InvalidValueError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
-from kinesense.series import CopSeries, MotionSeries, PoseSeries
+from kinesense.series import CopSeries, HeadSeries, MotionSeries, PoseSeries
 from kinesense.signal.body_position import POSITIONS, check_body_position
 
 Family = Literal["sway", "stance", "posture", "mobility", "forward-bend", "repositioning"]
 """Chart families: the reports draw every result of a family the same way."""
-SeriesKind = Literal["pose", "motion", "cop"]
+SeriesKind = Literal["pose", "motion", "cop", "head"]
 """The series types an assessment reads: landmarks (video, keypoint files), a motion sensor,
-a force plate's centre of pressure."""
-Series = PoseSeries | MotionSeries | CopSeries
+a force plate's centre of pressure, the head's orientation from a face model."""
+Series = PoseSeries | MotionSeries | CopSeries | HeadSeries
 
 CAMERA_VIEWS = ("front", "back", "left-side", "right-side")
 SIDE_VIEWS = ("left-side", "right-side")
@@ -46,7 +46,7 @@ BODY_POSITIONS = POSITIONS
 them."""
 
 KIND_OF_TYPE: Mapping[type, SeriesKind] = {PoseSeries: "pose", MotionSeries: "motion",
-                                           CopSeries: "cop"}  # fmt: skip
+                                           CopSeries: "cop", HeadSeries: "head"}  # fmt: skip
 
 Inputs = TypeVar("Inputs")
 Params = TypeVar("Params", bound=BaseModel)
@@ -110,7 +110,7 @@ def recordings_of(inputs: Any) -> dict[str, Series]:
     found: dict[str, Series] = {}
     for item in fields(inputs):
         value = getattr(inputs, item.name)
-        if isinstance(value, PoseSeries | MotionSeries | CopSeries):
+        if isinstance(value, PoseSeries | MotionSeries | CopSeries | HeadSeries):
             found[item.name] = value
     return found
 

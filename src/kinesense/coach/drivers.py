@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.capture.estimator import PoseDetection, PoseEstimator
+from kinesense.capture.face import FaceEstimator
 from kinesense.capture.follower import (
     MAX_PEOPLE,
     EstimatorFactory,
@@ -40,11 +41,24 @@ RECOUNT_EVERY_S = 0.5
 
 SPOKEN_KINDS = frozenset(
     {"rep", "form_fault", "hold_start", "hold_end", "hold_broken", "set_done", "rest_start",
-     "rest_end", "exercise_done", "tracking_lost", "position"}
+     "rest_end", "exercise_done", "tracking_lost", "position", "trial", "practice_summary"}
 )  # fmt: skip
 """Event kinds whose message is spoken (when it has one)."""
 
 FrameCallback = Callable[[Step, float], None]
+
+
+def needs_face(exercise: Exercise) -> bool:
+    """Whether the exercise tracks the head's orientation (the face model must run too)."""
+    return any(item.kind == "head_angle" for item in exercise.tracked)
+
+
+def _open_face_model(stack: ExitStack, exercise: Exercise) -> FaceEstimator | None:
+    if not needs_face(exercise):
+        return None
+    from kinesense.capture.face import MediaPipeFaceEstimator
+
+    return stack.enter_context(MediaPipeFaceEstimator())
 
 
 def person_criteria(exercise: Exercise) -> PersonCriteria:
@@ -132,8 +146,10 @@ def run_frames(
     sinks: Sequence[FrameSink] = (),
     speaker: Speaker | None = None,
     on_step: FrameCallback | None = None,
+    faces: FaceEstimator | None = None,
 ) -> None:
-    """Feed ``frames`` through the follower into ``session``; draw to ``sinks``; speak cues.
+    """Feed ``frames`` through the follower (and ``faces``, the face model, for exercises that
+    track the head) into ``session``; draw to ``sinks``; speak cues.
 
     Stops at the end of the frames, when a sink returns ``q`` or when the exercise is done
     (live). A sink returning ``s`` skips the set-up check. ``on_step`` sees each step and its
@@ -145,6 +161,7 @@ def run_frames(
     last_count_s = -float("inf")
     for frame in frames:
         detection = follower.process(frame.rgb, frame.time_s)
+        found = faces.estimate(frame.rgb, round(frame.time_s * 1000)) if faces else []
         checking = (session.live and not session.coaching) or session.setup is None
         step = session.step(
             frame.time_s,
@@ -155,6 +172,7 @@ def run_frames(
                 1 for t in follower.switch_times_s if t >= frame.time_s - session.setup_window_s
             ),
             partial=follower.provisional,
+            face_matrix=found[0].matrix if found else None,
         )
         # The follower looks for other people only when in doubt: recount them live.
         recount = people is not None and session.live and not session.coaching
@@ -248,6 +266,7 @@ def coach_video(
         run_frames(
             video.frames(), session, follower, people,
             sinks=sinks, speaker=speaker, on_step=on_step,
+            faces=_open_face_model(stack, exercise),
         )  # fmt: skip
         session.finish(people.most_seen, len(follower.switch_times_s))
         return session.result(annotated=out, source=str(path))
@@ -302,6 +321,10 @@ def coach_camera(
         if max_duration_s is not None:
             deadline = time.monotonic() + max_duration_s
             frames = itertools.takewhile(lambda _: time.monotonic() < deadline, frames)
-        run_frames(frames, session, follower, people, sinks=sinks, speaker=speaker, on_step=on_step)
+        faces = _open_face_model(stack, exercise)
+        run_frames(
+            frames, session, follower, people,
+            sinks=sinks, speaker=speaker, on_step=on_step, faces=faces,
+        )  # fmt: skip
         session.finish(people.most_seen, len(follower.switch_times_s))
         return session.result(annotated=out, source=f"camera:{camera}")

@@ -2,24 +2,21 @@
 time. Pure: no I/O, no camera, no pose model. Offline analysis of a recording feeds every frame
 of the file to the same :class:`Coach`, so the live and offline answers agree by construction.
 
-Each frame, the coach reads what the camera sees (:mod:`kinesense.coach.scene`: the camera view
-and the body position), computes the exercise's quantities on each side of the body it may
-watch (:mod:`kinesense.coach.channels`: the side facing the camera for two-sided exercises, the
-side that works for one-sided ones, or the side asked for), and runs the repetition counter or
-hold timer (:mod:`kinesense.coach.counters`) and the form rules (:mod:`kinesense.coach.rules`).
+Each frame, the coach reads the camera view and body position (:mod:`kinesense.coach.scene`),
+computes the exercise's quantities on each side it may watch (:mod:`kinesense.coach.channels`),
+runs the repetition counter or hold timer (:mod:`kinesense.coach.counters`), the form rules
+(:mod:`kinesense.coach.rules`) and the knowledge of results (:mod:`kinesense.coach.knowledge`).
 
 * A repetition counts only when the person was in the exercise's body position as it began
   (else it is recorded as rejected, ``not_in_position``); a hold runs only while they are in it.
 * A form rule is judged only in the camera views it lists and where its landmarks are seen; the
   summary reports each rule's status (checked or not, and why).
-* Landmark dropouts: a frame without the person, or with the counted quantities missing,
-  changes no state; after ``lost_after_s`` without them, ``tracking_lost`` is emitted, the
-  repetition or hold under way is abandoned, and ``tracking_back`` follows when the person is
-  seen again.
+* Dropouts (no person, or the counted quantities missing) change no state; after
+  ``lost_after_s`` without them, ``tracking_lost`` is emitted, the repetition or hold under way
+  is abandoned, and ``tracking_back`` follows when the person is seen again.
 * Sets end after ``dose.reps`` repetitions (or holds); ``rest_s`` of rest follows
-  (``rest_start``/``rest_end``, nothing is counted meanwhile), then the next set, until
-  ``exercise_done``. :meth:`Coach.finish` closes a recording: a hold still held is reported,
-  ended by the recording.
+  (``rest_start``/``rest_end``), then the next set, until ``exercise_done``.
+  :meth:`Coach.finish` closes a recording (a hold still held is reported).
 """
 
 import math
@@ -28,6 +25,7 @@ from typing import Any
 from kinesense.coach.channels import Channel, SidePlan
 from kinesense.coach.counters import HoldChange, RepOutcome
 from kinesense.coach.events import EVENT_KINDS, CoachEvent, CoachFrame, CoachState
+from kinesense.coach.knowledge import KnowledgeOfResults
 from kinesense.coach.rules import fault_counts
 from kinesense.coach.scene import PositionTracker, ViewTracker
 from kinesense.coach.summary import (
@@ -86,22 +84,28 @@ class Coach:
         self._reps: list[RepRecord] = []
         self._rejected: list[RejectedRep] = []
         self._holds: list[HoldRecord] = []
+        self.feedback = KnowledgeOfResults.for_exercise(exercise)
 
     # ----------------------------------------------------------------- public
     def update(self, frame: CoachFrame) -> list[CoachEvent]:
-        """Feed one frame (times must increase); return the events it caused, in order."""
+        """Feed one frame (times must increase); return the events it caused, in order, the
+        knowledge of results (:mod:`kinesense.coach.knowledge`) last."""
+        events = self._update(frame)
+        if self.feedback is not None:
+            events += self.feedback.update(self._t or 0.0, self.plan.channels, events, self._done)
+        return events
+
+    def _update(self, frame: CoachFrame) -> list[CoachEvent]:
         t = float(frame.time_s)
         if not math.isfinite(t) or (self._t is not None and t <= self._t):
             raise InvalidValueError(f"frame times must increase; got {t!r} after {self._t!r}")
-        self._t = t
-        if self._t0 is None:
-            self._t0 = t
+        self._t, self._t0 = t, (t if self._t0 is None else self._t0)
         self._frames += 1
-        image, vis, res = frame.image_xyz, frame.visibility, frame.resolution
+        image, vis, res, head = frame.image_xyz, frame.visibility, frame.resolution, frame.head_deg
         self._view.update(t, image, vis, res)
         self._position.update(t, image, vis, res)
         for channel in self.plan.channels.values():
-            channel.tracker.update(t, image, vis, res)
+            channel.tracker.update(t, image, vis, res, head)
         events: list[CoachEvent] = []
         if self._done:
             return events
@@ -122,8 +126,13 @@ class Coach:
         return events
 
     def finish(self) -> list[CoachEvent]:
-        """The recording ended (after the last frame): a hold still held is recorded, ended by
-        the recording, and a repetition under way is recorded as not counted. Idempotent."""
+        """The recording ended: a hold still held is recorded, a repetition under way is not
+        counted, the knowledge of results scores what it can and sums up. Idempotent."""
+        if self.feedback is None or self._finished or self._t is None:
+            return self._finish()
+        return self._finish() + self.feedback.finish(self._t)
+
+    def _finish(self) -> list[CoachEvent]:
         if self._finished or self._t is None or self._done:
             self._finished = True
             return []
@@ -165,7 +174,7 @@ class Coach:
             active_cues=shown.rules.active_cues(),
             values=dict(shown.tracker.values),
             tracking=not self._lost and self._last_seen is not None,
-            done=self._done,
+            done=self._done and (self.feedback is None or self.feedback.finished),
         )
 
     def summary(self) -> SessionSummary:
@@ -202,6 +211,7 @@ class Coach:
                 "required": list(self.exercise.body_position),
                 "frames": dict(sorted(self._position.frames.items())),
             },
+            feedback=self.feedback.summary() if self.feedback is not None else {},
         )
 
     # ---------------------------------------------------------------- private
@@ -322,14 +332,8 @@ class Coach:
             self._lost = True
             self._lost_since = self._last_seen
             self._lost_episodes += 1
-            events.append(
-                CoachEvent(
-                    "tracking_lost",
-                    t,
-                    "I can't see you well: step back into view.",
-                    {"last_seen_s": self._last_seen},
-                )
-            )
+            message = "I can't see you well: step back into view."
+            events.append(CoachEvent("tracking_lost", t, message, {"last_seen_s": self._last_seen}))
             counting = self.plan.counting()
             for channel in self.plan.channels.values():
                 channel.abandon()
@@ -482,8 +486,7 @@ __all__ = ["EVENT_KINDS", "Coach", "CoachEvent", "CoachFrame", "CoachState"]
 
 
 def __getattr__(name: str) -> Any:
-    """``coach_series`` and ``frames_from_series``, where callers found them before they moved
-    to :mod:`kinesense.coach.offline`."""
+    """``coach_series``, ``frames_from_series``: moved to :mod:`kinesense.coach.offline`."""
     if name in ("coach_series", "frames_from_series"):
         from kinesense.coach import offline
 

@@ -22,6 +22,8 @@ EVENT_KINDS = (
     "tracking_back",
     "position",
     "recording_end",
+    "trial",
+    "practice_summary",
 )
 
 
@@ -31,7 +33,10 @@ class CoachFrame:
 
     ``image_xyz`` (33, 3) normalised image landmarks (y down) or ``None`` when nobody is seen;
     ``visibility`` (33,); ``resolution`` (width, height) in pixels, so that x and y are compared
-    in one unit.
+    in one unit. ``face_matrix``: the face model's 4x4 head pose matrix, row-major, or ``None``
+    (no face, or no face model run); the browser's ``@mediapipe/tasks-vision`` sends the same
+    matrix as 16 numbers column-major
+    (:func:`kinesense.signal.head_pose.matrix_from_column_major`).
     """
 
     time_s: float
@@ -39,6 +44,16 @@ class CoachFrame:
     visibility: FloatArray | None
     world_xyz_m: FloatArray | None = None
     resolution: tuple[int, int] | None = None
+    face_matrix: FloatArray | None = None
+
+    @property
+    def head_deg(self) -> FloatArray | None:
+        """The head's (yaw, pitch, roll) in degrees from :attr:`face_matrix`, or None."""
+        if self.face_matrix is None:
+            return None
+        from kinesense.signal.head_pose import head_angles_deg
+
+        return head_angles_deg(self.face_matrix)
 
 
 @dataclass(frozen=True)

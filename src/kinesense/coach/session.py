@@ -37,7 +37,11 @@ SETUP_TIMEOUT_S = 60.0
 """Live sessions: seconds after which coaching starts even if the set-up is still wrong."""
 
 CUE_SHOW_S = 3.0
-"""Seconds a form cue stays on screen after its event."""
+"""Seconds a form cue or a trial's feedback stays on screen after its event."""
+
+SHOWN_KINDS = frozenset({"form_fault", "trial", "practice_summary"})
+"""Events whose message the overlay shows as its cue: form faults, and the knowledge of results
+(:mod:`kinesense.coach.knowledge`)."""
 
 CHECKING = "Checking the camera: stand where it sees all of you"
 """Shown while the first live set-up check collects frames."""
@@ -160,13 +164,15 @@ class CoachSession:
         people_seen: int = 1,
         person_switches: int = 0,
         partial: bool = False,
+        face_matrix: NDArray[np.float64] | None = None,
     ) -> Step:
         """Process one frame (in time order); returns its events and the overlay panel.
 
         ``people_seen`` and ``person_switches`` count, since the session started, the most
         people found in one frame and the times the model turned to somebody else;
         ``partial``: the person found does not show what the exercise needs (followed only
-        provisionally, :class:`~kinesense.capture.follower.PersonFollower`).
+        provisionally, :class:`~kinesense.capture.follower.PersonFollower`); ``face_matrix``:
+        the face model's head pose matrix for exercises that track the head, or None.
         """
         if self._start_s is None:
             self._start_s = time_s
@@ -179,10 +185,11 @@ class CoachSession:
         )
         events: list[CoachEvent] = []
         if self._coaching:
-            events = self.coach.update(_coach_frame(time_s, detection, self.resolution))
+            frame = _coach_frame(time_s, detection, self.resolution, face_matrix)
+            events = self.coach.update(frame)
             self.events.extend(events)
             for event in events:
-                if event.kind == "form_fault" and event.message:
+                if event.kind in SHOWN_KINDS and event.message:
                     self._cue = (event.message, time_s)
         return Step(events, self._panel(time_s, instructions), self._coaching)
 
@@ -299,16 +306,20 @@ class CoachSession:
 
 
 def _coach_frame(
-    time_s: float, detection: PoseDetection | None, resolution: tuple[int, int]
+    time_s: float,
+    detection: PoseDetection | None,
+    resolution: tuple[int, int],
+    face_matrix: NDArray[np.float64] | None = None,
 ) -> CoachFrame:
     if detection is None:
-        return CoachFrame(time_s, None, None, resolution=resolution)
+        return CoachFrame(time_s, None, None, resolution=resolution, face_matrix=face_matrix)
     return CoachFrame(
         time_s,
         detection.image_xyz,
         detection.visibility,
         world_xyz_m=detection.world_xyz_m,
         resolution=resolution,
+        face_matrix=face_matrix,
     )
 
 

@@ -15,6 +15,10 @@ frame). Units, per kind:
 - ``height_difference``: how far the first point is *above* the second, divided by the torso
   length (positive when the first point is higher in the image).
 - ``landmark_visible``: the fraction of the listed points seen with visibility >= 0.5.
+- ``head_angle``: the head's yaw, pitch or roll in degrees from the face model's pose matrix
+  (:mod:`kinesense.signal.head_pose`: yaw > 0 turned to the person's left, pitch > 0 down,
+  roll > 0 tilted to the right, unmirrored camera), given with the frame (``head_deg``); it
+  needs no body landmark and is never mirrored.
 
 A quantity is ``None`` on a frame where one of its points (or, for lengths, a torso point) is
 missing or has visibility below :data:`MIN_VISIBILITY`. Values are smoothed live with the 1-euro
@@ -35,7 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.arrays import FloatArray
-from kinesense.exercises.schema import VIRTUAL_POINTS, Exercise, Tracked
+from kinesense.exercises.schema import HEAD_AXES, VIRTUAL_POINTS, Exercise, Tracked
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY, N_LANDMARKS
 from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
 from kinesense.signal.one_euro import OneEuroFilter
@@ -46,6 +50,7 @@ DEFAULT_BETA = {
     "distance": 2.0,
     "height_difference": 2.0,
     "landmark_visible": 0.0,
+    "head_angle": 0.02,
 }
 """1-euro speed coefficient per kind, in Hz per (unit/s): an angle moving at 100 deg/s raises
 the cut-off by 2 Hz; a length moving one torso length per second by 2 Hz. A practical tuning
@@ -77,6 +82,7 @@ class _Group:
     sign: float
     absolute: NDArray[np.bool_]  # (K,) take the absolute value
     smoother: tuple[float, float] | None  # (min_cutoff_hz, beta) or None
+    axes: NDArray[np.intp]  # (K,) head_angle: 0 yaw, 1 pitch, 2 roll
 
 
 def points_of_frame(
@@ -164,8 +170,10 @@ class SignalTracker:
         image_xyz: FloatArray | None,
         visibility: FloatArray | None,
         resolution: tuple[int, int] | None = None,
+        head_deg: FloatArray | None = None,
     ) -> Mapping[str, float | None]:
-        """Compute and smooth the quantities at ``time_s``; ``None`` for missing ones."""
+        """Compute and smooth the quantities at ``time_s``; ``None`` for missing ones.
+        ``head_deg``: the head's (yaw, pitch, roll) in degrees, or None (no face seen)."""
         if image_xyz is None or visibility is None:
             raw_by_group = [np.full(len(g.names), np.nan) for g in self._groups]
             seen_by_group = [np.full(len(g.names), np.nan) for g in self._groups]
@@ -183,6 +191,10 @@ class SignalTracker:
                     raw_by_group[k] = np.where(self._averaged[k], both, raw_by_group[k])
                     seen = np.maximum(seen_by_group[k], vis[other.points].min(axis=1))
                     seen_by_group[k] = np.where(self._averaged[k], seen, seen_by_group[k])
+        for k, group in enumerate(self._groups):
+            if group.kind == "head_angle":
+                raw_by_group[k] = _head_values(group, head_deg)
+                seen_by_group[k] = np.where(np.isfinite(raw_by_group[k]), 1.0, np.nan)
         for group, flt, values, seen in zip(
             self._groups, self._filters, raw_by_group, seen_by_group, strict=True
         ):
@@ -207,10 +219,10 @@ def _groups(tracked: Sequence[Tracked], mirrored: bool, *, smooth: bool) -> list
         keyed.setdefault((item.kind, item.min_cutoff_hz, beta), []).append(item)
     groups = []
     for (kind, cutoff, beta), items in keyed.items():
-        width = max(len(t.points) for t in items)
+        width = max(1, max(len(t.points) for t in items))
         index = np.zeros((len(items), width), dtype=np.intp)
         for row, item in enumerate(items):
-            names = [mirror_name(p) if mirrored else p for p in item.points]
+            names = [mirror_name(p) if mirrored else p for p in item.points] or ["nose"]
             names += [names[-1]] * (width - len(names))  # pad visible lists with repeats
             index[row] = [_POINT_INDEX[p] for p in names]
         no_smoothing = not smooth or kind == "landmark_visible"
@@ -220,6 +232,7 @@ def _groups(tracked: Sequence[Tracked], mirrored: bool, *, smooth: bool) -> list
                 names=tuple(t.name for t in items),
                 points=index,
                 absolute=np.array([t.absolute for t in items], dtype=bool),
+                axes=np.array([HEAD_AXES.index(t.axis) if t.axis else 0 for t in items]),
                 sign=-1.0 if (mirrored and kind == "segment_inclination") else 1.0,
                 smoother=None if no_smoothing else (cutoff, beta),
             )
@@ -235,7 +248,16 @@ def _compute(groups: Sequence[_Group], points: FloatArray, vis: FloatArray) -> d
     return out
 
 
+def _head_values(group: _Group, head_deg: FloatArray | None) -> FloatArray:
+    if head_deg is None:
+        return np.full(len(group.names), np.nan)
+    values = np.asarray(head_deg, dtype=np.float64)[group.axes]
+    return np.asarray(np.where(group.absolute, np.abs(values), values), dtype=np.float64)
+
+
 def _group_values(group: _Group, points: FloatArray, vis: FloatArray) -> FloatArray:
+    if group.kind == "head_angle":
+        return np.full(len(group.names), np.nan)  # from the face model, not the landmarks
     idx = group.points
     seen = vis[idx] >= MIN_VISIBILITY
     if group.kind == "landmark_visible":

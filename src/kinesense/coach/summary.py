@@ -117,6 +117,7 @@ class SessionSummary:
     watched_sides: list[str] = field(default_factory=list)
     camera_view: str = ""
     body_position: dict[str, object] = field(default_factory=dict)
+    feedback: dict[str, Any] = field(default_factory=dict)
     """``side_choice``: how the side watched was chosen (``given``, ``facing`` the camera, the
     ``working`` side); ``watched_sides``: the side watched in each set, in order;
     ``camera_view``: the last view seen; ``body_position``: the positions required, and the

@@ -21,6 +21,7 @@ from kinesense.services.assessments import (
     AXES,
     JOINTS,
     TASKS,
+    TRACKING,
     parameters_for,
     repositioning_inputs,
 )
@@ -40,11 +41,18 @@ HELP = (
     "flexion), come back to where you feel straight ahead and hold still 2 s; 6 trials. A mean "
     "absolute error above 4.5 deg is the usual threshold of impaired cervical position sense. "
     "--task target tests head-to-target instead.\n\n"
-    "VIDEO can measure sagittal flexion from a side view only: trunk flexion (hip to shoulder) "
-    "and head flexion relative to the trunk (shoulder to ear); it cannot measure head rotation "
-    "or lateral flexion, and its angles are accurate to about 4 deg, so small errors are within "
-    "its measurement error. An IMU is accurate to about 1-2 deg; without magnetometer its "
-    "heading (rotation) drifts slowly, and the result states by how much."
+    "WEBCAM (--joint neck --video F, the person facing the camera): the face model reads the "
+    "head's orientation relative to the camera (as Revel's head-mounted laser is read on the "
+    "wall): --axis rotation (turning), lateral (tilting to a shoulder) or flexion (nodding, "
+    "with --tracking face). Sit with the back against the chair: the trunk must stay still, "
+    "and a result whose head moved away from its starting place is refused. Quality flags "
+    "(face seen, camera still, face size, light) and the frame-to-frame jitter are in the "
+    "result.\n\n"
+    "SIDE-VIEW VIDEO (body landmarks) measures sagittal flexion only: trunk flexion (hip to "
+    "shoulder) and head flexion relative to the trunk (shoulder to ear); its angles are "
+    "accurate to about 4 deg, so small errors are within its measurement error. An IMU is "
+    "accurate to about 1-2 deg; without magnetometer its heading (rotation) drifts slowly, and "
+    "the result states by how much."
 )
 
 
@@ -66,7 +74,11 @@ def repositioning_command(
     imu: Annotated[Path | None, typer.Option("--imu", help="IMU or phone CSV (or .npz).")] = None,
     video: Annotated[
         Path | None,
-        typer.Option("--video", help="Side-view video, or its landmarks (.npz, keypoints)."),
+        typer.Option(
+            "--video",
+            help="Video (facing the camera for the neck, side view for the trunk), or a saved "
+            "series (.npz, keypoints).",
+        ),
     ] = None,
     axis: Annotated[str, typer.Option("--axis", help=f"Movement: {', '.join(AXES)}.")] = "flexion",
     task: Annotated[
@@ -96,6 +108,15 @@ def repositioning_command(
         bool,
         typer.Option("--magnetometer", help="Rotation: correct heading with the magnetometer."),
     ] = False,
+    tracking: Annotated[
+        str,
+        typer.Option(
+            "--tracking",
+            help=f"Video: {', '.join(TRACKING)}; face = head orientation from the face model, "
+            "body = landmarks of a side view; auto: face for neck rotation and lateral "
+            "flexion, body otherwise.",
+        ),
+    ] = "auto",
     model: ModelOption = "full",
     output: OutputOption = None,
     as_json: JsonOption = False,
@@ -117,6 +138,7 @@ def repositioning_command(
             placement=placement,
             use_magnetometer=magnetometer,
             model=model,
+            tracking=tracking,
             progress=advance,
         )
     run_and_emit(

@@ -41,6 +41,7 @@ KINDS: Final = (
     "distance",
     "height_difference",
     "landmark_visible",
+    "head_angle",
 )
 POINTS_PER_KIND: Final = {
     "joint_angle": (3, 3),
@@ -48,6 +49,7 @@ POINTS_PER_KIND: Final = {
     "distance": (2, 2),
     "height_difference": (2, 2),
     "landmark_visible": (1, 33),
+    "head_angle": (0, 0),
 }
 UNITS: Final = {
     "joint_angle": "deg",
@@ -55,7 +57,10 @@ UNITS: Final = {
     "distance": "torso",
     "height_difference": "torso",
     "landmark_visible": "fraction",
+    "head_angle": "deg",
 }
+HEAD_AXES: Final = ("yaw", "pitch", "roll")
+"""Axes of a ``head_angle`` quantity, with the convention of :mod:`kinesense.signal.head_pose`."""
 VIRTUAL_POINTS: Final = {
     "mid_shoulder": ("left_shoulder", "right_shoulder"),
     "mid_hip": ("left_hip", "right_hip"),
@@ -148,11 +153,12 @@ class Tracked(_Model):
 
     name: Text
     kind: Literal["joint_angle", "segment_inclination", "distance", "height_difference",
-                  "landmark_visible"]  # fmt: skip
-    points: tuple[str, ...]
+                  "landmark_visible", "head_angle"]  # fmt: skip
+    points: tuple[str, ...] = ()
     min_cutoff_hz: PositiveFloat = 1.0
     beta: NonNegativeFloat | None = None
     absolute: Flag = False
+    axis: Literal["yaw", "pitch", "roll"] | None = None
 
     @field_validator("points")
     @classmethod
@@ -173,6 +179,10 @@ class Tracked(_Model):
             count = str(low) if low == high else f"{low}-{high}"
             raise _field_error(
                 "points", f"{self.kind} needs {count} points; got {len(self.points)}"
+            )
+        if (self.axis is None) == (self.kind == "head_angle"):
+            raise _field_error(
+                "axis", "is needed for head_angle (yaw, pitch or roll) and only for it"
             )
         return self
 
@@ -281,6 +291,48 @@ class FormRule(_Model):
     min_visibility: Number = Field(default=0.5, ge=0.0, le=1.0)
 
 
+class ErrorBand(_Model):
+    """Words for trial errors up to ``max_error_deg`` (absolute, degrees)."""
+
+    max_error_deg: PositiveFloat
+    words: Text
+
+
+class Stage(_Model):
+    """A stage of the progression, advised when a session's mean absolute error is at most
+    ``max_error_deg`` (and above the previous stage's bound)."""
+
+    max_error_deg: PositiveFloat
+    stage: Text
+    advice: Text
+
+
+class Feedback(_Model):
+    """Knowledge of results after each repetition (see FORMAT.md and
+    :mod:`kinesense.coach.knowledge`)."""
+
+    quantity: Text
+    task: Literal["neutral", "target"]
+    target_deg: Number | None = None
+    reference_words: Text
+    positive_words: str = ""
+    negative_words: str = ""
+    on_target_deg: NonNegativeFloat = 1.0
+    wait_s: PositiveFloat = 5.0
+    bands: tuple[ErrorBand, ...] = Field(min_length=1)
+    progression: tuple[Stage, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ascending(self) -> Self:
+        for name in ("bands", "progression"):
+            bounds = [item.max_error_deg for item in getattr(self, name)]
+            if bounds != sorted(set(bounds)):
+                raise _field_error(name, "max_error_deg must increase from one entry to the next")
+        if self.task == "neutral" and self.target_deg is not None:
+            raise _field_error("target_deg", "is for the target task only")
+        return self
+
+
 class Dose(_Model):
     """Sets, repetitions (or holds) per set, rest between sets in seconds, and side."""
 
@@ -311,6 +363,7 @@ class Exercise(_Model):
     harder: Texts = ()
     sources: Texts = Field(min_length=1)
     lost_after_s: PositiveFloat = 0.5
+    feedback: Feedback | None = None
     _source_file: str = PrivateAttr(default="")
 
     @property
@@ -332,6 +385,10 @@ class Exercise(_Model):
             if name in names[:i]:
                 raise _field_error(f"tracked[{i}].name", f"duplicate quantity name {name!r}")
         self._check_mode(set(names))
+        if self.feedback is not None:
+            _check_quantity(self.feedback.quantity, "feedback.quantity", set(names))
+            if self.mode != "reps":
+                raise _field_error("feedback", "is for mode 'reps' (one trial a repetition)")
         phases = ("always", *(REP_PHASES if self.mode == "reps" else HOLD_PHASES))
         ids: list[str] = []
         for i, rule in enumerate(self.form_rules):

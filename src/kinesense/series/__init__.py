@@ -1,6 +1,8 @@
-"""Immutable time series of landmarks, inertial sensors and force-plate centre of pressure."""
+"""Immutable time series of landmarks, inertial sensors, force-plate centre of pressure and head
+orientation."""
 
 from kinesense.series.cop import CopSeries
+from kinesense.series.head import HeadSeries
 from kinesense.series.motion import MotionSeries
 from kinesense.series.pose import PoseSeries
 from kinesense.series.provenance import CAMERA_VIEWS, Provenance
@@ -10,6 +12,7 @@ __all__ = [
     "CAMERA_VIEWS",
     "AnySeries",
     "CopSeries",
+    "HeadSeries",
     "MotionSeries",
     "PoseSeries",
     "Provenance",

@@ -8,7 +8,7 @@ allocates the shape it announces, and the ``__meta__`` JSON it holds may be anyt
   dtype and exactly as many bytes as the member unpacks to, within :data:`MAX_ARRAY_BYTES`;
 * data are streamed with a cap, never trusting the sizes announced;
 * ``__meta__`` is bounded JSON (:mod:`kinesense.safe_json`) validated by a pydantic model per
-  series kind (:class:`PoseMeta`, :class:`MotionMeta`, :class:`CopMeta`).
+  series kind (:class:`PoseMeta`, :class:`MotionMeta`, :class:`CopMeta`, :class:`HeadMeta`).
 
 Every problem is one :class:`~kinesense.errors.InputFileError` naming the file and the field.
 """
@@ -72,7 +72,7 @@ class SeriesMeta(BaseModel):
 
     format: Literal["kinesense-series"]
     format_version: Annotated[int, Field(ge=1)]
-    kind: Literal["pose", "motion", "cop"]
+    kind: Literal["pose", "motion", "cop", "head"]
     provenance: ProvenanceMeta = Field(default_factory=ProvenanceMeta)
 
 
@@ -105,7 +105,18 @@ class CopMeta(SeriesMeta):
     axes: tuple[Text, Text]
 
 
-META_MODELS: dict[str, type[SeriesMeta]] = {"pose": PoseMeta, "motion": MotionMeta, "cop": CopMeta}
+class HeadMeta(SeriesMeta):
+    """``__meta__`` of a head-orientation series."""
+
+    frame_rate_hz: Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
+
+
+META_MODELS: dict[str, type[SeriesMeta]] = {
+    "pose": PoseMeta,
+    "motion": MotionMeta,
+    "cop": CopMeta,
+    "head": HeadMeta,
+}
 META_WORDING = Wording(
     field="{origin}: __meta__ field {path!r}: ",
     top_level="{origin}: __meta__ field '(top)': ",
@@ -209,7 +220,7 @@ def parse_meta(raw: NDArray[Any] | None, source: Path) -> SeriesMeta:
     if not isinstance(kind, str) or kind not in META_MODELS:
         shown = repr(kind)[:40]
         raise InputFileError(
-            f"{source} holds an unknown series kind {shown}; expected pose, motion or cop"
+            f"{source} holds an unknown series kind {shown}; expected pose, motion, cop or head"
         )
     try:
         return META_MODELS[kind].model_validate(data)

@@ -3,7 +3,8 @@
 File layout (``numpy.savez_compressed``, no pickled objects, readable by any numpy):
 
 * ``__meta__``: UTF-8 JSON as a uint8 array, with ``format`` (``"kinesense-series"``),
-  ``format_version``, ``kind`` (``"pose"``, ``"motion"``, ``"cop"``) and the series' metadata;
+  ``format_version``, ``kind`` (``"pose"``, ``"motion"``, ``"cop"``, ``"head"``) and the
+  series' metadata;
 * one array per per-sample field (``time_s`` and the rest), stored bit for bit.
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 from kinesense.errors import InputFileError, KinesenseError
 from kinesense.series.base import TimeSeriesBase
 from kinesense.series.cop import CopSeries
+from kinesense.series.head import HeadSeries
 from kinesense.series.motion import MotionSeries
 from kinesense.series.npz_file import parse_meta, read_npz
 from kinesense.series.pose import PoseSeries
@@ -26,9 +28,12 @@ SERIES_TYPES: dict[str, type[TimeSeriesBase]] = {
     PoseSeries.KIND: PoseSeries,
     MotionSeries.KIND: MotionSeries,
     CopSeries.KIND: CopSeries,
+    HeadSeries.KIND: HeadSeries,
 }
 
 AnySeries = PoseSeries | MotionSeries | CopSeries
+"""The series the readers and most tests take; :func:`load_series` also returns a
+:class:`HeadSeries` for a file of that kind (``kinesense.services.recordings.load_head``)."""
 
 
 def save_series(series: TimeSeriesBase, path: str | Path) -> Path:

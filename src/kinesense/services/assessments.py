@@ -47,6 +47,8 @@ from kinesense.outputs import atomic_write, check_output_path
 from kinesense.services.recordings import (
     Progress,
     ReadingOptions,
+    kind_of,
+    load_head,
     load_motion,
     load_pose,
     load_recording,
@@ -59,6 +61,10 @@ BENDS = ("forward-bend", "waiters-bow")
 SOURCES: dict[str, Kind] = {"auto": "auto", "cop": "cop", "video": "pose", "imu": "motion"}
 """The recording sources a user names, and the series kind each gives."""
 DIRECTIONS = ("auto", "ml", "ap")
+TRACKING = ("auto", "face", "body")
+"""How a repositioning video is measured: the head's orientation from the face model (``face``),
+body landmarks from the pose model (``body``), or ``auto``: the face for the neck's rotation and
+lateral flexion, the body (side view) otherwise."""
 FORWARD_AXES: tuple[str, ...] = SENSOR_AXES
 """The sensor axes a user may name as pointing forward (``+x`` ... ``-z``)."""
 DEFAULT_SOURCE = SwaySource()
@@ -272,19 +278,26 @@ def repositioning_inputs(
     placement: str | None = None,
     use_magnetometer: bool = False,
     model: str = "full",
+    tracking: str = "auto",
     progress: Progress | None = None,
 ) -> RepositioningInputs:
     """A repositioning recording: a motion sensor on the segment (placed, by default, on the
-    head for the neck and on the lower back for the trunk) or a side-view video."""
+    head for the neck and on the lower back for the trunk), a side-view video (body landmarks)
+    or a video of the face (head orientation), as ``tracking`` says (:data:`TRACKING`); a saved
+    series is used as it is."""
     if (imu is None) == (video is None):
         raise InvalidValueError("give exactly one recording: a motion sensor or a video")
+    check_option("tracking", tracking, TRACKING)
     with user_values():
         if imu is not None:
             where = placement or ("head" if joint == "neck" else "lower back")
             recording: Any = load_motion(imu, placement=where)
         else:
             assert video is not None
-            recording = load_pose(video, model=model, progress=progress)
+            if _uses_face(joint, axis, tracking, video):
+                recording = load_head(video, progress=progress)
+            else:
+                recording = load_pose(video, model=model, progress=progress)
         return RepositioningInputs(
             recording,
             joint=joint,
@@ -294,3 +307,13 @@ def repositioning_inputs(
             demonstration=demonstration,
             use_magnetometer=use_magnetometer,
         )
+
+
+def _uses_face(joint: str, axis: str, tracking: str, video: Path) -> bool:
+    if tracking != "auto":
+        if tracking == "face" and joint != "neck":
+            raise InvalidValueError("the face model measures the neck only (--joint neck)")
+        return tracking == "face"
+    if video.suffix == ".npz" and video.exists():
+        return kind_of(video) == "head"
+    return joint == "neck" and axis in ("rotation", "lateral")

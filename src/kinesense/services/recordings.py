@@ -1,6 +1,6 @@
-"""Load any recording as the series a test needs: a video (landmarks found by the pose model), a
-saved series, another tool's keypoints (OpenPose, TRC, C3D), a motion-sensor CSV or a force-plate
-CSV.
+"""Load any recording as the series a test needs: a video (landmarks found by the pose model, or
+the head's orientation found by the face model), a saved series, another tool's keypoints
+(OpenPose, TRC, C3D), a motion-sensor CSV or a force-plate CSV.
 
 Every function takes the path and the reading options and returns a typed series; a file that is
 missing, unreadable or of another kind is a one-line :class:`kinesense.errors.InputFileError`.
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kinesense.assess.spec import Series, SeriesKind
+from kinesense.assess.spec import SeriesKind
 from kinesense.errors import InputFileError
-from kinesense.series import CopSeries, MotionSeries, PoseSeries
+from kinesense.series import CopSeries, HeadSeries, MotionSeries, PoseSeries
 
 Progress = Callable[[int, int], None]
 """Called with (frames done, frames expected) during a video's analysis."""
@@ -29,7 +29,7 @@ KIND_OF_FORMAT: dict[str, SeriesKind] = {
     "cop-csv": "cop",
 }
 KIND_OF_SERIES: dict[type, SeriesKind] = {PoseSeries: "pose", MotionSeries: "motion",
-                                          CopSeries: "cop"}  # fmt: skip
+                                          CopSeries: "cop", HeadSeries: "head"}  # fmt: skip
 SERIES_SUFFIX = ".npz"
 """A series saved by kinesense (``kinesense extract``, ``series.save``)."""
 
@@ -108,6 +108,23 @@ def load_pose(path: Path, *, model: str = "full", progress: Progress | None = No
     return series
 
 
+def load_head(path: Path, *, progress: Progress | None = None) -> HeadSeries:
+    """The head's orientation from a video of the person facing the camera (the face model
+    runs, reporting ``progress``) or from a saved head series (``.npz``)."""
+    target = _check_exists(path)
+    if _format_of(target) == "video":
+        from kinesense.capture.head_extract import extract_head
+
+        return extract_head(target, progress=progress).series
+    if target.suffix == SERIES_SUFFIX:
+        from kinesense.series import load_series
+
+        series = load_series(target)
+        if isinstance(series, HeadSeries):
+            return series
+    raise InputFileError(f"{path} holds no head orientation: give a video of the face")
+
+
 def load_motion(path: Path, *, placement: str | None = None) -> MotionSeries:
     """A motion-sensor recording (IMU or phone CSV, or a saved ``.npz`` series), its placement
     set when given. The CSV reader recognises the format from the header."""
@@ -151,8 +168,9 @@ def load_recording(
     kind: SeriesKind | Literal["auto"] = "auto",
     options: ReadingOptions = DEFAULT_READING,
     progress: Progress | None = None,
-) -> Series:
-    """The recording at ``path`` as a series of ``kind`` (``auto``: from the file)."""
+) -> PoseSeries | MotionSeries | CopSeries:
+    """The recording at ``path`` as a series of ``kind`` (``auto``: from the file); a head
+    series is loaded by :func:`load_head`."""
     wanted = kind_of(path) if kind == "auto" else kind
     if wanted == "cop":
         return load_cop(path, columns=options.cop)

