@@ -56,7 +56,7 @@ from kinesense.errors import InvalidValueError
 from kinesense.parameters import Positive, Share
 from kinesense.series import HeadSeries, MotionSeries, PoseSeries
 from kinesense.signal.holds import HoldRules
-from kinesense.signal.reposition_trials import TASKS, TrialDetection
+from kinesense.signal.reposition_trials import TASKS, TrialDetection, detect_trials
 
 TEST = "repositioning"
 PLOT_DECIMALS = 4
@@ -171,6 +171,19 @@ class Protocol:
     demonstration: bool
     params: RepositioningParameters
     common: dict[str, Any]
+
+    def trials(
+        self, time_s: FloatArray, angle_deg: FloatArray
+    ) -> tuple[FloatArray, TrialDetection]:
+        """The angle (sign turned so that a target task's largest excursion is positive) and
+        the trials found in it (:func:`kinesense.signal.reposition_trials.detect_trials`)."""
+        if self.task == "target" and angle_deg[int(np.argmax(np.abs(angle_deg)))] < 0:
+            angle_deg = -angle_deg
+        detection = detect_trials(
+            time_s, angle_deg, task=self.task, target_deg=self.target_deg,
+            demonstration=self.demonstration, rules=self.params,
+        )  # fmt: skip
+        return angle_deg, detection
 
     def too_short(self, duration_s: float, **fields: Any) -> AssessmentResult:
         """The refusal of a recording shorter than ``params.min_duration_s``."""

@@ -40,7 +40,7 @@ from kinesense.signal.gaps import fill_gaps
 from kinesense.signal.head_pose import AXIS_COLUMNS, mean_orientation_deg, relative_angles_deg
 from kinesense.signal.head_quality import head_quality
 from kinesense.signal.holds import smoothed_angle_and_speed
-from kinesense.signal.reposition_trials import TrialDetection, detect_trials
+from kinesense.signal.reposition_trials import TrialDetection
 
 HEAD_VIDEO_NOTE = (
     "Webcam head angle: the head's orientation from a face model (MediaPipe face landmarker), "
@@ -81,9 +81,7 @@ def measure_head(head: HeadSeries, chosen: Protocol) -> AssessmentResult:
     """Cervical repositioning error from a face video's head orientation (see the module
     docstring and :func:`kinesense.assess.repositioning.assess_repositioning`, which checks the
     choices)."""
-    joint, axis, task, params, common = (
-        chosen.joint, chosen.axis, chosen.task, chosen.params, chosen.common,
-    )  # fmt: skip
+    joint, axis, params, common = chosen.joint, chosen.axis, chosen.params, chosen.common
     found = head_quality(
         head,
         max_background_change=params.max_background_change,
@@ -121,12 +119,7 @@ def measure_head(head: HeadSeries, chosen: Protocol) -> AssessmentResult:
         keep
     ]
     t = head.time_s[keep]
-    if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
-        angle = -angle
-    detection = detect_trials(
-        t, angle, task=task, target_deg=chosen.target_deg, demonstration=chosen.demonstration,
-        rules=params,
-    )  # fmt: skip
+    angle, detection = chosen.trials(t, angle)
     notes = [HEAD_ERROR_NOTE, HEAD_VIDEO_NOTE]
     shifts = trunk_shift_face_widths(head, rest_slice, detection, params.trials)
     quality["head_shift_face_widths"] = [round(s, 4) for s in shifts]

@@ -29,7 +29,6 @@ from kinesense.assess.repositioning_protocols import (
 from kinesense.assess.result import AssessmentResult
 from kinesense.series import MotionSeries
 from kinesense.signal.holds import smoothed_angle_and_speed
-from kinesense.signal.reposition_trials import detect_trials
 
 ACC_SATURATION_FLOOR = 1.5
 """An accelerometer channel stuck at its extreme counts as saturated only above 1.5 g."""
@@ -61,9 +60,7 @@ def measure_imu(
 ) -> AssessmentResult:
     """Repositioning error from an IMU or phone worn on the moving segment (see
     :func:`kinesense.assess.repositioning.assess_repositioning`, which checks the choices)."""
-    joint, axis, task, params, common = (
-        chosen.joint, chosen.axis, chosen.task, chosen.params, chosen.common,
-    )  # fmt: skip
+    joint, axis, params, common = chosen.joint, chosen.axis, chosen.params, chosen.common
     rate = motion.sampling_rate_hz
     if len(motion) < 3 or rate < params.min_rate_hz:
         return AssessmentResult.unusable(
@@ -119,19 +116,10 @@ def measure_imu(
     else:
         angle, tilt_axis = tilt_angle_deg(orientation, rest)
         quality["tilt_axis_sensor_frame"] = [round(float(v), 6) for v in tilt_axis]
-    if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
-        angle = -angle
+    angle, detection = chosen.trials(motion.time_s, angle)
     notes = [IMU_ERROR_NOTE, f"sensor placement: {motion.placement}", WHAT_IMU_MEASURES[axis]]
     if joint == "trunk":
         notes.append(TRUNK_IMU_NOTE)
-    detection = detect_trials(
-        motion.time_s,
-        angle,
-        task=task,
-        target_deg=chosen.target_deg,
-        demonstration=chosen.demonstration,
-        rules=params,
-    )
     if axis == "rotation" and not orientation.used_magnetometer and detection.trials:
         _, speed = smoothed_angle_and_speed(motion.time_s, angle, params.smoothing_cutoff_hz)
         still = speed < params.still_speed_deg_s

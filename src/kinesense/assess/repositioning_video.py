@@ -24,7 +24,6 @@ from kinesense.series import PoseSeries
 from kinesense.signal.gaps import fill_gaps
 from kinesense.signal.geometry import midpoint, signed_inclination_2d_deg
 from kinesense.signal.holds import smoothed_angle_and_speed
-from kinesense.signal.reposition_trials import detect_trials
 
 
 def pose_angle_deg(pose: PoseSeries, joint: str) -> tuple[FloatArray, BoolArray]:
@@ -60,9 +59,7 @@ def measure_video(pose: PoseSeries, chosen: Protocol) -> AssessmentResult:
     """Repositioning error from a side-view video's landmarks (sagittal flexion only; see
     :func:`kinesense.assess.repositioning.assess_repositioning`, which checks the choices).
     Needs ``pose.provenance.resolution``; the side view is the registry's precondition."""
-    joint, axis, task, params, common = (
-        chosen.joint, chosen.axis, chosen.task, chosen.params, chosen.common,
-    )  # fmt: skip
+    joint, axis, params, common = chosen.joint, chosen.axis, chosen.params, chosen.common
     if axis != "flexion":
         return AssessmentResult.unusable(
             TEST,
@@ -101,12 +98,7 @@ def measure_video(pose: PoseSeries, chosen: Protocol) -> AssessmentResult:
             **common,
         )
     angle = angle - float(np.mean(angle[rest]))
-    if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
-        angle = -angle
-    detection = detect_trials(
-        t, angle, task=task, target_deg=chosen.target_deg, demonstration=chosen.demonstration,
-        rules=params,
-    )  # fmt: skip
+    angle, detection = chosen.trials(t, angle)
     what = TRUNK_VIDEO_NOTE if joint == "trunk" else NECK_VIDEO_NOTE
     notes = [VIDEO_ERROR_NOTE, what]
     return build_result(detection, t, angle, joint, params.trials, quality, notes, common, "video")
