@@ -34,6 +34,11 @@ def to_aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def optional_aware(moment: datetime | None) -> datetime | None:
+    """:func:`to_aware` of a time that may be missing."""
+    return None if moment is None else to_aware(moment)
+
+
 def stored_json(value: Any) -> Any:
     """``value`` as the plain JSON a payload column holds (:func:`kinesense.json_values.
     plain_json` in strict mode): :class:`StoreError` for anything JSON cannot hold."""
