@@ -29,33 +29,13 @@ import atheris
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
+from tests.fuzz.seeds import FORMATS, SHARED, readers, seeds, write_input  # noqa: E402
+
 with atheris.instrument_imports(include=["kinesense"]):
-    from kinesense.capture.readers import (
-        read_c3d,
-        read_cop_csv,
-        read_imu_csv,
-        read_openpose,
-        read_trc,
-    )
     from kinesense.errors import KinesenseError
-    from kinesense.series import load_series
 
-from tests.fuzz.seeds import (  # noqa: E402
-    FORMATS,
-    OPENPOSE_DIR,
-    OPENPOSE_RESOLUTION,
-    SHARED,
-    seeds,
-)
+    READERS = readers()
 
-READERS = {
-    "c3d": read_c3d,
-    "cop-csv": read_cop_csv,
-    "imu-csv": read_imu_csv,
-    "trc": read_trc,
-    "openpose": lambda folder: read_openpose(folder, resolution=OPENPOSE_RESOLUTION),
-    "npz": load_series,
-}
 SEED_ROWS = 40
 """Rows of the text seeds: short inputs run faster and mutate into more distinct files."""
 NAMES = {fmt: name for fmt, (name, _) in seeds(SEED_ROWS).items()}
@@ -70,17 +50,6 @@ class Session:
         self.folder = folder
         self.counts: Counter[tuple[str, str]] = Counter()
         self.started = time.monotonic()
-        frames = folder / "openpose"
-        frames.mkdir()
-        (frames / "cam01.0000.json").write_bytes((OPENPOSE_DIR / "cam01.0000.json").read_bytes())
-
-    def target(self, fmt: str, data: bytes) -> Path:
-        if fmt == "openpose":
-            (self.folder / "openpose" / NAMES[fmt]).write_bytes(data)
-            return self.folder / "openpose"
-        path = self.folder / NAMES[fmt]
-        path.write_bytes(data)
-        return path
 
     def run(self, data: bytes) -> None:
         if time.monotonic() > self.deadline:
@@ -89,7 +58,7 @@ class Session:
         if not data:
             return
         fmt = self.formats[data[0] % len(self.formats)]
-        path = self.target(fmt, data[1:])
+        path = write_input(fmt, NAMES[fmt], data[1:], self.folder)
         try:
             READERS[fmt](path)
         except KinesenseError as exc:

@@ -56,6 +56,7 @@ COMMANDS_MAY_IMPORT = frozenset(
         "kinesense.progress",
         "kinesense.errors",
         "kinesense.text",
+        "kinesense.json_values",
         "kinesense.settings",
         "kinesense.schemas",
         # typed result models, for printing

@@ -1,31 +1,14 @@
 """The command line as a user meets it: real processes, real files, one-line errors."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.cli_runs import assert_one_line_error
+from tests.cli_runs import run_kinesense as run
 from tests.conftest import shared_file
-
-KINESENSE = [sys.executable, "-m", "kinesense.cli"]
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*KINESENSE, *args], capture_output=True, text=True, timeout=300, cwd=cwd, check=False
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert fragment in lines[0]
-    assert "Traceback" not in result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,8 @@ def test_the_files_in_docs_are_up_to_date() -> None:
 
 def test_every_payload_and_data_file_of_the_programme_is_published() -> None:
     wanted = {"person", "screening-result", "check-in", "clinician-override", "coached-session",
-              "plan", "screening-file", "tracks-file", "questionnaire-file"}  # fmt: skip
+              "plan", "screening-file", "tracks-file", "questionnaire-file", "assessment-result",
+              "exercise"}  # fmt: skip
     assert wanted <= set(published())
     for name, found in published().items():
         assert found["$id"].endswith(f"/{name}.json")
@@ -44,6 +45,13 @@ def test_unpublished_entries_say_why() -> None:
     with pytest.raises(NotFoundError, match="known: person"):
         entry("nothing")
     assert len(names()) == len(set(names()))
+
+
+def test_the_exercise_schema_is_the_one_the_format_publishes() -> None:
+    from kinesense.exercises.json_schema import SCHEMA_FILE
+
+    assert schema("exercise") == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert schema("assessment-result")["properties"]["metrics"]
 
 
 def test_the_plan_schema_describes_the_plans_kinesense_prints() -> None:

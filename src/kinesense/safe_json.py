@@ -9,23 +9,34 @@ before parsing (brackets inside strings do not count), and turns every problem i
 file.
 
 Used by the OpenPose reader; meant for every JSON file a user gives (result files for
-``report``, answers, overrides).
+``report``, answers, overrides). :func:`read_data_file` reads a data file (shipped with
+kinesense or a clinic's: tracks, norms, questionnaires) through the same parser.
 """
 
 import json
 import re
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from kinesense._checks import check_input_file, open_regular, read_capped
-from kinesense.errors import InputFileError, KinesenseError
+from kinesense.errors import DataFileError, InputFileError, KinesenseError
 
 MAX_BYTES = 16 * 1024 * 1024
 """Default size cap (16 MiB)."""
 MAX_DEPTH = 64
 """Default nesting cap: kinesense's own documents nest at most about 8 levels."""
+
+NOT_JSON = "{source} is not valid JSON ({reason})"
+"""How a text that is not JSON is refused by default: ``{source}`` names the file, ``{reason}``
+is the parser's message (``Expecting value: line 1 column 2 (char 1)``)."""
+NOT_JSON_AT = "{source} is not valid JSON ({where})"
+"""The same, with ``{where}`` as ``line 1, column 2: Expecting value`` (the parser's message
+where it has a position, else ``{reason}``)."""
+NOT_JSON_TABLE = "{source} is not valid JSON: {reason}"
+"""The wording of the tables of published figures (norms, anthropometry)."""
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
@@ -53,6 +64,7 @@ def loads_bounded(
     max_depth: int = MAX_DEPTH,
     allow_nan: bool = True,
     error: type[KinesenseError] = InputFileError,
+    not_json: str = NOT_JSON,
 ) -> Any:
     """Parse ``raw`` as JSON after checking its nesting depth.
 
@@ -63,6 +75,8 @@ def loads_bounded(
         allow_nan: whether ``NaN``, ``Infinity`` and ``-Infinity`` (not JSON, but written by
             Python) are accepted.
         error: the exception class raised.
+        not_json: the message of a text that is not JSON (:data:`NOT_JSON`,
+            :data:`NOT_JSON_AT` or a caller's own wording with the same fields).
     """
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     depth = nesting_depth(data)
@@ -83,7 +97,11 @@ def loads_bounded(
         raise error(f"{source} nests too deeply to be read") from None
     except ValueError as exc:  # JSONDecodeError, bad encoding, integers of 4300+ digits
         reason = " ".join(str(exc).split())[:120]
-        raise error(f"{source} is not valid JSON ({reason})") from None
+        if isinstance(exc, json.JSONDecodeError):
+            where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        else:
+            where = reason
+        raise error(not_json.format(source=source, reason=reason, where=where)) from None
 
 
 def load_json_file(
@@ -110,3 +128,35 @@ def load_json_file(
     except OSError as exc:
         raise InputFileError(f"cannot read {what} {source}: {exc.strerror}") from exc
     return loads_bounded(raw, str(source), max_depth=max_depth, allow_nan=allow_nan, error=error)
+
+
+def read_data_file(
+    path: Path | Traversable,
+    what: str,
+    error: type[KinesenseError] = DataFileError,
+    *,
+    source: str | None = None,
+    not_json: str = NOT_JSON_AT,
+) -> Any:
+    """The parsed JSON content of a data file: one shipped with kinesense (a package resource)
+    or a clinic's.
+
+    Args:
+        path: the file.
+        what: what it is, in messages (``tracks file``).
+        error: the exception class raised (a :class:`DataFileError` by default).
+        source: how messages name the file (default: ``path``).
+        not_json: the message of a file that is not JSON (see :func:`loads_bounded`).
+
+    Raises:
+        error: ``WHAT PATH not found``, ``cannot read WHAT PATH: REASON``, or a file that is
+            not JSON or nests too deeply.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{what} {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read {what} {path}: {exc}") from None
+    name = str(path) if source is None else source
+    return loads_bounded(text, name, error=error, not_json=not_json)

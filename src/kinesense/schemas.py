@@ -6,8 +6,10 @@ questionnaire, an exercise). They are printed by ``kinesense schema NAME``, writ
 ``docs/schemas/NAME.json`` by ``scripts/schemas.py`` (a test checks those files are up to date),
 and are the web API's schemas.
 
-A model defined elsewhere that is not (yet) a pydantic model is listed as unpublished with the
-reason, rather than described by hand.
+A schema is the model's ``model_json_schema()``, or, for a model whose format publishes its
+own (the exercise file: :func:`kinesense.exercises.json_schema.exercise_json_schema`), that
+function's. A model defined elsewhere that is not (yet) a pydantic model is listed as
+unpublished with the reason, rather than described by hand.
 """
 
 import importlib
@@ -23,12 +25,15 @@ BASE_ID = "https://kinesense.invalid/schemas/"
 
 @dataclass(frozen=True)
 class SchemaEntry:
-    """One published schema: its name, what it describes, and where its model lives."""
+    """One published schema: its name, what it describes, and where its model lives
+    (``generator``: a function of ``module`` giving the whole schema, when the model's format
+    publishes its own)."""
 
     name: str
     description: str
     module: str
     model: str
+    generator: str | None = None
 
     def model_class(self) -> Any:
         """The model class (imported on demand)."""
@@ -36,6 +41,8 @@ class SchemaEntry:
 
     def unpublished_reason(self) -> str | None:
         """Why this schema cannot be generated yet, or None when it can."""
+        if self.generator is not None:
+            return None
         model = self.model_class()
         if not callable(getattr(model, "model_json_schema", None)):
             return f"{self.module}.{self.model} is not a pydantic model yet"
@@ -93,8 +100,9 @@ CATALOGUE: tuple[SchemaEntry, ...] = (
     SchemaEntry(
         "exercise",
         "an exercise data file (kinesense/exercises/FORMAT.md)",
-        "kinesense.exercises",
+        "kinesense.exercises.json_schema",
         "Exercise",
+        generator="exercise_json_schema",
     ),
 )
 
@@ -118,7 +126,11 @@ def schema(name: str) -> dict[str, Any]:
     reason = found.unpublished_reason()
     if reason is not None:
         raise NotFoundError(f"the {name} schema is not published yet: {reason}")
-    generate: Callable[..., dict[str, Any]] = found.model_class().model_json_schema
+    generate: Callable[[], dict[str, Any]] = (
+        found.model_class().model_json_schema
+        if found.generator is None
+        else getattr(importlib.import_module(found.module), found.generator)
+    )
     generated = generate()
     generated.setdefault("description", found.description)
     return {"$schema": SCHEMA_DIALECT, "$id": f"{BASE_ID}{name}.json", **generated}

@@ -21,12 +21,12 @@ with passwords hidden (``kinesense info --settings``).
 
 import os
 import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -35,6 +35,7 @@ from pydantic_settings import (
 )
 
 from kinesense.errors import InvalidValueError
+from kinesense.validation_errors import Wording, one_line
 
 APP_NAME = "kinesense"
 ENV_PREFIX = "KINESENSE_"
@@ -227,6 +228,20 @@ def hide_password(url: str) -> str:
         return "<unparsable database URL>"
 
 
+def _value_worth_showing(error: ErrorDetails) -> bool:
+    return bool(error["loc"]) and tuple(error["loc"]) != ("secret",)
+
+
+SETTINGS_WORDING = Wording(
+    field="setting {path} ({origin}{PATH}): ",
+    top_level="settings: ",
+    dotted=True,
+    show_input=_value_worth_showing,
+)
+"""A setting refused: ``setting port (KINESENSE_PORT): message (got VALUE)``, the secret's
+value never shown."""
+
+
 def load_settings(**overrides: Any) -> Settings:
     """The settings in force (``overrides`` win over every other source).
 
@@ -241,15 +256,4 @@ def load_settings(**overrides: Any) -> Settings:
 
 def describe_settings_error(exc: ValidationError) -> str:
     """The first problem of a settings :class:`ValidationError`, in one line."""
-    error = exc.errors()[0]
-    field = ".".join(str(part) for part in error["loc"])
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if not field:
-        return f"settings: {message}"
-    shown = "" if field == "secret" else f" (got {error.get('input')!r})"
-    return f"setting {field} ({ENV_PREFIX}{field.upper()}): {message}{shown}"
-
-
-def environment_names() -> Mapping[str, str]:
-    """Each setting and the environment variable that sets it."""
-    return {name: f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
+    return one_line(exc, ENV_PREFIX, SETTINGS_WORDING)

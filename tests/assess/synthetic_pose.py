@@ -17,11 +17,10 @@ from collections.abc import Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS, LANDMARK_INDEX
 from kinesense.series import PoseSeries
 from kinesense.series.provenance import Provenance
-
-FloatArray = NDArray[np.float64]
 
 RESOLUTION = (1000, 1000)
 """Default frame size (width, height) in pixels: square, so normalised angles equal pixel ones."""

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.assess.forward_bend_video import assess_forward_bend_video
 from kinesense.assess.lumbopelvic import (
     ForwardBendParameters,
@@ -19,8 +19,6 @@ from tests.assess.test_mobility import (
     side_view_series,
     time_axis,
 )
-
-FloatArray = NDArray[np.float64]
 
 
 def lumbar_of(

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.assess.mobility import MobilityParameters, symmetry_index_pct
 from kinesense.assess.mobility_imu import assess_trunk_rom_imu
 from kinesense.assess.mobility_video import assess_trunk_rom
@@ -13,7 +13,6 @@ from kinesense.landmarks import BLAZEPOSE_LANDMARKS, LANDMARK_INDEX
 from kinesense.series import MotionSeries, PoseSeries, Provenance
 from tests.conftest import shared_file
 
-FloatArray = NDArray[np.float64]
 RESOLUTION = (1280, 720)  # not square: angles must be computed in pixels
 RATE_HZ = 30.0
 

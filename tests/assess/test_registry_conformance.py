@@ -36,6 +36,8 @@ from kinesense.assess.catalogue_movement import (
 )
 from kinesense.assess.registry import (
     assessment_names,
+    assessment_of,
+    current_result_name,
     family_of,
     get_assessment,
     result_names,
@@ -46,8 +48,8 @@ from kinesense.assess.result import AssessmentResult
 from kinesense.assess.spec import BODY_POSITIONS, CAMERA_VIEWS, Family, Series, recordings_of
 from kinesense.capture.readers import read_cop_csv, read_trc
 from kinesense.capture.view import series_view
-from kinesense.cli_support import to_plain_json
 from kinesense.errors import NotFoundError
+from kinesense.json_values import plain_json
 from kinesense.series import PoseSeries
 from tests.assess.test_mobility import bend_profile, profile_duration, side_view_series, time_axis
 from tests.assess.test_repositioning import _trunk_imu
@@ -143,6 +145,12 @@ def test_lookups_of_the_registry() -> None:
         spec_for_result("breathing_rate")
     assert title_of("breathing_rate") == "Breathing rate"
     assert family_of("breathing_rate") is None
+    assert assessment_of("mobility-waiters-bow") == "forward-bend"
+    assert assessment_of("single-leg-stance") == "stance"
+    assert assessment_of("breathing_rate") is None
+    assert current_result_name("single-leg-stance") == "stance"
+    assert current_result_name("mobility-waiters-bow") == "mobility-waiters-bow"
+    assert current_result_name("breathing_rate") == "breathing_rate"
     names = result_names()
     assert len(names) == len(set(names))
     assert {"sway", "stance", "mobility-flexion", "mobility-waiters-bow", "posture"} <= set(names)
@@ -185,9 +193,9 @@ def _assert_contract(spec_name: str, result: AssessmentResult) -> None:
     assert result.parameters == spec.parameters().model_dump(mode="json")
     assert result.software_version == kinesense.__version__
     assert any(result.test == r.result for r in spec.results)
-    text = json.dumps(to_plain_json(result.to_json()), allow_nan=False)
+    text = json.dumps(plain_json(result.to_json()), allow_nan=False)
     again = AssessmentResult.from_json(json.loads(text))
-    assert json.dumps(to_plain_json(again.to_json()), allow_nan=False) == text
+    assert json.dumps(plain_json(again.to_json()), allow_nan=False) == text
     data = json.loads(text)
     assert {"metrics", "parameters", "software_version"} <= set(data)
     if not result.usable:

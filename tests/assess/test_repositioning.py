@@ -8,9 +8,11 @@ import pytest
 
 from kinesense.assess.catalogue_movement import RepositioningInputs
 from kinesense.assess.registry import get_assessment
-from kinesense.assess.repositioning import RepositioningParameters, repositioning_errors
-from kinesense.assess.repositioning_imu import assess_repositioning_imu
-from kinesense.assess.repositioning_video import assess_repositioning_pose
+from kinesense.assess.repositioning import (
+    RepositioningParameters,
+    assess_repositioning,
+    repositioning_errors,
+)
 from kinesense.assess.result import AssessmentResult
 from kinesense.capture.readers import read_imu_csv
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
@@ -153,7 +155,7 @@ def _trunk_imu(**kwargs: Any) -> MotionSeries:
 
 
 def test_imu_trunk_errors_recovered_within_0_1_deg() -> None:
-    result = assess_repositioning_imu(_trunk_imu(), joint="trunk")
+    result = assess_repositioning(_trunk_imu(), joint="trunk")
     assert result.usable, result.reasons
     ae, ce, ve = _expected([r - TARGET for r in REPRODUCED])
     print(
@@ -180,7 +182,7 @@ def test_imu_trunk_errors_recovered_within_0_1_deg() -> None:
 
 
 def test_imu_given_target_counts_the_error_from_it() -> None:
-    result = assess_repositioning_imu(_trunk_imu(), joint="trunk", target_deg=32.0)
+    result = assess_repositioning(_trunk_imu(), joint="trunk", target_deg=32.0)
     assert result.metrics["constant_error_deg"] == pytest.approx(
         np.mean(REPRODUCED) - 32.0, abs=0.1
     )
@@ -192,9 +194,7 @@ def test_imu_neck_rotation_to_neutral_against_the_4_5_deg_threshold() -> None:
     profile = neutral_profile(excursions, returns)
     mount = axis_angle_matrix((0.0, 1.0, 0.0), np.radians(15.0))[0]
     motion = synthetic_imu(profile, yaw=True, mount=mount, bias_deg_s=(0.3, -0.5, 0.4))
-    result = assess_repositioning_imu(
-        motion.replace(placement="head"), joint="neck", axis="rotation"
-    )
+    result = assess_repositioning(motion.replace(placement="head"), joint="neck", axis="rotation")
     assert result.usable, result.reasons
     assert result.metrics["absolute_error_deg"] == pytest.approx(34 / 6, abs=0.1)
     assert result.metrics["constant_error_deg"] == pytest.approx(34 / 6, abs=0.1)
@@ -208,7 +208,7 @@ def test_imu_neck_rotation_to_neutral_against_the_4_5_deg_threshold() -> None:
 def test_imu_neck_within_threshold() -> None:
     profile = neutral_profile([40, -40, 40, -40, 40, -40], [2.0, -1.0, 1.0, 2.0, -2.0, 0.5])
     motion = synthetic_imu(profile, yaw=True)
-    result = assess_repositioning_imu(motion, joint="neck", axis="rotation")
+    result = assess_repositioning(motion, joint="neck", axis="rotation")
     assert result.metrics["absolute_error_deg"] == pytest.approx(8.5 / 6, abs=0.1)
     assert result.norms[0].verdict == "within"
 
@@ -216,7 +216,7 @@ def test_imu_neck_within_threshold() -> None:
 def test_imu_neck_flexion_uses_inclination() -> None:
     profile = neutral_profile([35, -30, 35, -30, 35, -30], [3.0, -3.0, 3.0, -3.0, 3.0, -3.0])
     motion = synthetic_imu(profile, body_axis=FLEXION_AXIS, mount=TILTED_MOUNT, acc_noise=0.05)
-    result = assess_repositioning_imu(motion, joint="neck", axis="flexion")
+    result = assess_repositioning(motion, joint="neck", axis="flexion")
     assert result.usable, result.reasons
     assert result.metrics["absolute_error_deg"] == pytest.approx(3.0, abs=0.1)
     assert result.metrics["variable_error_deg"] == pytest.approx(0.0, abs=0.1)
@@ -235,18 +235,18 @@ def _reason(result: AssessmentResult) -> str:
 
 def test_unusable_when_too_short() -> None:
     motion = _trunk_imu().slice_time(0, 8.0)
-    assert "too short" in _reason(assess_repositioning_imu(motion, joint="trunk"))
+    assert "too short" in _reason(assess_repositioning(motion, joint="trunk"))
 
 
 def test_unusable_without_still_start() -> None:
     motion = _trunk_imu().slice_time(3.3, None)
-    assert "no still neutral posture" in _reason(assess_repositioning_imu(motion, joint="trunk"))
+    assert "no still neutral posture" in _reason(assess_repositioning(motion, joint="trunk"))
 
 
 def test_unusable_with_fewer_trials_says_how_many() -> None:
     motion = _trunk_imu(reproduced=REPRODUCED[:4])
-    assert "found 4 of the 6 trials" in _reason(assess_repositioning_imu(motion, joint="trunk"))
-    assert assess_repositioning_imu(
+    assert "found 4 of the 6 trials" in _reason(assess_repositioning(motion, joint="trunk"))
+    assert assess_repositioning(
         motion, joint="trunk", params=RepositioningParameters(trials=4)
     ).usable
 
@@ -259,12 +259,12 @@ def test_unusable_without_holds() -> None:
     from tests.assess.test_orientation import Profile
 
     motion = synthetic_imu(Profile(t, angle, rate), body_axis=FLEXION_AXIS, mount=TILTED_MOUNT)
-    assert "no hold detected" in _reason(assess_repositioning_imu(motion, joint="trunk"))
+    assert "no hold detected" in _reason(assess_repositioning(motion, joint="trunk"))
 
 
 def test_unusable_when_gyroscope_noisy() -> None:
     motion = _trunk_imu(gyr_noise_deg_s=5.0)
-    assert "too noisy" in _reason(assess_repositioning_imu(motion, joint="trunk"))
+    assert "too noisy" in _reason(assess_repositioning(motion, joint="trunk"))
 
 
 def test_unusable_when_saturated() -> None:
@@ -272,7 +272,7 @@ def test_unusable_when_saturated() -> None:
     gyr = np.array(motion.gyr_rad_s)
     gyr[1000:1010, 0] = 8.7  # stuck at +500 deg/s
     assert "saturated" in _reason(
-        assess_repositioning_imu(motion.replace(gyr_rad_s=gyr), joint="trunk")
+        assess_repositioning(motion.replace(gyr_rad_s=gyr), joint="trunk")
     )
 
 
@@ -281,7 +281,7 @@ def test_unusable_when_heading_drifts() -> None:
     motion = synthetic_imu(profile, yaw=True)
     gyr = np.array(motion.gyr_rad_s)
     gyr[motion.time_s > 3.0, 2] += np.radians(0.3)  # bias appears after the rest: 0.3 deg/s
-    result = assess_repositioning_imu(motion.replace(gyr_rad_s=gyr), joint="neck", axis="rotation")
+    result = assess_repositioning(motion.replace(gyr_rad_s=gyr), joint="neck", axis="rotation")
     assert "heading drift" in _reason(result)
     assert result.quality["yaw_drift_deg_s"] == pytest.approx(0.3, rel=0.1)
 
@@ -289,11 +289,11 @@ def test_unusable_when_heading_drifts() -> None:
 def test_invalid_options_raise() -> None:
     motion = _trunk_imu()
     with pytest.raises(ValueError, match="joint"):
-        assess_repositioning_imu(motion, joint="knee")
+        assess_repositioning(motion, joint="knee")
     with pytest.raises(ValueError, match="target task only"):
-        assess_repositioning_imu(motion, joint="neck", task="neutral", target_deg=30)
+        assess_repositioning(motion, joint="neck", task="neutral", target_deg=30)
     with pytest.raises(ValueError, match="needs the target angle"):
-        assess_repositioning_imu(motion, joint="trunk", demonstration=False)
+        assess_repositioning(motion, joint="trunk", demonstration=False)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def synthetic_side_pose(
 def test_video_trunk_errors_recovered() -> None:
     profile = trials_profile(REPRODUCED, demonstration=TARGET, rate_hz=30.0)
     pose = synthetic_side_pose(profile.angle_deg, profile.time_s)
-    result = assess_repositioning_pose(pose, joint="trunk")
+    result = assess_repositioning(pose, joint="trunk")
     assert result.usable, result.reasons
     ae, ce, ve = _expected([r - TARGET for r in REPRODUCED])
     assert result.metrics["absolute_error_deg"] == pytest.approx(ae, abs=0.1)
@@ -352,7 +352,7 @@ def test_video_trunk_errors_recovered() -> None:
 def test_video_trunk_leaning_to_the_image_left_is_flexion_too() -> None:
     profile = trials_profile(REPRODUCED, demonstration=TARGET, rate_hz=30.0)
     pose = synthetic_side_pose(-profile.angle_deg, profile.time_s, view="right-side")
-    result = assess_repositioning_pose(pose, joint="trunk")
+    result = assess_repositioning(pose, joint="trunk")
     assert result.metrics["target_deg"] == pytest.approx(TARGET, abs=0.1)
 
 
@@ -361,7 +361,7 @@ def test_video_neck_flexion_is_relative_to_the_trunk() -> None:
     profile = neutral_profile([30, -30, 30, -30, 30, -30], returns, rate_hz=30.0)
     trunk = 5 * np.sin(2 * np.pi * profile.time_s / 40)  # the trunk sways slowly: ignored
     pose = synthetic_side_pose(trunk, profile.time_s, neck_deg=profile.angle_deg)
-    result = assess_repositioning_pose(pose, joint="neck")
+    result = assess_repositioning(pose, joint="neck")
     assert result.usable, result.reasons
     assert result.metrics["absolute_error_deg"] == pytest.approx(15 / 6, abs=0.15)
 
@@ -373,9 +373,9 @@ def test_video_refuses_wrong_view_low_visibility_and_rotation() -> None:
     assert "wrong camera view (front)" in _reason(refused)
     assert refused.quality["camera_view"] == "front"
     hidden = synthetic_side_pose(profile.angle_deg, profile.time_s, visibility=0.3)
-    assert "seen clearly in 0%" in _reason(assess_repositioning_pose(hidden, joint="trunk"))
+    assert "seen clearly in 0%" in _reason(assess_repositioning(hidden, joint="trunk"))
     side = synthetic_side_pose(profile.angle_deg, profile.time_s)
-    reason = _reason(assess_repositioning_pose(side, joint="neck", axis="rotation"))
+    reason = _reason(assess_repositioning(side, joint="neck", axis="rotation"))
     assert "cannot be measured from one video" in reason
 
 
@@ -388,7 +388,7 @@ def test_real_chest_sensor_without_trials_is_unusable_with_reason(shared_data: P
     """UCI exercise 3 (lying, leg raises): the chest sensor does not perform trials."""
     path = shared_file(shared_data, "imu/uci_s1/e3/u5/test.txt.gz")
     motion = read_imu_csv(path, placement="chest")
-    result = assess_repositioning_imu(motion, joint="trunk")
+    result = assess_repositioning(motion, joint="trunk")
     assert not result.usable
     assert "of the 6 trials required" in " ".join(result.reasons)
     angles = np.asarray(result.plot_data["angle_deg"])
@@ -429,21 +429,21 @@ def test_real_side_video_angles_plausible_and_gates_apply(walking_side: PoseSeri
     assert low > -15.0
     assert high < 15.0
     # She walks into the picture: too few frames with the trunk in view...
-    assert "seen clearly in" in _reason(assess_repositioning_pose(walking_side, joint="trunk"))
+    assert "seen clearly in" in _reason(assess_repositioning(walking_side, joint="trunk"))
     # ...and once in view she never stands still: no neutral reference posture.
     in_view = walking_side.slice_time(float(walking_side.time_s[seen][0]), None)
-    assert "no still neutral posture" in _reason(assess_repositioning_pose(in_view, joint="trunk"))
+    assert "no still neutral posture" in _reason(assess_repositioning(in_view, joint="trunk"))
 
 
 def test_unusable_with_lost_samples() -> None:
     motion = _trunk_imu()
     keep = np.ones(len(motion), dtype=bool)
     keep[2000:2050] = False  # half a second lost
-    assert "gap of 0.51 s" in _reason(assess_repositioning_imu(motion.take(keep), joint="trunk"))
+    assert "gap of 0.51 s" in _reason(assess_repositioning(motion.take(keep), joint="trunk"))
 
 
 def test_notes_say_what_the_angle_is() -> None:
-    notes = " ".join(assess_repositioning_imu(_trunk_imu(), joint="trunk").notes)
+    notes = " ".join(assess_repositioning(_trunk_imu(), joint="trunk").notes)
     assert "lumbo-pelvic" in notes
     assert "plane of largest movement" in notes
 
@@ -456,7 +456,7 @@ def test_video_far_side_hidden_and_short_dropouts_are_tolerated() -> None:
     visibility[:, right] = 0.1  # the far side, hidden behind the body
     detected = np.array(pose.detected)
     detected[360:366] = False  # 0.2 s without the person, inside the first trial's hold (12 s)
-    result = assess_repositioning_pose(
+    result = assess_repositioning(
         pose.replace(visibility=visibility, detected=detected), joint="trunk"
     )
     assert result.usable, result.reasons

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kinesense.assess.repositioning import RepositioningParameters
-from kinesense.assess.repositioning_head import assess_repositioning_head
+from kinesense.assess.repositioning import RepositioningParameters, assess_repositioning
 from kinesense.capture.head_extract import extract_head
 from kinesense.errors import InvalidValueError
 from kinesense.series import HeadSeries
@@ -33,7 +32,7 @@ def test_per_trial_errors_within_half_a_degree_of_the_truth(
     clip_head: tuple[HeadSeries, list[float], Path],
 ) -> None:
     head, truth, _ = clip_head
-    result = assess_repositioning_head(head, axis="lateral")
+    result = assess_repositioning(head, axis="lateral")
     assert result.usable, result.reasons
     measured = [result.metrics[f"trial_{i}_error_deg"] for i in range(1, 7)]
     assert np.max(np.abs(np.subtract(measured, truth))) < TOLERANCE_DEG
@@ -55,7 +54,7 @@ def test_the_other_axes_stay_still_in_an_in_plane_rotation(
     clip_head: tuple[HeadSeries, list[float], Path],
 ) -> None:
     head, _, _ = clip_head
-    result = assess_repositioning_head(head, axis="rotation")
+    result = assess_repositioning(head, axis="rotation")
     assert not result.usable  # nothing turned: no excursion beyond 10 deg
     assert result.quality["excursions"] == 0
 
@@ -82,7 +81,7 @@ def test_a_moving_trunk_is_refused_with_the_trials_named(
     late = head.time_s > 24.0  # trials 5 and 6: the whole head 0.5 face widths to the side
     width = float(np.nanmedian(head.face_width_px))
     shifted[late, 0::2] += 0.5 * width
-    result = assess_repositioning_head(head.replace(face_box_px=shifted), axis="lateral")
+    result = assess_repositioning(head.replace(face_box_px=shifted), axis="lateral")
     assert not result.usable
     assert "trial(s) 5, 6" in result.reasons[0]
 
@@ -90,7 +89,7 @@ def test_a_moving_trunk_is_refused_with_the_trials_named(
 def test_a_moving_camera_is_refused(clip_head: tuple[HeadSeries, list[float], Path]) -> None:
     head, _, _ = clip_head
     moving = np.full(len(head), 9.0)
-    result = assess_repositioning_head(head.replace(background_change=moving), axis="lateral")
+    result = assess_repositioning(head.replace(background_change=moving), axis="lateral")
     assert not result.usable
     assert "camera" in result.reasons[0]
 
@@ -100,7 +99,7 @@ def test_a_small_face_and_dark_picture_are_noted(
 ) -> None:
     head, _, _ = clip_head
     params = RepositioningParameters(min_face_px=150.0, min_luma=200.0)
-    result = assess_repositioning_head(head, axis="lateral", params=params)
+    result = assess_repositioning(head, axis="lateral", params=params)
     assert result.usable
     assert any("face is small" in note for note in result.notes)
     assert any("dark" in note for note in result.notes)
@@ -111,4 +110,4 @@ def test_the_trunk_cannot_be_measured_from_the_face(
 ) -> None:
     head, _, _ = clip_head
     with pytest.raises(InvalidValueError, match="neck only"):
-        assess_repositioning_head(head, joint="trunk", axis="lateral")
+        assess_repositioning(head, joint="trunk", axis="lateral")

@@ -2,11 +2,9 @@
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.assess.smoothness import sparc, speed_of_angle
-
-FloatArray = NDArray[np.float64]
 
 
 def min_jerk_speed(t: FloatArray, t0: float = 0.0, duration: float = 1.0) -> FloatArray:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.capture.extract import extract_video
 from kinesense.capture.video import VideoFile
 from kinesense.landmarks import OPENPOSE_BODY_25B
@@ -28,8 +28,6 @@ from kinesense.series import PoseSeries
 from kinesense.signal.geometry import joint_angle_deg, midpoint, signed_inclination_2d_deg
 from tests.capture.clips import rotated, rotation_matrix, translated, write_mp4v
 from tests.conftest import shared_file
-
-FloatArray = NDArray[np.float64]
 
 
 def _px(series: PoseSeries, name: str) -> FloatArray:

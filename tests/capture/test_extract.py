@@ -13,14 +13,12 @@ import pytest
 
 from kinesense.capture.extract import ExtractionResult, extract_video
 from kinesense.errors import InputFileError, NoPersonError
-from kinesense.landmarks import LANDMARK_INDEX
+from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
 from kinesense.series import PoseSeries
 from tests.capture.clips import noise_clip, remux_faststart, tag_rotation, write_ffmpeg
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.slow
-
-MIN_VISIBILITY = 0.5
 
 
 @dataclass

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kinesense.arrays import BoolArray
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS, LANDMARK_INDEX
 from kinesense.series import PoseSeries, Provenance
 from tests.conftest import SHARED_DATA
@@ -104,21 +105,14 @@ def mirrored(series: PoseSeries) -> PoseSeries:
 
 def cut(series: PoseSeries, start_s: float, end_s: float = np.inf) -> PoseSeries:
     """Frames with ``start_s <= t < end_s``, the clock restarting at 0."""
-    keep = (series.time_s >= start_s) & (series.time_s < end_s)
-    return PoseSeries(
-        time_s=series.time_s[keep] - series.time_s[keep][0],
-        image_xyz=series.image_xyz[keep],
-        world_xyz_m=series.world_xyz_m[keep],
-        visibility=series.visibility[keep],
-        detected=series.detected[keep],
-        frame_rate_hz=series.frame_rate_hz,
-        provenance=series.provenance,
-    )
+    part = detected_only(series, (series.time_s >= start_s) & (series.time_s < end_s))
+    return part.replace(time_s=part.time_s - part.time_s[0])
 
 
-def detected_only(series: PoseSeries) -> PoseSeries:
-    """The frames in which the person was found (the clock keeps its times)."""
-    keep = series.detected
+def detected_only(series: PoseSeries, keep: BoolArray | None = None) -> PoseSeries:
+    """The frames in which the person was found (or those ``keep`` selects), the clock keeping
+    its times; the frame rate and provenance kept, the other metadata the defaults."""
+    keep = series.detected if keep is None else keep
     return PoseSeries(
         time_s=series.time_s[keep],
         image_xyz=series.image_xyz[keep],

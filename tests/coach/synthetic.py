@@ -9,12 +9,11 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.coach.events import CoachFrame
 from kinesense.landmarks import LANDMARK_INDEX as IDX
 
-FloatArray = NDArray[np.float64]
 RESOLUTION = (1280, 720)
 
 _STANDING = {

@@ -2,15 +2,15 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli_runs import assert_one_line_error
+from tests.cli_runs import run_kinesense as run
 from tests.conftest import shared_file
 
-KINESENSE = [sys.executable, "-m", "kinesense.cli"]
 REQUIRED = (
     "path_length_mm",
     "mean_velocity_mm_s",
@@ -23,12 +23,6 @@ REQUIRED = (
 )
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*KINESENSE, *args], capture_output=True, text=True, timeout=300, check=False
-    )
-
-
 def one_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
@@ -36,14 +30,6 @@ def one_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     data = json.loads(lines[0])
     assert isinstance(data, dict)
     return data
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert fragment in lines[0]
 
 
 @pytest.fixture(scope="module")

@@ -6,34 +6,23 @@ and a plan for each, on the embedded SQLite database and (under ``make test``) o
 """
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-from sqlalchemy import text
-
 from kinesense.store import Store
-from kinesense.store.engine import make_engine
+from tests.cli_runs import KINESENSE, database_env, run_kinesense
+from tests.store.postgres import emptied_database, needs_postgres
 
 RUNS = 20
 
 
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kinesense.cli", *args], env=env, capture_output=True, text=True,
-        timeout=300, check=False,
-    )  # fmt: skip
-
-
 def concurrent_check_ins(url: str) -> None:
-    env = os.environ | {"KINESENSE_DATABASE_URL": url}
-    assert run(["person", "add", "Ann"], env).returncode == 0
-    assert run(["screen", "--person", "Ann", "--none"], env).returncode == 0
-    assert run(["plan", "Ann"], env).returncode == 0
-    argv = [sys.executable, "-m", "kinesense.cli", "checkin", "Ann", "--none", "--pain-now",
-            "3", "--pain-week", "4", "--json"]  # fmt: skip
+    env = database_env(url)
+    assert run_kinesense("person", "add", "Ann", env=env).returncode == 0
+    assert run_kinesense("screen", "--person", "Ann", "--none", env=env).returncode == 0
+    assert run_kinesense("plan", "Ann", env=env).returncode == 0
+    argv = [*KINESENSE, "checkin", "Ann", "--none", "--pain-now", "3", "--pain-week", "4",
+            "--json"]  # fmt: skip
     runs = [
         subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for _ in range(RUNS)
@@ -58,15 +47,8 @@ def test_twenty_concurrent_check_ins_on_sqlite(tmp_path: Path) -> None:
     concurrent_check_ins(f"sqlite:///{tmp_path / 'busy.db'}")
 
 
-POSTGRES_URL = os.environ.get("KINESENSE_TEST_POSTGRES_URL", "").strip()
-
-
-@pytest.mark.skipif(not POSTGRES_URL, reason="KINESENSE_TEST_POSTGRES_URL is not set")
+@needs_postgres
 def test_twenty_concurrent_check_ins_on_postgresql() -> None:
-    engine = make_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    Store(POSTGRES_URL, migrate=True).close()  # kinesense db upgrade
-    concurrent_check_ins(POSTGRES_URL)
+    url = emptied_database()
+    Store(url, migrate=True).close()  # kinesense db upgrade
+    concurrent_check_ins(url)

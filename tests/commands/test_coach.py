@@ -3,12 +3,12 @@
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.cli_runs import assert_one_line_error, run_kinesense
 from tests.coach.test_session import (
     EXERCISE_ID,
     FPS,
@@ -19,8 +19,6 @@ from tests.coach.test_session import (
 )
 from tests.conftest import shared_file
 
-KINESENSE = [sys.executable, "-m", "kinesense.cli", "coach"]
-
 
 def run(*args: str, exercises: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, COLUMNS="400")
@@ -28,17 +26,7 @@ def run(*args: str, exercises: Path | None = None) -> subprocess.CompletedProces
     env.pop("WAYLAND_DISPLAY", None)
     if exercises is not None:
         env["KINESENSE_EXERCISES"] = str(exercises)
-    return subprocess.run(
-        [*KINESENSE, *args], capture_output=True, text=True, timeout=300, env=env, check=False
-    )
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
-    assert result.returncode == 2, result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert fragment in lines[0]
+    return run_kinesense("coach", *args, env=env)
 
 
 @pytest.fixture(scope="module")

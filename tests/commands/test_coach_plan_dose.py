@@ -1,30 +1,19 @@
 """`kinesense coach ... --person` coaches at the dose of the person's plan and saves the session."""
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli_runs import database_env
+from tests.cli_runs import run_kinesense as _run
 from tests.conftest import shared_file
-
-
-def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kinesense.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "KINESENSE_DATABASE_URL": f"sqlite:///{tmp_path / 'history.db'}"}
+    return database_env(f"sqlite:///{tmp_path / 'history.db'}")
 
 
 def test_unknown_person_is_refused_before_any_work(env: dict[str, str], tmp_path: Path) -> None:

@@ -1,23 +1,18 @@
 """``kinesense db status`` and ``kinesense db upgrade``; a server database behind is refused."""
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from kinesense.store.engine import head_revision, make_engine
+from tests.cli_runs import database_env, run_kinesense
+from tests.store.postgres import emptied_database, needs_postgres
 
 
 def run(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"KINESENSE_DATABASE_URL": url}
-    return subprocess.run(
-        [sys.executable, "-m", "kinesense.cli", *args], env=env, capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
+    return run_kinesense(*args, env=database_env(url), timeout=120)
 
 
 def test_status_and_upgrade_of_a_sqlite_file(tmp_path: Path) -> None:
@@ -49,19 +44,12 @@ def test_a_database_from_a_newer_kinesense_is_one_line(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr
 
 
-POSTGRES_URL = os.environ.get("KINESENSE_TEST_POSTGRES_URL", "").strip()
-
-
-@pytest.mark.skipif(not POSTGRES_URL, reason="KINESENSE_TEST_POSTGRES_URL is not set")
+@needs_postgres
 def test_a_server_database_is_upgraded_only_when_asked() -> None:
-    engine = make_engine(POSTGRES_URL)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    refused = run("person", "list", url=POSTGRES_URL)
+    url = emptied_database()
+    refused = run("person", "list", url=url)
     assert refused.returncode == 2
     assert refused.stderr.strip().endswith("run kinesense db upgrade")
-    assert json.loads(run("db", "status", "--json", url=POSTGRES_URL).stdout)["state"] == "empty"
-    assert run("db", "upgrade", url=POSTGRES_URL).returncode == 0
-    assert run("person", "list", url=POSTGRES_URL).returncode == 0
+    assert json.loads(run("db", "status", "--json", url=url).stdout)["state"] == "empty"
+    assert run("db", "upgrade", url=url).returncode == 0
+    assert run("person", "list", url=url).returncode == 0

@@ -1,32 +1,17 @@
 """``kinesense screen`` as a user runs it: real processes, stdin answers, one-line errors."""
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kinesense.program.screening import DISCLAIMER, load_questions
+from tests.cli_runs import KINESENSE, assert_one_line_error, database_env
+from tests.cli_runs import run_kinesense as run
 
-KINESENSE = [sys.executable, "-m", "kinesense.cli"]
 QUESTIONS = load_questions()
 RED_FLAG_IDS = [q.id for q in QUESTIONS if q.red_flag]
-
-
-def run(
-    *args: str, stdin: str = "", env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*KINESENSE, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
 
 
 def test_list_json_gives_id_text_and_red_flag() -> None:
@@ -72,18 +57,10 @@ def test_none_states_every_answer_is_no_and_proceeds() -> None:
     assert not any(result["answers"].values())
 
 
-def one_line_error(done: subprocess.CompletedProcess[str], fragment: str) -> None:
-    assert done.returncode == 2, done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("error: ")
-    assert fragment in lines[0]
-
-
 def test_json_alone_answers_nothing_and_is_refused() -> None:
     """Issue 9: 'kinesense screen --json' decided 'proceed' without asking anything."""
     done = run("screen", "--json")
-    one_line_error(done, "the safety questions are not asked")
+    assert_one_line_error(done, "the safety questions are not asked")
     assert "--none" in done.stderr
     assert done.stdout == ""
 
@@ -94,7 +71,7 @@ def test_a_closed_input_answers_nothing_and_is_refused(tmp_path: Path) -> None:
             [*KINESENSE, "screen"], stdin=empty, capture_output=True, text=True, timeout=120,
             check=False,
         )  # fmt: skip
-    one_line_error(done, "nothing was decided")
+    assert_one_line_error(done, "nothing was decided")
     assert "No warning signs" not in done.stdout
 
 
@@ -109,13 +86,13 @@ def test_endless_invalid_answers_end_after_a_few_tries() -> None:
     finally:
         endless.kill()
         endless.wait()
-    one_line_error(done, "was not answered y or n after 4 tries")
+    assert_one_line_error(done, "was not answered y or n after 4 tries")
     assert done.stdout.count("Please answer y or n.") == 3
     assert len(done.stdout) < 10_000
 
 
 def test_none_with_a_yes_is_a_contradiction() -> None:
-    one_line_error(run("screen", "--none", "--yes", "night_pain", "--json"), "--none")
+    assert_one_line_error(run("screen", "--none", "--yes", "night_pain", "--json"), "--none")
 
 
 def test_stdin_is_not_read_when_the_answers_are_stated() -> None:
@@ -189,7 +166,7 @@ def test_person_option_saves_the_screening(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'history.db'}"
     with Store(url) as store, store.transaction() as unit:
         person_id = unit.add_person("Alex Example").id
-    env = os.environ | {"KINESENSE_DATABASE_URL": url}
+    env = database_env(url)
     done = run("screen", "--yes", "night_pain", "--person", "Alex Example", "--json", env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["saved"]["person_id"] == person_id
@@ -200,16 +177,16 @@ def test_person_option_saves_the_screening(tmp_path: Path) -> None:
     assert saved.red_flags == ("night_pain",)
     # the person is looked up before any question is asked
     missing = run("screen", "--person", "Nobody", env=env, stdin="n\n" * 20)
-    one_line_error(missing, "no person called 'Nobody'")
+    assert_one_line_error(missing, "no person called 'Nobody'")
     assert "[y/n]" not in missing.stdout
 
 
 def test_a_person_reference_made_of_digits_is_an_id(tmp_path: Path) -> None:
     """Issue 9: 'screen --person 2' saved into the person named "2" instead of id 2."""
     url = f"sqlite:///{tmp_path / 'history.db'}"
-    env = os.environ | {"KINESENSE_DATABASE_URL": url}
+    env = database_env(url)
     assert run("person", "add", "Ann", env=env).returncode == 0
-    one_line_error(run("person", "add", "1", env=env), "only of digits")
+    assert_one_line_error(run("person", "add", "1", env=env), "only of digits")
     assert run("person", "add", "Bob", env=env).returncode == 0
     done = run("screen", "--none", "--person", "2", "--json", env=env)
     assert done.returncode == 0, done.stderr

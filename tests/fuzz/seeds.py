@@ -10,7 +10,9 @@ and a valid second frame).
 import gzip
 import random
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PROJECT = Path(__file__).resolve().parents[2]
 SHARED = PROJECT.parent / "shared" / "data"
@@ -48,6 +50,28 @@ def seeds(rows: int = 200) -> dict[str, tuple[str, bytes]]:
         "openpose": ("cam01.0001.json", (OPENPOSE_DIR / "cam01.0001.json").read_bytes()),
         "npz": ("pose.npz", _npz_seed()),
     }  # fmt: skip
+
+
+def readers() -> dict[str, Callable[[Path], Any]]:
+    """format -> the reader it exercises (imported on the call, so that a fuzzer can instrument
+    kinesense's modules before they load)."""
+    from kinesense.capture.readers import (
+        read_c3d,
+        read_cop_csv,
+        read_imu_csv,
+        read_openpose,
+        read_trc,
+    )
+    from kinesense.series import load_series
+
+    return {
+        "c3d": read_c3d,
+        "cop-csv": read_cop_csv,
+        "imu-csv": read_imu_csv,
+        "trc": read_trc,
+        "openpose": lambda folder: read_openpose(folder, resolution=OPENPOSE_RESOLUTION),
+        "npz": load_series,
+    }
 
 
 def mutate(data: bytes, rng: random.Random, edits: int = 3) -> bytes:

@@ -14,29 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kinesense.capture.readers import (
-    read_c3d,
-    read_cop_csv,
-    read_imu_csv,
-    read_openpose,
-    read_trc,
-)
 from kinesense.errors import KinesenseError
 from kinesense.series import load_series
-from tests.fuzz.seeds import OPENPOSE_RESOLUTION, SHARED, mutate, seeds, write_input
+from tests.fuzz.seeds import SHARED, mutate, readers, seeds, write_input
 
 if not SHARED.is_dir():
     pytest.skip("real recordings absent", allow_module_level=True)
 
 SEEDS = seeds()
-READERS: dict[str, Callable[[Path], Any]] = {
-    "c3d": read_c3d,
-    "cop-csv": read_cop_csv,
-    "imu-csv": read_imu_csv,
-    "trc": read_trc,
-    "openpose": lambda folder: read_openpose(folder, resolution=OPENPOSE_RESOLUTION),
-    "npz": load_series,
-}
+READERS = readers()
 EXAMPLES = {"c3d": 15}
 
 

@@ -127,6 +127,27 @@ def test_failed_waiters_bow_chooses_the_core_track_with_hinge_practice() -> None
     assert [t.id for t in plan_for(passed).tracks] == ["gentle"]
 
 
+def test_tests_are_told_apart_through_the_registry() -> None:
+    """A result saved under an older name of its test counts as that test (the registry's
+    aliases); the balance tests of tracks.json are checked against the registry."""
+    older = result("single-leg-stance", {"stance_time_s": 4.0},
+                   (norm("stance_time_s", 4.0, "below", 20),))  # fmt: skip
+    deficits, _, used = find_deficits([older], RULES)
+    assert used
+    assert deficits["balance"].startswith("Your balance measured worse than the published norm")
+    assert "single-leg stance: stance_time_s 4 is below the range" in deficits["balance"]
+    forward = result("mobility-forward-bend", {"lumbopelvic_ratio": 1.2})
+    assert find_deficits([forward], RULES)[0] == {}  # only the waiter's bow can fail the hinge
+    from importlib import resources
+
+    text = resources.files("kinesense.program").joinpath("data", "tracks.json").read_text()
+    data = json.loads(text)
+    data["planner"]["balance_tests"] = ["sway", "tightrope"]
+    with pytest.raises(TrackDataError, match=r"field 'planner.balance_tests': not assessments: "
+                       r"tightrope; the assessments are: sway, romberg"):  # fmt: skip
+        parse_tracks(data, LIBRARY)
+
+
 def test_unusable_results_are_noted_not_used() -> None:
     bad = AssessmentResult.unusable("sway", "the recording is 5 s long, shorter than 20 s")
     plan = plan_for(bad)

@@ -1,18 +1,13 @@
 """The wording shared by the HTML and PDF reports, reading result files, choosing trends."""
 
-import json
-from pathlib import Path
-
 import pytest
 
-from kinesense.assess.result import AssessmentResult
 from kinesense.errors import InputFileError
 from kinesense.report import (
     conditions_text,
     describe_value,
     format_date,
     format_value,
-    load_results,
     metric_label,
     parse_results,
     range_text,
@@ -121,21 +116,3 @@ def test_parse_one_object_or_a_list() -> None:
 def test_parse_rejects(data: object, fragment: str) -> None:
     with pytest.raises(InputFileError, match=fragment):
         parse_results(data, "x.json")
-
-
-def test_load_results(tmp_path: Path) -> None:
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(sway_result().to_json()))
-    listed = tmp_path / "list.json"
-    listed.write_text(json.dumps([r.to_json() for r in all_results()]))
-    loaded = load_results([good, listed])
-    assert len(loaded) == 1 + len(all_results())
-    assert isinstance(loaded[0], AssessmentResult)
-    bad = tmp_path / "bad.json"
-    bad.write_text("{not json")
-    with pytest.raises(InputFileError, match=r"bad.json is not valid JSON \(line 1"):
-        load_results([bad])
-    with pytest.raises(InputFileError, match="not found"):
-        load_results([tmp_path / "nope.json"])
-    with pytest.raises(InputFileError, match="is a folder"):
-        load_results([tmp_path])

@@ -5,14 +5,12 @@ import re
 from datetime import UTC, datetime
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from kinesense.assess.result import AssessmentResult, MetricInfo, compare_with_norm
-from kinesense.errors import InputFileError
 from kinesense.report import DISCLAIMER
-from kinesense.report.html import MAIN_METRICS, render_html, write_html
+from kinesense.report.html import MAIN_METRICS, render_html
 from tests.report import UNUSABLE_REASON, all_results, stance_result, sway_result
 
 FIXED = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -168,10 +166,3 @@ def test_long_metric_lists_fold() -> None:
         assert f"<code>{name}</code>" in page
     # The metric compared with a norm comes first.
     assert page.index("<code>mean_velocity_mm_s</code>") < page.index("<code>path_length_mm</code>")
-
-
-def test_write_html(tmp_path: Path) -> None:
-    target = write_html([stance_result()], tmp_path / "r.html")
-    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    with pytest.raises(InputFileError, match="cannot write"):
-        write_html([stance_result()], tmp_path / "missing" / "r.html")

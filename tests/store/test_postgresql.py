@@ -8,7 +8,6 @@ SQLite suite's tests in ``test_store.py`` are run again here through the ``url``
 which replaces the SQLite file by this server.
 """
 
-import os
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from kinesense.program.records import CheckIn
 from kinesense.store import Store, StoreError
 from kinesense.store.engine import current_revision, head_revision, make_engine
 from kinesense.store.models import Base
+from tests.store.postgres import emptied_database, needs_postgres
 
 # The dialect-neutral tests of the SQLite suite, collected again in this module so that they use
 # this module's `url` and `store` fixtures.
@@ -47,25 +47,13 @@ from tests.store.test_store import (  # noqa: F401
     test_unknown_and_ambiguous_people,
 )
 
-POSTGRES_URL = os.environ.get("KINESENSE_TEST_POSTGRES_URL", "").strip()
-
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL,
-    reason="KINESENSE_TEST_POSTGRES_URL is not set (make test starts a PostgreSQL server with "
-    "scripts/postgres.sh and sets it)",
-)
+pytestmark = needs_postgres
 
 
 @pytest.fixture
 def url() -> str:
-    """The test database, emptied: no tables, no migration recorded, sequences from 1."""
-    engine = make_engine(POSTGRES_URL)
-    assert engine.dialect.name == "postgresql", "KINESENSE_TEST_POSTGRES_URL is not PostgreSQL"
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return POSTGRES_URL
+    """The test database, emptied."""
+    return emptied_database()
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ test on each trial (with its preconditions) and combine them (:mod:`kinesense.as
 balance_tests`); single-leg stance reads front-view landmarks (:mod:`kinesense.assess.stance`).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any, TypeVar
 
 from kinesense._checks import check_option, check_positive
 from kinesense.assess.balance_tests import (
@@ -35,17 +33,15 @@ from kinesense.assess.stance import StanceParameters, assess_stance, common_fiel
 from kinesense.assess.sway import DEFAULT_CUTOFF_HZ
 from kinesense.assess.sway_norms import sway_norm
 from kinesense.assess.sway_sources import SwayTrace, from_cop, from_imu, from_pose
+from kinesense.parameters import Parameters, Positive
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
 
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 SWAY_KIND = {CopSeries: "cop", MotionSeries: "imu", PoseSeries: "video"}
 SEXES = ("female", "male")
 
 
-class SwayParameters(BaseModel):
+class SwayParameters(Parameters):
     """Settings of a sway trial (and of each trial of Romberg and mCTSIB)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     duration_s: Positive = DEFAULT_DURATION_S
     """The protocol's trial length, s (mCTSIB: 30 s; Cohen et al. 1993)."""
@@ -178,6 +174,32 @@ def _trial(
     return SwayInputs(recording, Conditions(eyes=eyes, stance=stance, surface=surface), source)
 
 
+TrialsInputs = TypeVar("TrialsInputs")
+
+
+def _trials_spec(
+    name: str,
+    title: str,
+    inputs: type[TrialsInputs],
+    slots: tuple[InputSlot, ...],
+    run: Callable[[TrialsInputs, SwayParameters], AssessmentResult],
+) -> AssessmentSpec[TrialsInputs, SwayParameters]:
+    """A test made of sway trials (Romberg, mCTSIB): standing, in any camera view, with the
+    sway parameters. Each trial goes through :data:`SWAY` with its own preconditions, so the
+    test refuses through its trials: a trial found wrong states its own reasons."""
+    return AssessmentSpec(
+        name=name,
+        title=title,
+        family="sway",
+        inputs=inputs,
+        slots=slots,
+        parameters=SwayParameters,
+        results=(Requirements(name, title, CAMERA_VIEWS, ("standing",), SWAY_VIEWS),),
+        run=run,
+        refuse=lambda trials, params, reasons: run(trials, params),
+    )
+
+
 @dataclass(frozen=True)
 class RombergInputs:
     """Two trials in the same stance on the same surface, eyes open then closed."""
@@ -202,34 +224,15 @@ def run_romberg(inputs: RombergInputs, params: SwayParameters) -> AssessmentResu
     return romberg(trials[0], trials[1])
 
 
-def refuse_romberg(
-    inputs: RombergInputs, params: SwayParameters, reasons: Sequence[str]
-) -> AssessmentResult:
-    """Romberg refuses through its trials: each trial found wrong states its own reasons."""
-    return run_romberg(inputs, params)
-
-
-ROMBERG: AssessmentSpec[RombergInputs, SwayParameters] = AssessmentSpec(
-    name="romberg",
-    title="Romberg test (standing, eyes open and closed)",
-    family="sway",
-    inputs=RombergInputs,
-    slots=(
+ROMBERG = _trials_spec(
+    "romberg",
+    "Romberg test (standing, eyes open and closed)",
+    RombergInputs,
+    (
         InputSlot("eyes_open", ("cop", "motion", "pose")),
         InputSlot("eyes_closed", ("cop", "motion", "pose")),
     ),
-    parameters=SwayParameters,
-    results=(
-        Requirements(
-            "romberg",
-            "Romberg test (standing, eyes open and closed)",
-            CAMERA_VIEWS,
-            ("standing",),
-            SWAY_VIEWS,
-        ),
-    ),
-    run=run_romberg,
-    refuse=refuse_romberg,
+    run_romberg,
 )
 
 CTSIB_TRIALS = ("eo_firm", "ec_firm", "eo_foam", "ec_foam")
@@ -268,31 +271,12 @@ def run_ctsib(inputs: CtsibInputs, params: SwayParameters) -> AssessmentResult:
     return ctsib(results)
 
 
-def refuse_ctsib(
-    inputs: CtsibInputs, params: SwayParameters, reasons: Sequence[str]
-) -> AssessmentResult:
-    """mCTSIB refuses through its trials: each trial found wrong states its own reasons."""
-    return run_ctsib(inputs, params)
-
-
-CTSIB: AssessmentSpec[CtsibInputs, SwayParameters] = AssessmentSpec(
-    name="ctsib",
-    title="Sensory balance test (modified CTSIB)",
-    family="sway",
-    inputs=CtsibInputs,
-    slots=tuple(InputSlot(name, ("cop", "motion", "pose")) for name in CTSIB_TRIALS),
-    parameters=SwayParameters,
-    results=(
-        Requirements(
-            "ctsib",
-            "Sensory balance test (modified CTSIB)",
-            CAMERA_VIEWS,
-            ("standing",),
-            SWAY_VIEWS,
-        ),
-    ),
-    run=run_ctsib,
-    refuse=refuse_ctsib,
+CTSIB = _trials_spec(
+    "ctsib",
+    "Sensory balance test (modified CTSIB)",
+    CtsibInputs,
+    tuple(InputSlot(name, ("cop", "motion", "pose")) for name in CTSIB_TRIALS),
+    run_ctsib,
 )
 
 

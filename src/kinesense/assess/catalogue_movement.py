@@ -39,12 +39,10 @@ from kinesense.assess.repositioning import (
 )
 from kinesense.assess.repositioning import (
     RepositioningParameters,
+    assess_repositioning,
     check_choices,
-    common_fields,
+    protocol,
 )
-from kinesense.assess.repositioning_head import assess_repositioning_head
-from kinesense.assess.repositioning_imu import assess_repositioning_imu
-from kinesense.assess.repositioning_video import assess_repositioning_pose
 from kinesense.assess.result import AssessmentResult
 from kinesense.assess.spec import (
     CAMERA_VIEWS,
@@ -254,22 +252,21 @@ class RepositioningInputs:
 def run_repositioning(
     inputs: RepositioningInputs, params: RepositioningParameters
 ) -> AssessmentResult:
-    """Repositioning errors (:mod:`kinesense.assess.repositioning_imu`, ``_video``, ``_head``)."""
-    choices: dict[str, Any] = {
+    """Repositioning errors (:func:`kinesense.assess.repositioning.assess_repositioning`)."""
+    return assess_repositioning(
+        inputs.recording, **_choices(inputs), use_magnetometer=inputs.use_magnetometer,
+        params=params,
+    )  # fmt: skip
+
+
+def _choices(inputs: RepositioningInputs) -> dict[str, Any]:
+    return {
         "joint": inputs.joint,
         "axis": inputs.axis,
         "task": inputs.task,
         "target_deg": inputs.target_deg,
         "demonstration": inputs.demonstration,
-        "params": params,
     }
-    if isinstance(inputs.recording, MotionSeries):
-        return assess_repositioning_imu(
-            inputs.recording, use_magnetometer=inputs.use_magnetometer, **choices
-        )
-    if isinstance(inputs.recording, HeadSeries):
-        return assess_repositioning_head(inputs.recording, **choices)
-    return assess_repositioning_pose(inputs.recording, **choices)
 
 
 def refuse_repositioning(
@@ -279,21 +276,9 @@ def refuse_repositioning(
     from kinesense.capture.view import series_view
 
     assert isinstance(inputs.recording, PoseSeries)  # only landmarks have a camera view
-    task = check_choices(
-        inputs.joint, inputs.axis, inputs.task, inputs.target_deg, inputs.demonstration
-    )
-    common = common_fields(
-        inputs.recording.provenance.to_json(),
-        joint=inputs.joint,
-        axis=inputs.axis,
-        task=task,
-        target_deg=inputs.target_deg,
-        params=params,
-        sensor="video",
-        placement="camera",
-    )
+    chosen = protocol(inputs.recording, **_choices(inputs), params=params)
     quality = {"camera_view": series_view(inputs.recording)}
-    return AssessmentResult.unusable(REPOSITIONING, *reasons, quality=quality, **common)
+    return AssessmentResult.unusable(REPOSITIONING, *reasons, quality=quality, **chosen.common)
 
 
 REPOSITIONING_SPEC: AssessmentSpec[RepositioningInputs, RepositioningParameters] = AssessmentSpec(

@@ -19,7 +19,9 @@ from kinesense.assess.lumbopelvic import (
 from kinesense.assess.mobility import (
     TRUNK_ANGLE_REFERENCE,
     add_smoothness,
+    movement_result,
     neutral_of,
+    no_repetition,
     plot_data,
     prepare,
     repetition_peaks,
@@ -96,12 +98,8 @@ def assess_forward_bend_video(
     excursion = trunk.angle_deg - neutral
     peaks = repetition_peaks(trunk, excursion, {"flexion": 1.0}, params)
     if not peaks:
-        return AssessmentResult.unusable(
-            test,
-            f"no forward bend of at least {params.min_peak_deg:g} deg was found",
-            protocol=protocol,
-            quality=quality,
-            source=source,
+        return no_repetition(
+            test, "forward bend", params, protocol=protocol, quality=quality, source=source
         )
     hip = excursion - (thigh.angle_deg - thigh_neutral)
     idx = [p.index for p in peaks]
@@ -160,16 +158,8 @@ def assess_forward_bend_video(
             f"angle {metrics['hip_flexion_deg']:.0f} deg, knee flexion up to "
             f"{metrics['knee_flexion_deg']:.0f} deg over {len(peaks)} bends."
         )
-    return AssessmentResult(
-        test=test,
-        usable=True,
-        metrics=metrics,
-        metric_info=info,
-        interpretation=text,
-        notes=tuple(notes),
-        protocol=protocol,
-        quality=quality,
-        conditions={"movement": movement, "source": "video"},
-        source=source,
-        plot_data=plot_data(trunk, excursion, peaks),
+    fields = {"protocol": protocol, "quality": quality, "source": source,
+              "conditions": {"movement": movement, "source": "video"}}  # fmt: skip
+    return movement_result(
+        test, metrics, info, text, notes, fields, plot_data(trunk, excursion, peaks)
     )

@@ -40,26 +40,26 @@ be checked.
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Final
 
 import numpy as np
 from numpy.typing import ArrayLike
-from pydantic import Field
 
 from kinesense.arrays import FloatArray
 from kinesense.assess.mobility import (
     MobilityParameters,
     add_smoothness,
+    movement_result,
+    no_repetition,
     plot_data,
     repetition_peaks,
 )
 from kinesense.assess.mobility_imu import imu_inclination_deg
 from kinesense.assess.result import AssessmentResult, MetricInfo
+from kinesense.parameters import Positive
 from kinesense.series.motion import MotionSeries
 from kinesense.signal.angle_trace import AngleTrace
 from kinesense.signal.peaks import Peak
-
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 
 class ForwardBendParameters(MobilityParameters):
@@ -206,12 +206,7 @@ def assess_forward_bend_imu(
     peaks = repetition_peaks(trace, trace.angle_deg, {"flexion": 1.0}, params)
     quality = {"duration_s": float(end - start), "sensors": "trunk and pelvis"}
     if not peaks:
-        return AssessmentResult.unusable(
-            test,
-            f"no forward bend of at least {params.min_peak_deg:g} deg was found",
-            protocol=protocol,
-            quality=quality,
-        )
+        return no_repetition(test, "forward bend", params, protocol=protocol, quality=quality)
     starts = bend_starts(trace, trace.angle_deg, peaks)
     rhythms = [
         bend_rhythm(trace.time_s, trace.angle_deg, pelvis_deg, s, p.index)
@@ -249,18 +244,11 @@ def assess_forward_bend_imu(
             f"{metrics['lumbopelvic_ratio_late']:.2f})."
         )
     add_smoothness(metrics, info, trace, trace.angle_deg, peaks, params, TRUNK_SPARC)
-    return AssessmentResult(
-        test=test,
-        usable=True,
-        metrics=metrics,
-        metric_info=info,
-        interpretation=text,
-        notes=tuple(notes),
-        protocol=protocol,
-        quality=quality,
-        conditions={"movement": movement, "source": "imu"},
-        source={"trunk": trunk.provenance.to_json(), "pelvis": pelvis.provenance.to_json()},
-        plot_data=plot_data(trace, trace.angle_deg, peaks),
+    sources = {"trunk": trunk.provenance.to_json(), "pelvis": pelvis.provenance.to_json()}
+    fields = {"protocol": protocol, "quality": quality, "source": sources,
+              "conditions": {"movement": movement, "source": "imu"}}  # fmt: skip
+    return movement_result(
+        test, metrics, info, text, notes, fields, plot_data(trace, trace.angle_deg, peaks)
     )
 
 
@@ -304,15 +292,3 @@ def _rhythm_metrics(rhythms: list[Rhythm]) -> tuple[dict[str, float], dict[str, 
             ESOLA_1996,
         )
     return metrics, info
-
-
-def rhythm_summary(rhythm: Rhythm) -> dict[str, Any]:
-    """JSON form of a :class:`Rhythm`."""
-    return {
-        "trunk_peak_deg": rhythm.trunk_peak_deg,
-        "pelvis_peak_deg": rhythm.pelvis_peak_deg,
-        "lumbar_peak_deg": rhythm.lumbar_peak_deg,
-        "ratio": rhythm.ratio,
-        "ratio_thirds": list(rhythm.ratio_thirds),
-        "lumbar_lead_s": rhythm.lumbar_lead_s,
-    }

@@ -51,15 +51,15 @@ Settings: :class:`MobilityParameters` (frozen; defaults below; every result reco
 """
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense.arrays import FloatArray
 from kinesense.assess.mobility_norms import trunk_rom_norm
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.assess.smoothness import phase_sparcs
+from kinesense.parameters import Parameters, Positive, Share
 from kinesense.signal.angle_trace import AngleTrace, neutral_angle_deg, prepare_angle
 from kinesense.signal.peaks import Peak, find_peaks_per_side
 
@@ -70,14 +70,9 @@ ROM_MOVEMENTS: Final = ("flexion", "extension", "lateral", "rotation")
 SIDE_VIEW_MOVEMENTS: Final = ("flexion", "extension", "forward-bend", "waiters-bow")
 FRONT_VIEW_MOVEMENTS: Final = ("lateral", "rotation")
 
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Share = Annotated[float, Field(gt=0.0, le=1.0)]
 
-
-class MobilityParameters(BaseModel):
+class MobilityParameters(Parameters):
     """Settings of the trunk mobility tests (seconds, hertz, degrees; shares from 0 to 1)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     min_duration_s: Positive = 3.0
     """Shortest usable recording: 1 s standing still plus one repetition."""
@@ -329,19 +324,45 @@ def rom_from_trace(
         "angles are of the whole trunk segment (hips to shoulders, pelvis and spine together), "
         "not lumbar range of motion"
     )
+    return movement_result(
+        test, metrics, info, _interpretation(movement, metrics), notes,
+        {"protocol": protocol, "quality": quality, "conditions": {"movement": movement},
+         "source": source, "norm": trunk_rom_norm(movement)}, plot_data(trace, excursion, peaks),
+    )  # fmt: skip
+
+
+def movement_result(
+    test: str,
+    metrics: dict[str, float],
+    info: dict[str, MetricInfo],
+    interpretation: str,
+    notes: list[str],
+    fields: Mapping[str, Any],
+    plot: dict[str, Any],
+) -> AssessmentResult:
+    """A usable result of a trunk movement test (range of motion, forward bend, waiter's bow):
+    its metrics and their descriptions, the interpretation, notes and ``plot`` (see
+    :func:`plot_data`); ``fields`` holds ``protocol``, ``quality``, ``conditions``,
+    ``source`` and, for range of motion, ``norm``."""
     return AssessmentResult(
         test=test,
         usable=True,
         metrics=metrics,
         metric_info=info,
-        interpretation=_interpretation(movement, metrics),
+        interpretation=interpretation,
         notes=tuple(notes),
-        norm=trunk_rom_norm(movement),
-        protocol=protocol,
-        quality=quality,
-        conditions={"movement": movement},
-        source=source,
-        plot_data=plot_data(trace, excursion, peaks),
+        plot_data=plot,
+        **fields,
+    )
+
+
+def no_repetition(
+    test: str, what: str, params: MobilityParameters, **fields: Any
+) -> AssessmentResult:
+    """The refusal of a recording in which no ``what`` of at least ``params.min_peak_deg`` was
+    found."""
+    return AssessmentResult.unusable(
+        test, f"no {what} of at least {params.min_peak_deg:g} deg was found", **fields
     )
 
 

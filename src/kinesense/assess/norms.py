@@ -45,7 +45,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from kinesense.errors import DataFileError
-from kinesense.signal.data_files import parse_data, parse_json_text
+from kinesense.safe_json import NOT_JSON_TABLE, read_data_file
+from kinesense.validation_errors import validated
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
@@ -252,7 +253,7 @@ class NormTable(BaseModel):
 
 def parse_norm_table(data: Any, origin: str) -> NormTable:
     """Validate the JSON content of a norms file; :class:`NormDataError` names what is wrong."""
-    return parse_data(NormTable, data, origin, NormDataError)
+    return validated(NormTable, data, origin, NormDataError)
 
 
 def norms_folder() -> Any:
@@ -264,12 +265,13 @@ def norms_folder() -> Any:
 def load_norms(table_id: str) -> NormTable:
     """The norms table ``assess/norms/<table_id>.json``, validated."""
     resource = norms_folder() / f"{table_id}.json"
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise NormDataError(f"no norms table named {table_id!r}") from None
+    if not resource.is_file():
+        raise NormDataError(f"no norms table named {table_id!r}")
     origin = f"norms/{table_id}.json"
-    table = parse_json_text(NormTable, text, origin, NormDataError)
+    data = read_data_file(
+        resource, "norms table", NormDataError, source=origin, not_json=NOT_JSON_TABLE
+    )
+    table = parse_norm_table(data, origin)
     if table.id != table_id:
         raise NormDataError(f"{origin}: id: declares {table.id!r}, not {table_id!r}")
     return table

@@ -57,13 +57,14 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from kinesense.arrays import BoolArray, FloatArray
 from kinesense.assess.posture_measures import MEASURES
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.capture.view import series_view
 from kinesense.landmarks import MIN_VISIBILITY
+from kinesense.parameters import Parameters
 from kinesense.series import PoseSeries
 
 TEST_NAME = "posture"
@@ -77,10 +78,8 @@ VIEW_REFUSAL = (
 """The reason given for a view posture cannot use (``{view}`` is replaced by it)."""
 
 
-class PostureParameters(BaseModel):
+class PostureParameters(Parameters):
     """Settings of the posture test."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     min_body_height_share: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.1
     """A frame whose visible landmarks span less than this share of the image height is not a

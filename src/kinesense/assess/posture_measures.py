@@ -105,8 +105,17 @@ class Measure:
     info: MetricInfo
 
 
-def _p(points: Mapping[str, FloatArray], name: str) -> FloatArray:
-    return points[name]
+def _knee_frontal(side: str) -> Measure:
+    """The frontal plane projection angle of the ``side`` knee (positive = valgus)."""
+    other = "right" if side == "left" else "left"
+    names = (f"{side}_hip", f"{side}_knee", f"{side}_ankle", f"{other}_hip")
+    return Measure(
+        f"{side}_knee_frontal_angle_deg",
+        "front",
+        names,
+        lambda p, f: knee_frontal_angle_deg(*(p[name] for name in names)),
+        MetricInfo("deg", f"{side} knee frontal plane projection angle (positive = valgus)", MUNRO),
+    )
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -175,22 +184,5 @@ MEASURES: tuple[Measure, ...] = (
             KENDALL,
         ),
     ),
-    Measure(
-        "left_knee_frontal_angle_deg",
-        "front",
-        ("left_hip", "left_knee", "left_ankle", "right_hip"),
-        lambda p, f: knee_frontal_angle_deg(
-            p["left_hip"], p["left_knee"], p["left_ankle"], p["right_hip"]
-        ),
-        MetricInfo("deg", "left knee frontal plane projection angle (positive = valgus)", MUNRO),
-    ),
-    Measure(
-        "right_knee_frontal_angle_deg",
-        "front",
-        ("right_hip", "right_knee", "right_ankle", "left_hip"),
-        lambda p, f: knee_frontal_angle_deg(
-            p["right_hip"], p["right_knee"], p["right_ankle"], p["left_hip"]
-        ),
-        MetricInfo("deg", "right knee frontal plane projection angle (positive = valgus)", MUNRO),
-    ),
+    *(_knee_frontal(side) for side in ("left", "right")),
 )

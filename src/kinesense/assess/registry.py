@@ -9,7 +9,9 @@ test names as strings:
 * :func:`get_assessment` and :func:`assessment_names`: the registered tests;
 * :func:`spec_for_result`: the test that gives a result name (``"mobility-waiters-bow"`` ->
   the forward-bend test), aliases of older results included;
-* :func:`title_of` and :func:`family_of`: a result's title and chart family.
+* :func:`title_of` and :func:`family_of`: a result's title and chart family;
+* :func:`assessment_of` and :func:`current_result_name`: which test gave a stored result, and
+  the name it gives such results today.
 
 A result is computed with ``get_assessment(name).assess(inputs, params)`` (or the service
 :func:`kinesense.services.assessments.run_assessment`), which checks the preconditions first.
@@ -75,6 +77,22 @@ def spec_for_result(result_test_name: str) -> AnySpec:
     if spec is None:
         raise NotFoundError(f"no assessment gives results named {result_test_name!r}")
     return spec
+
+
+def assessment_of(result_test_name: str) -> str | None:
+    """The name of the test that gives results named ``result_test_name`` (see
+    :func:`spec_for_result`), or None for a name no registered test gives."""
+    spec = _by_result().get(result_test_name) or _registry().get(result_test_name)
+    return spec.name if spec is not None else None
+
+
+def current_result_name(result_test_name: str) -> str:
+    """The name a result is given today: an older alias (``"single-leg-stance"``) becomes its
+    test's one result name (``"stance"``); any other name is returned as it is."""
+    spec = _by_result().get(result_test_name)
+    if spec is None or result_test_name not in spec.aliases or len(spec.results) != 1:
+        return result_test_name
+    return spec.results[0].result
 
 
 def title_of(test: str) -> str:

@@ -42,6 +42,7 @@ define it).
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import numpy as np
@@ -52,8 +53,10 @@ from kinesense.assess.repositioning_norms import repositioning_norm
 from kinesense.assess.repositioning_protocols import PROTOCOLS
 from kinesense.assess.result import AssessmentResult, MetricInfo
 from kinesense.errors import InvalidValueError
+from kinesense.parameters import Positive, Share
+from kinesense.series import HeadSeries, MotionSeries, PoseSeries
 from kinesense.signal.holds import HoldRules
-from kinesense.signal.reposition_trials import TASKS, TrialDetection
+from kinesense.signal.reposition_trials import TASKS, TrialDetection, detect_trials
 
 TEST = "repositioning"
 PLOT_DECIMALS = 4
@@ -61,9 +64,6 @@ PLOT_DECIMALS = 4
 the measurement error, and free of the last-digit noise of floating-point arithmetic."""
 JOINTS = ("trunk", "neck")
 AXES = ("flexion", "rotation", "lateral")
-
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Share = Annotated[float, Field(gt=0.0, le=1.0)]
 
 
 class RepositioningParameters(HoldRules):
@@ -115,6 +115,9 @@ class RepositioningParameters(HoldRules):
     """Face video: darkest mean frame luma (0-255) without a warning."""
 
 
+DEFAULTS = RepositioningParameters()
+
+
 def repositioning_errors(signed_errors_deg: Any) -> tuple[float, float, float]:
     """``(AE, CE, VE)`` in degrees from the signed trial errors (see the module docstring)."""
     e = np.asarray(signed_errors_deg, dtype=np.float64)
@@ -156,19 +159,78 @@ def check_choices(
     return task
 
 
-def common_fields(
-    source: Mapping[str, Any],
+@dataclass(frozen=True)
+class Protocol:
+    """The checked choices of one recording, and what every result of it (usable or not)
+    carries: ``common`` holds its protocol text, conditions and source."""
+
+    joint: str
+    axis: str
+    task: str
+    target_deg: float | None
+    demonstration: bool
+    params: RepositioningParameters
+    common: dict[str, Any]
+
+    def trials(
+        self, time_s: FloatArray, angle_deg: FloatArray
+    ) -> tuple[FloatArray, TrialDetection]:
+        """The angle (sign turned so that a target task's largest excursion is positive) and
+        the trials found in it (:func:`kinesense.signal.reposition_trials.detect_trials`)."""
+        if self.task == "target" and angle_deg[int(np.argmax(np.abs(angle_deg)))] < 0:
+            angle_deg = -angle_deg
+        detection = detect_trials(
+            time_s, angle_deg, task=self.task, target_deg=self.target_deg,
+            demonstration=self.demonstration, rules=self.params,
+        )  # fmt: skip
+        return angle_deg, detection
+
+    def too_short(self, duration_s: float, **fields: Any) -> AssessmentResult:
+        """The refusal of a recording shorter than ``params.min_duration_s``."""
+        return AssessmentResult.unusable(
+            TEST,
+            f"recording too short: {duration_s:.1f} s (at least {self.params.min_duration_s:g} s)",
+            **fields,
+            **self.common,
+        )
+
+
+Recording = MotionSeries | PoseSeries | HeadSeries
+"""What a repositioning test reads: a motion sensor on the moving segment, a side-view video's
+body landmarks, or the head's orientation from a video of the face."""
+FACE_CAMERA = "camera facing the person (face model)"
+
+
+def _sensor_and_placement(recording: Recording) -> tuple[str, str]:
+    if isinstance(recording, MotionSeries):
+        return "imu", recording.placement
+    return "video", FACE_CAMERA if isinstance(recording, HeadSeries) else "camera"
+
+
+def protocol(
+    recording: Recording,
     *,
-    joint: str,
-    axis: str,
-    task: str,
-    target_deg: float | None,
-    params: RepositioningParameters,
-    sensor: str,
-    placement: str,
-) -> dict[str, Any]:
-    """Protocol, conditions and source of every result (usable or not) of one recording:
-    ``sensor`` is ``"imu"`` or ``"video"``, ``placement`` where it was worn (or ``"camera"``)."""
+    joint: str | None = None,
+    axis: str | None = None,
+    task: str | None = None,
+    target_deg: float | None = None,
+    demonstration: bool = True,
+    params: RepositioningParameters = DEFAULTS,
+) -> Protocol:
+    """The choices checked (:func:`check_choices`; a face video measures the neck only) and the
+    fields of every result of ``recording``: a motion sensor (``sensor`` ``"imu"``, placed
+    where it was worn) or a video (``"video"``, placed ``"camera"`` or, for the face model,
+    :data:`FACE_CAMERA`). A face video's joint is the neck and its axis rotation unless given;
+    any other recording's axis is flexion unless given."""
+    head = isinstance(recording, HeadSeries)
+    if head and joint not in (None, "neck"):
+        raise InvalidValueError("a face video measures the neck only; the trunk needs a sensor "
+                                "or a side-view video")  # fmt: skip
+    joint = "neck" if head and joint is None else joint
+    axis = axis or ("rotation" if head else "flexion")
+    task = check_choices(joint, axis, task, target_deg, demonstration)  # type: ignore[arg-type]
+    assert joint is not None  # check_choices refuses None
+    sensor, placement = _sensor_and_placement(recording)
     conditions = {
         "joint": joint,
         "axis": axis,
@@ -179,7 +241,64 @@ def common_fields(
         "sensor": sensor,
         "placement": placement,
     }
-    return {"protocol": PROTOCOLS[(joint, task)], "conditions": conditions, "source": dict(source)}
+    common = {
+        "protocol": PROTOCOLS[(joint, task)],
+        "conditions": conditions,
+        "source": dict(recording.provenance.to_json()),
+    }
+    return Protocol(joint, axis, task, target_deg, demonstration, params, common)
+
+
+def assess_repositioning(
+    recording: Recording,
+    *,
+    joint: str | None = None,
+    axis: str | None = None,
+    task: str | None = None,
+    target_deg: float | None = None,
+    demonstration: bool = True,
+    use_magnetometer: bool = False,
+    params: RepositioningParameters = DEFAULTS,
+) -> AssessmentResult:
+    """Repositioning error from a motion sensor worn on the moving segment
+    (:mod:`kinesense.assess.repositioning_imu`), a side-view video's landmarks
+    (:mod:`kinesense.assess.repositioning_video`) or the head's orientation from a video of the
+    face (:mod:`kinesense.assess.repositioning_head`).
+
+    Args:
+        recording: the recording; a motion sensor's ``placement`` should say where it was worn
+            ("lower back", "sternum", "head"...).
+        joint: ``"trunk"`` or ``"neck"`` (a face video: the neck, the default).
+        axis: ``"flexion"`` (sagittal), ``"lateral"`` (lateral flexion) or ``"rotation"``
+            (axial); default: rotation for a face video, flexion otherwise; a body-landmark
+            video measures flexion only.
+        task: ``"target"`` or ``"neutral"``; default: neutral for the neck without a target,
+            target otherwise.
+        target_deg: the target angle, degrees (target task); ``None``: the demonstrated angle.
+        demonstration: whether the first hold (target task) is the eyes-open demonstration.
+        use_magnetometer: a motion sensor's heading corrected with its magnetometer (rotation
+            only).
+        params: the settings (trials required, thresholds).
+
+    Raises:
+        InvalidValueError: a choice outside the protocols (named), or a joint other than the
+            neck for a face video.
+    """
+    chosen = protocol(
+        recording, joint=joint, axis=axis, task=task, target_deg=target_deg,
+        demonstration=demonstration, params=params,
+    )  # fmt: skip
+    if isinstance(recording, MotionSeries):
+        from kinesense.assess.repositioning_imu import measure_imu
+
+        return measure_imu(recording, chosen, use_magnetometer=use_magnetometer)
+    if isinstance(recording, HeadSeries):
+        from kinesense.assess.repositioning_head import measure_head
+
+        return measure_head(recording, chosen)
+    from kinesense.assess.repositioning_video import measure_video
+
+    return measure_video(recording, chosen)
 
 
 def _metric_info(task: str, n: int) -> dict[str, MetricInfo]:

@@ -33,24 +33,15 @@ from typing import Any
 import numpy as np
 
 from kinesense.arrays import FloatArray
-from kinesense.assess.repositioning import (
-    TEST,
-    RepositioningParameters,
-    build_result,
-    check_choices,
-    common_fields,
-    initial_rest,
-)
+from kinesense.assess.repositioning import TEST, Protocol, build_result, initial_rest
 from kinesense.assess.result import AssessmentResult
-from kinesense.errors import InvalidValueError
 from kinesense.series.head import HeadSeries
 from kinesense.signal.gaps import fill_gaps
 from kinesense.signal.head_pose import AXIS_COLUMNS, mean_orientation_deg, relative_angles_deg
 from kinesense.signal.head_quality import head_quality
 from kinesense.signal.holds import smoothed_angle_and_speed
-from kinesense.signal.reposition_trials import TrialDetection, detect_trials
+from kinesense.signal.reposition_trials import TrialDetection
 
-DEFAULTS = RepositioningParameters()
 HEAD_VIDEO_NOTE = (
     "Webcam head angle: the head's orientation from a face model (MediaPipe face landmarker), "
     "relative to the camera and to the still neutral start; the trunk must stay still, as with "
@@ -86,37 +77,11 @@ def trunk_shift_face_widths(
     return shifts
 
 
-def assess_repositioning_head(
-    head: HeadSeries,
-    *,
-    joint: str = "neck",
-    axis: str = "rotation",
-    task: str | None = None,
-    target_deg: float | None = None,
-    demonstration: bool = True,
-    params: RepositioningParameters = DEFAULTS,
-) -> AssessmentResult:
+def measure_head(head: HeadSeries, chosen: Protocol) -> AssessmentResult:
     """Cervical repositioning error from a face video's head orientation (see the module
-    docstring). Arguments as for
-    :func:`kinesense.assess.repositioning_imu.assess_repositioning_imu`.
-
-    Raises:
-        InvalidValueError: a joint other than the neck.
-    """
-    if joint != "neck":
-        raise InvalidValueError("a face video measures the neck only; the trunk needs a sensor "
-                                "or a side-view video")  # fmt: skip
-    task = check_choices(joint, axis, task, target_deg, demonstration)
-    common = common_fields(
-        head.provenance.to_json(),
-        joint=joint,
-        axis=axis,
-        task=task,
-        target_deg=target_deg,
-        params=params,
-        sensor="video",
-        placement="camera facing the person (face model)",
-    )
+    docstring and :func:`kinesense.assess.repositioning.assess_repositioning`, which checks the
+    choices)."""
+    joint, axis, params, common = chosen.joint, chosen.axis, chosen.params, chosen.common
     found = head_quality(
         head,
         max_background_change=params.max_background_change,
@@ -125,8 +90,7 @@ def assess_repositioning_head(
     )
     quality: dict[str, Any] = {"camera_view": "front", **found.summary}
     if head.duration_s < params.min_duration_s:
-        why = f"recording too short: {head.duration_s:.1f} s (at least {params.min_duration_s:g} s)"
-        return AssessmentResult.unusable(TEST, why, quality=quality, **common)
+        return chosen.too_short(head.duration_s, quality=quality)
     seen = found.summary["face_visible_fraction"]
     if seen < params.min_seen_fraction:
         why = (
@@ -155,11 +119,7 @@ def assess_repositioning_head(
         keep
     ]
     t = head.time_s[keep]
-    if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
-        angle = -angle
-    detection = detect_trials(
-        t, angle, task=task, target_deg=target_deg, demonstration=demonstration, rules=params
-    )
+    angle, detection = chosen.trials(t, angle)
     notes = [HEAD_ERROR_NOTE, HEAD_VIDEO_NOTE]
     shifts = trunk_shift_face_widths(head, rest_slice, detection, params.trials)
     quality["head_shift_face_widths"] = [round(s, 4) for s in shifts]

@@ -20,14 +20,7 @@ from kinesense.assess.orientation import (
     yaw_angle_deg,
     yaw_drift_estimate_deg_s,
 )
-from kinesense.assess.repositioning import (
-    TEST,
-    RepositioningParameters,
-    build_result,
-    check_choices,
-    common_fields,
-    initial_rest,
-)
+from kinesense.assess.repositioning import TEST, Protocol, build_result, initial_rest
 from kinesense.assess.repositioning_protocols import (
     IMU_ERROR_NOTE,
     TRUNK_IMU_NOTE,
@@ -36,9 +29,7 @@ from kinesense.assess.repositioning_protocols import (
 from kinesense.assess.result import AssessmentResult
 from kinesense.series import MotionSeries
 from kinesense.signal.holds import smoothed_angle_and_speed
-from kinesense.signal.reposition_trials import detect_trials
 
-DEFAULTS = RepositioningParameters()
 ACC_SATURATION_FLOOR = 1.5
 """An accelerometer channel stuck at its extreme counts as saturated only above 1.5 g."""
 GYRO_SATURATION_FLOOR_RAD_S = 3.0
@@ -64,54 +55,19 @@ def _saturated(values: FloatArray, floor: float) -> bool:
     return False
 
 
-def assess_repositioning_imu(
-    motion: MotionSeries,
-    *,
-    joint: str,
-    axis: str = "flexion",
-    task: str | None = None,
-    target_deg: float | None = None,
-    demonstration: bool = True,
-    use_magnetometer: bool = False,
-    params: RepositioningParameters = DEFAULTS,
+def measure_imu(
+    motion: MotionSeries, chosen: Protocol, *, use_magnetometer: bool = False
 ) -> AssessmentResult:
-    """Repositioning error from an IMU or phone worn on the moving segment.
-
-    Args:
-        motion: the recording; ``motion.placement`` should say where it was worn ("lower back",
-            "sternum", "head"...).
-        joint: ``"trunk"`` or ``"neck"``.
-        axis: ``"flexion"`` (sagittal), ``"lateral"`` (lateral flexion) or ``"rotation"`` (axial).
-        task: ``"target"`` or ``"neutral"``; default: neutral for the neck without a target,
-            target otherwise.
-        target_deg: the target angle, degrees (target task); ``None``: the demonstrated angle.
-        demonstration: whether the first hold (target task) is the eyes-open demonstration.
-        use_magnetometer: correct heading with the magnetometer (rotation only).
-        params: the settings (trials required, thresholds).
-    """
-    task = check_choices(joint, axis, task, target_deg, demonstration)
-    common = common_fields(
-        motion.provenance.to_json(),
-        joint=joint,
-        axis=axis,
-        task=task,
-        target_deg=target_deg,
-        params=params,
-        sensor="imu",
-        placement=motion.placement,
-    )
+    """Repositioning error from an IMU or phone worn on the moving segment (see
+    :func:`kinesense.assess.repositioning.assess_repositioning`, which checks the choices)."""
+    joint, axis, params, common = chosen.joint, chosen.axis, chosen.params, chosen.common
     rate = motion.sampling_rate_hz
     if len(motion) < 3 or rate < params.min_rate_hz:
         return AssessmentResult.unusable(
             TEST, f"sampling rate {rate:.1f} Hz is below {params.min_rate_hz:g} Hz", **common
         )
     if motion.duration_s < params.min_duration_s:
-        return AssessmentResult.unusable(
-            TEST,
-            f"recording too short: {motion.duration_s:.1f} s "
-            f"(at least {params.min_duration_s:g} s)",
-            **common,
-        )
+        return chosen.too_short(motion.duration_s)
     gap = float(np.max(np.diff(motion.time_s)))
     if gap > params.max_gap_s:
         return AssessmentResult.unusable(
@@ -160,19 +116,10 @@ def assess_repositioning_imu(
     else:
         angle, tilt_axis = tilt_angle_deg(orientation, rest)
         quality["tilt_axis_sensor_frame"] = [round(float(v), 6) for v in tilt_axis]
-    if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
-        angle = -angle
+    angle, detection = chosen.trials(motion.time_s, angle)
     notes = [IMU_ERROR_NOTE, f"sensor placement: {motion.placement}", WHAT_IMU_MEASURES[axis]]
     if joint == "trunk":
         notes.append(TRUNK_IMU_NOTE)
-    detection = detect_trials(
-        motion.time_s,
-        angle,
-        task=task,
-        target_deg=target_deg,
-        demonstration=demonstration,
-        rules=params,
-    )
     if axis == "rotation" and not orientation.used_magnetometer and detection.trials:
         _, speed = smoothed_angle_and_speed(motion.time_s, angle, params.smoothing_cutoff_hz)
         still = speed < params.still_speed_deg_s

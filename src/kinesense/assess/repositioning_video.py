@@ -11,14 +11,7 @@ from typing import Any
 import numpy as np
 
 from kinesense.arrays import BoolArray, FloatArray
-from kinesense.assess.repositioning import (
-    TEST,
-    RepositioningParameters,
-    build_result,
-    check_choices,
-    common_fields,
-    initial_rest,
-)
+from kinesense.assess.repositioning import TEST, Protocol, build_result, initial_rest
 from kinesense.assess.repositioning_protocols import (
     NECK_VIDEO_NOTE,
     TRUNK_VIDEO_NOTE,
@@ -31,9 +24,6 @@ from kinesense.series import PoseSeries
 from kinesense.signal.gaps import fill_gaps
 from kinesense.signal.geometry import midpoint, signed_inclination_2d_deg
 from kinesense.signal.holds import smoothed_angle_and_speed
-from kinesense.signal.reposition_trials import detect_trials
-
-DEFAULTS = RepositioningParameters()
 
 
 def pose_angle_deg(pose: PoseSeries, joint: str) -> tuple[FloatArray, BoolArray]:
@@ -65,32 +55,11 @@ def pose_angle_deg(pose: PoseSeries, joint: str) -> tuple[FloatArray, BoolArray]
     return np.asarray(angle, dtype=np.float64), seen
 
 
-def assess_repositioning_pose(
-    pose: PoseSeries,
-    *,
-    joint: str,
-    axis: str = "flexion",
-    task: str | None = None,
-    target_deg: float | None = None,
-    demonstration: bool = True,
-    params: RepositioningParameters = DEFAULTS,
-) -> AssessmentResult:
-    """Repositioning error from a side-view video's landmarks (sagittal flexion only).
-
-    Arguments as for :func:`kinesense.assess.repositioning_imu.assess_repositioning_imu`. Needs
-    ``pose.provenance.resolution``; the side view is the registry's precondition.
-    """
-    task = check_choices(joint, axis, task, target_deg, demonstration)
-    common = common_fields(
-        pose.provenance.to_json(),
-        joint=joint,
-        axis=axis,
-        task=task,
-        target_deg=target_deg,
-        params=params,
-        sensor="video",
-        placement="camera",
-    )
+def measure_video(pose: PoseSeries, chosen: Protocol) -> AssessmentResult:
+    """Repositioning error from a side-view video's landmarks (sagittal flexion only; see
+    :func:`kinesense.assess.repositioning.assess_repositioning`, which checks the choices).
+    Needs ``pose.provenance.resolution``; the side view is the registry's precondition."""
+    joint, axis, params, common = chosen.joint, chosen.axis, chosen.params, chosen.common
     if axis != "flexion":
         return AssessmentResult.unusable(
             TEST,
@@ -102,12 +71,7 @@ def assess_repositioning_pose(
         return AssessmentResult.unusable(TEST, "the series has no image size", **common)
     quality: dict[str, Any] = {"camera_view": series_view(pose)}
     if pose.duration_s < params.min_duration_s:
-        return AssessmentResult.unusable(
-            TEST,
-            f"recording too short: {pose.duration_s:.1f} s (at least {params.min_duration_s:g} s)",
-            quality=quality,
-            **common,
-        )
+        return chosen.too_short(pose.duration_s, quality=quality)
     angle, seen = pose_angle_deg(pose, joint)
     seen_fraction = float(np.mean(seen))
     quality["landmarks_seen_fraction"] = seen_fraction
@@ -134,11 +98,7 @@ def assess_repositioning_pose(
             **common,
         )
     angle = angle - float(np.mean(angle[rest]))
-    if task == "target" and angle[int(np.argmax(np.abs(angle)))] < 0:
-        angle = -angle
-    detection = detect_trials(
-        t, angle, task=task, target_deg=target_deg, demonstration=demonstration, rules=params
-    )
+    angle, detection = chosen.trials(t, angle)
     what = TRUNK_VIDEO_NOTE if joint == "trunk" else NECK_VIDEO_NOTE
     notes = [VIDEO_ERROR_NOTE, what]
     return build_result(detection, t, angle, joint, params.trials, quality, notes, common, "video")

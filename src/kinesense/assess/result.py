@@ -58,8 +58,8 @@ class MetricInfo(BaseModel):
         super().__init__(unit=unit, definition=definition, reference=reference)
 
     def to_json(self) -> dict[str, str]:
-        """JSON form."""
-        return {"unit": self.unit, "definition": self.definition, "reference": self.reference}
+        """JSON form: ``unit``, ``definition``, ``reference``."""
+        return {name: str(value) for name, value in self.model_dump().items()}
 
 
 class NormComparison(BaseModel):
@@ -111,17 +111,8 @@ class NormComparison(BaseModel):
         )
 
     def to_json(self) -> dict[str, Any]:
-        """JSON form."""
-        return {
-            "metric": self.metric,
-            "value": self.value,
-            "low": self.low,
-            "high": self.high,
-            "population": self.population,
-            "source": self.source,
-            "verdict": self.verdict,
-            "text": self.text,
-        }
+        """JSON form: the fields in the order above."""
+        return self.model_dump()
 
 
 def compare_with_norm(

@@ -77,6 +77,7 @@ from kinesense.assess.stance_signals import (
     MIN_BODY_SHARE,
     stance_signals,
 )
+from kinesense.parameters import Positive
 from kinesense.series import PoseSeries
 from kinesense.signal.stance_trials import StanceRules, Trial, detect_trials
 
@@ -88,8 +89,6 @@ DEFAULT_MAX_TIME_S: float = StanceRules.model_fields["max_time_s"].default
 """Trial ceiling in seconds (Springer et al. 2007: 45)."""
 TRIALS_SCORED = 3
 """The score is the best of the first three valid trials (Springer et al. 2007)."""
-
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 
 class StanceParameters(StanceRules):

@@ -45,14 +45,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from kinesense._checks import check_positive
+from kinesense.arrays import FloatArray
 from kinesense.assess.result import MetricInfo
 from kinesense.signal.filters import butter_lowpass_zero_lag
 from kinesense.signal.resample import resample_uniform
-
-FloatArray = NDArray[np.float64]
 
 DEFAULT_CUTOFF_HZ = 10.0
 """Default low-pass cut-off: a 2nd-order zero-lag Butterworth at 10 Hz keeps the whole band of

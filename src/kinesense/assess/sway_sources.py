@@ -31,15 +31,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from kinesense._checks import check_option, check_positive
+from kinesense.arrays import BoolArray, FloatArray
+from kinesense.assess.orientation import MADGWICK_GAIN_IMU, quaternion_to_matrix
+from kinesense.landmarks import MIN_VISIBILITY
 from kinesense.series import CopSeries, MotionSeries, PoseSeries
 from kinesense.series.plausibility import check_cop, check_motion, collapsed_frames, time_holes
 from kinesense.signal.com import centre_of_mass, landmark_weights
 from kinesense.signal.gaps import fill_gaps
-
-FloatArray = NDArray[np.float64]
 
 MIN_FORCE_FRACTION = 0.5
 """Vertical force below this fraction of the median force: a foot left the plate."""
@@ -49,9 +49,6 @@ MAX_GAP_S = 0.2
 """Gaps (missing samples) up to this long are interpolated; longer ones make a trace unusable."""
 MAX_LOW_VISIBILITY_FRACTION = 0.1
 """Video: more than this fraction of frames without a reliable CoM makes the trace unusable."""
-MIN_VISIBILITY = 0.5
-"""Video: a frame counts only when the mean visibility of the 22 CoM landmarks is at least this
-(the mean, not each one: in a side view the far limbs are hidden but still estimated)."""
 DEFAULT_HEIGHT_CM = 170.0
 """Standing height assumed for video scaling when none is given (an adult average, stated)."""
 EYE_HEIGHT_FRACTION = 0.936
@@ -225,6 +222,8 @@ def from_pose(
     vis = pose.visibility[:, idx]
     inside = np.all((pose.image_xyz[:, idx, :2] >= 0) & (pose.image_xyz[:, idx, :2] <= 1), axis=2)
     present = np.all(np.isfinite(pose.image_xyz[:, idx, :2]), axis=(1, 2))
+    # the MEAN visibility of the 22 CoM landmarks, not each one: in a side view the far limbs
+    # are hidden but still estimated
     good = pose.detected & present & (vis.mean(axis=1) >= MIN_VISIBILITY) & np.all(inside, axis=1)
     good &= ~collapsed_frames(pose)
     problems += _hole_problems(pose.time_s)
@@ -285,7 +284,7 @@ def _hole_problems(time_s: FloatArray) -> list[str]:
     ]
 
 
-def _height_px(pose: PoseSeries, scale_px: FloatArray, good: NDArray[np.bool_]) -> float:
+def _height_px(pose: PoseSeries, scale_px: FloatArray, good: BoolArray) -> float:
     """Median stature in pixels: eye-to-heel vertical distance / :data:`EYE_HEIGHT_FRACTION`."""
     if not np.any(good):
         return math.nan
@@ -390,16 +389,15 @@ def from_imu(
 def gravity_direction(acc_m_s2: FloatArray, gyr_rad_s: FloatArray, rate_hz: float) -> FloatArray:
     """(N, 3) unit vector of world up in the sensor frame, from Madgwick's IMU filter.
 
-    The filter (``ahrs.filters.Madgwick``, gain 0.033 as published for IMUs) is initialised
-    from the first accelerometer sample; its quaternion q (sensor to earth) gives world up as the
-    third row of R(q).
+    The filter (``ahrs.filters.Madgwick``, gain ``MADGWICK_GAIN_IMU`` as published for IMUs) is
+    initialised from the first accelerometer sample; its quaternion q (sensor to earth) gives
+    world up as the third row of R(q) (:func:`~kinesense.assess.orientation.
+    quaternion_to_matrix`, through ``scipy.spatial.transform.Rotation``).
     """
     from ahrs.filters import Madgwick
 
-    estimator = Madgwick(gyr=gyr_rad_s, acc=acc_m_s2, frequency=rate_hz, gain=0.033)
-    q = np.asarray(estimator.Q, np.float64)
-    w, x, y, z = q.T
-    up = np.column_stack([2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)])
+    estimator = Madgwick(gyr=gyr_rad_s, acc=acc_m_s2, frequency=rate_hz, gain=MADGWICK_GAIN_IMU)
+    up = quaternion_to_matrix(np.asarray(estimator.Q, np.float64))[:, 2, :]
     norm: FloatArray = up / np.linalg.norm(up, axis=1, keepdims=True)
     return norm
 

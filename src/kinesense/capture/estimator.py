@@ -1,11 +1,12 @@
 """The pose-estimator protocol: any model that turns an RGB frame into body landmarks."""
 
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
+
+from kinesense.capture.closing import ClosableModel
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class PoseDetection:
 
 
 @runtime_checkable
-class PoseEstimator(Protocol):
+class PoseEstimator(ClosableModel, Protocol):
     """A pose model fed with frames in time order.
 
     ``name`` identifies the model and its variant (e.g. ``"blazepose-full"``): world coordinates
@@ -36,16 +37,3 @@ class PoseEstimator(Protocol):
     def estimate(self, rgb: NDArray[np.uint8], timestamp_ms: int) -> list[PoseDetection]:
         """Landmarks of the people found in an RGB frame (H x W x 3, uint8); timestamps increase."""
         ...
-
-    def close(self) -> None:
-        """Release the model."""
-        ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...

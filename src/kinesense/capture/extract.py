@@ -28,12 +28,15 @@ from kinesense.capture.models import DEFAULT_MODEL, model_file, model_label
 from kinesense.capture.person import box_iou
 from kinesense.capture.prefetch import prefetch
 from kinesense.capture.recording import PoseRecording, analyse_frames, pose_series_from
-from kinesense.capture.video import VideoFile, VideoInfo, probe_video
+from kinesense.capture.video import (
+    FrameCounter,
+    ProgressCallback,
+    VideoFile,
+    VideoInfo,
+    probe_video,
+)
 from kinesense.errors import KinesenseError, NoPersonError
 from kinesense.series import PoseSeries
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (frames done, frames expected) as extraction goes."""
 
 WARMUP_FRAMES = 5
 """Frames a worker analyses before its run starts (tracking settles; identity is compared)."""
@@ -268,14 +271,7 @@ def extract_video(
     preload()
     started = time.perf_counter()
     info = probe_video(path)
-    expected = max(info.frame_count, 1)
-    done = 0
-
-    def report(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress is not None:
-            progress(done, max(expected, done))
+    report = FrameCounter(info.frame_count, progress)
 
     workers_used = min(workers, max(1, info.frame_count // MIN_FRAMES_PER_WORKER))
     notes: dict[str, Any] = {}
@@ -286,14 +282,14 @@ def extract_video(
         if problems and not identity_breaks:
             # Seeking through the index went wrong: reach each start by decoding instead.
             notes["exact_seek"] = "; ".join(problems)
-            done = 0
+            report.done = 0
             chunks = _run_parallel(info.path, model, runs, report, exact_seek=True)
             problems, identity_breaks = _boundary_problems(chunks)
         problems += [f"another person was chosen at {t:.2f} s" for t in identity_breaks]
         if problems:
             # Correctness first: analyse the whole file again in one process.
             notes["workers_fallback"] = "; ".join(problems)
-            workers_used, done = 1, 0
+            workers_used, report.done = 1, 0
     if workers_used == 1:
         chunks = [run_chunk(info.path, model, 0, None, 0, report)]
     decoded = sum(len(chunk.indices) for chunk in chunks)

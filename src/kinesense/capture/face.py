@@ -13,13 +13,12 @@ returns the same matrix as 16 numbers in column-major order
 """
 
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from kinesense.arrays import FloatArray
-from kinesense.capture.closing import Closing
+from kinesense.capture.closing import ClosableModel, MediaPipeTask
 from kinesense.capture.models import face_model_file
 
 FACE_MODEL_NAME = "mediapipe-face-landmarker"
@@ -50,30 +49,15 @@ class FaceDetection:
 
 
 @runtime_checkable
-class FaceEstimator(Protocol):
+class FaceEstimator(ClosableModel, Protocol):
     """A face model fed with frames in time order (one instance per stream)."""
-
-    name: str
 
     def estimate(self, rgb: Any, timestamp_ms: int) -> list[FaceDetection]:
         """The faces in an RGB frame (H x W x 3, uint8); timestamps increase."""
         ...
 
-    def close(self) -> None:
-        """Release the model."""
-        ...
 
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-
-class MediaPipeFaceEstimator(Closing):
+class MediaPipeFaceEstimator(MediaPipeTask):
     """MediaPipe ``FaceLandmarker`` in VIDEO mode with the head-pose matrix, one face.
 
     Args:
@@ -103,27 +87,16 @@ class MediaPipeFaceEstimator(Closing):
             output_face_blendshapes=False,
             output_facial_transformation_matrixes=True,
         )
-        self._landmarker: Any = vision.FaceLandmarker.create_from_options(options)
-        self._last_timestamp_ms = -1
+        self._landmarker = vision.FaceLandmarker.create_from_options(options)
 
     def estimate(self, rgb: Any, timestamp_ms: int) -> list[FaceDetection]:
         """The face in an RGB frame (at most one). A timestamp not after the previous one is
         moved 1 ms past it (variable-frame-rate files repeat time stamps)."""
-        import mediapipe as mp
 
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        timestamp_ms = max(int(timestamp_ms), self._last_timestamp_ms + 1)
-        self._last_timestamp_ms = timestamp_ms
-        result = self._landmarker.detect_for_video(image, timestamp_ms)
+        result = self._landmarker.detect_for_video(self._image(rgb), self._timestamp(timestamp_ms))
         matrices = result.facial_transformation_matrixes or []
         faces = []
         for landmarks, matrix in zip(result.face_landmarks, matrices, strict=False):
             points = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float64)
             faces.append(FaceDetection(points, np.asarray(matrix, dtype=np.float64)))
         return faces
-
-    def close(self) -> None:
-        """Release the model (safe to call twice)."""
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None

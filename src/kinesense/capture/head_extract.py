@@ -19,13 +19,10 @@ from numpy.typing import NDArray
 
 from kinesense.capture.face import FACE_MODEL_NAME, FaceEstimator, MediaPipeFaceEstimator
 from kinesense.capture.prefetch import prefetch
-from kinesense.capture.video import Frame, VideoFile, probe_video
+from kinesense.capture.video import Frame, FrameCounter, ProgressCallback, VideoFile, probe_video
 from kinesense.errors import NoPersonError
 from kinesense.series import HeadSeries, Provenance
 from kinesense.signal.head_pose import head_angles_deg
-
-ProgressCallback = Callable[[int, int], None]
-"""Called with (frames done, frames expected)."""
 
 GREY_STEP = 4
 """Background change and luma are computed on every 4th pixel in each direction (a 1080p frame
@@ -124,14 +121,7 @@ def extract_head(
     """
     started = time.perf_counter()
     info = probe_video(path)
-    expected = max(info.frame_count, 1)
-    done = 0
-
-    def report(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress is not None:
-            progress(done, max(expected, done))
+    report = FrameCounter(info.frame_count, progress)
 
     resolution = (info.width, info.height)
     factory = make_estimator or MediaPipeFaceEstimator

@@ -3,13 +3,11 @@
 The model bundle comes from :mod:`kinesense.capture.models`; this module never downloads one.
 """
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
 from kinesense._checks import check_option
-from kinesense.capture.closing import Closing
+from kinesense.capture.closing import MediaPipeTask
 from kinesense.capture.estimator import PoseDetection
 from kinesense.capture.models import DEFAULT_MODEL, model_file, model_label
 
@@ -32,7 +30,7 @@ def preload() -> None:
         return
 
 
-class MediaPipePoseEstimator(Closing):
+class MediaPipePoseEstimator(MediaPipeTask):
     """BlazePose GHUM 33-landmark model, one instance per stream.
 
     Args:
@@ -70,8 +68,7 @@ class MediaPipePoseEstimator(Closing):
             min_pose_presence_confidence=min_presence_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
-        self._landmarker: Any = vision.PoseLandmarker.create_from_options(options)
-        self._last_timestamp_ms = -1
+        self._landmarker = vision.PoseLandmarker.create_from_options(options)
 
     def estimate(self, rgb: NDArray[np.uint8], timestamp_ms: int) -> list[PoseDetection]:
         """Landmarks of the people in an RGB frame.
@@ -79,15 +76,12 @@ class MediaPipePoseEstimator(Closing):
         In video mode a timestamp not after the previous one is moved 1 ms past it, so that
         frames with equal time stamps (seen in variable-frame-rate files) are still accepted.
         """
-        import mediapipe as mp
 
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        image = self._image(rgb)
         if self.mode == "image":
             result = self._landmarker.detect(image)
         else:
-            timestamp_ms = max(int(timestamp_ms), self._last_timestamp_ms + 1)
-            self._last_timestamp_ms = timestamp_ms
-            result = self._landmarker.detect_for_video(image, timestamp_ms)
+            result = self._landmarker.detect_for_video(image, self._timestamp(timestamp_ms))
         detections = []
         worlds = result.pose_world_landmarks or [None] * len(result.pose_landmarks)
         for landmarks, world in zip(result.pose_landmarks, worlds, strict=True):
@@ -99,9 +93,3 @@ class MediaPipePoseEstimator(Closing):
                 world_xyz = np.array([(p.x, p.y, p.z) for p in world], dtype=np.float64)
             detections.append(PoseDetection(image_xyz, world_xyz, np.clip(visibility, 0.0, 1.0)))
         return detections
-
-    def close(self) -> None:
-        """Release the model (safe to call twice)."""
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None

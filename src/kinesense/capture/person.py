@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.capture.appearance import signature_distance
-from kinesense.landmarks import LANDMARK_INDEX
+from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
 
 Box = tuple[float, float, float, float]
 
@@ -51,9 +51,6 @@ FAR_CONFIRM_GAP_S = 0.1
 
 LOOK_UPDATE_MAX = 0.3
 """Only signatures closer than this to the person's update it (no drift under occlusion)."""
-
-MIN_VISIBILITY = 0.5
-"""Landmarks below this visibility do not count towards a person's box."""
 
 REACQUIRE_AFTER_S = 1.5
 """Seconds without the followed person after which the person is chosen again. Longer than a

@@ -9,7 +9,7 @@
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,26 @@ from kinesense.capture.closing import Closing
 from kinesense.errors import InputFileError
 
 _ROTATIONS = {90: "ROTATE_90_CLOCKWISE", 180: "ROTATE_180", 270: "ROTATE_90_COUNTERCLOCKWISE"}
+
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (frames done, frames expected) while a video is analysed."""
+
+
+class FrameCounter:
+    """Counts the frames analysed and tells ``progress`` (frames done, frames expected; the
+    expected count grows when a file holds more frames than it announces)."""
+
+    def __init__(self, expected: int, progress: ProgressCallback | None) -> None:
+        self.expected = max(expected, 1)
+        self.progress = progress
+        self.done = 0
+
+    def __call__(self, count: int) -> None:
+        """``count`` more frames analysed."""
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, max(self.expected, self.done))
 
 
 @dataclass(frozen=True)

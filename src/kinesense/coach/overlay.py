@@ -20,10 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from kinesense.landmarks import LANDMARK_INDEX, SKELETON
-
-MIN_VISIBILITY = 0.5
-"""Landmarks below this visibility are not drawn."""
+from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY, SKELETON
 
 HEAD_MARGIN = 0.12
 """Space kept free above the highest landmark, as a fraction of the landmarks' height."""

@@ -7,9 +7,10 @@ found, each with one instruction a person can follow without help:
 * **whole body in the picture**: the key landmarks (nose, shoulders, hips, knees, ankles, heels,
   toes) must lie inside the image with a margin of :data:`EDGE_MARGIN` of its size (where the
   pose model places them: it estimates hidden landmarks too); a pair of them both hidden
-  (visibility below :data:`MIN_VISIBILITY`: both feet behind furniture) is named, a far limb
-  hidden behind the body in a side view is not a problem; the body must fill at least
-  :data:`MIN_BODY_SIZE` of the picture's height or width (else the landmarks are coarse);
+  (visibility below :data:`~kinesense.landmarks.MIN_VISIBILITY`: both feet behind furniture) is
+  named, a far limb hidden behind the body in a side view is not a problem; the body must fill
+  at least :data:`MIN_BODY_SIZE` of the picture's height or width (else the landmarks are
+  coarse);
 * **the right view**: exercises filmed from the side need a side view, and the exercised side
   facing the camera when a side is named; exercises filmed from the front need a front view
   (:func:`kinesense.capture.view.classify_view`), checked only when the trunk is upright
@@ -31,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kinesense.capture.view import classify_view
-from kinesense.landmarks import LANDMARK_INDEX
+from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
 
 KEY_LANDMARKS: tuple[str, ...] = (
     "nose",
@@ -54,9 +55,6 @@ FEET: tuple[str, ...] = tuple(n for n in KEY_LANDMARKS if n.endswith(("ankle", "
 
 EDGE_MARGIN = 0.02
 """Margin kept free at each image edge, as a fraction of the image width or height."""
-
-MIN_VISIBILITY = 0.5
-"""Visibility below which a landmark counts as not seen (MediaPipe's own presence default)."""
 
 MIN_BODY_SIZE = 1 / 3
 """Smallest extent of the key landmarks along the image's height or width (whichever is larger),

@@ -2,16 +2,18 @@
 prints its result."""
 
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 
 from kinesense.assess.result import AssessmentResult
-from kinesense.cli_support import print_json, to_plain_json
-from kinesense.services.assessments import result_output, save_result
+from kinesense.cli_support import print_json
+from kinesense.commands._saving import save_for_person
+from kinesense.json_values import json_text
+from kinesense.services.assessments import result_output, run_assessment, save_result
 
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Also save the result as JSON here.")
@@ -56,7 +58,7 @@ def emit_result(
     """
     data = result.to_json()
     if output is not None:
-        save_result(output, json.dumps(to_plain_json(data), allow_nan=False, indent=1) + "\n")
+        save_result(output, json_text(data, indent=1) + "\n")
     if as_json:
         print_json(data)
         return
@@ -72,3 +74,20 @@ def emit_result(
         typer.echo(f"norm: {norm.text}")
     for note in result.notes:
         typer.echo(f"note: {note}")
+
+
+def run_and_emit(
+    name: str,
+    inputs: Any,
+    params: BaseModel | None = None,
+    *,
+    as_json: bool,
+    output: Path | None,
+    person: str | None,
+    details: DetailLines = metric_lines,
+) -> None:
+    """Run the test ``name`` on ``inputs`` with ``params`` (default: the test's), save and print
+    its result (:func:`emit_result`), and keep it in ``person``'s history when one is given."""
+    result = run_assessment(name, inputs, params)
+    emit_result(result, as_json, output, details)
+    save_for_person(person, "assessment", result.to_json())

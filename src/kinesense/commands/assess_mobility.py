@@ -13,13 +13,13 @@ from kinesense.commands._results import (
     OutputOption,
     analysis_progress,
     checked_output,
-    emit_result,
     metric_lines,
+    run_and_emit,
 )
-from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands._saving import PersonOption
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
-from kinesense.services.assessments import mobility_inputs, run_assessment
+from kinesense.services.assessments import mobility_inputs
 
 HELP = (
     "Trunk mobility from one recording of one movement: range of motion (degrees, largest and "
@@ -108,9 +108,9 @@ def mobility(
             model=model,
             progress=advance,
         )
-    result = run_assessment(name, inputs)
-    emit_result(result, as_json, target, _mobility_lines)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit(
+        name, inputs, as_json=as_json, output=target, person=person, details=_mobility_lines
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -10,12 +10,12 @@ from kinesense.commands._results import (
     OutputOption,
     analysis_progress,
     checked_output,
-    emit_result,
+    run_and_emit,
 )
-from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands._saving import PersonOption
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
-from kinesense.services.assessments import posture_inputs, run_assessment
+from kinesense.services.assessments import posture_inputs
 
 HELP = (
     "Standing posture from a photo (--image) or a few seconds of video (--video): from the "
@@ -53,9 +53,7 @@ def posture(
     target = checked_output(output, [image, video])
     with analysis_progress() as advance:
         inputs = posture_inputs(image=image, video=video, model=model, progress=advance)
-    result = run_assessment("posture", inputs)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("posture", inputs, as_json=as_json, output=target, person=person)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,9 +12,9 @@ from kinesense.commands._results import (
     OutputOption,
     analysis_progress,
     checked_output,
-    emit_result,
+    run_and_emit,
 )
-from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands._saving import PersonOption
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
 from kinesense.services.assessments import (
@@ -24,7 +24,6 @@ from kinesense.services.assessments import (
     TRACKING,
     parameters_for,
     repositioning_inputs,
-    run_assessment,
 )
 
 HELP = (
@@ -142,9 +141,15 @@ def repositioning_command(
             tracking=tracking,
             progress=advance,
         )
-    result = run_assessment("repositioning", inputs, params)
-    emit_result(result, as_json, target, _trial_lines)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit(
+        "repositioning",
+        inputs,
+        params,
+        as_json=as_json,
+        output=target,
+        person=person,
+        details=_trial_lines,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -11,11 +11,11 @@ from kinesense.commands._results import (
     OutputOption,
     analysis_progress,
     checked_output,
-    emit_result,
+    run_and_emit,
 )
-from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands._saving import PersonOption
 from kinesense.commands.assess import assess_app
-from kinesense.services.assessments import parameters_for, run_assessment, stance_inputs
+from kinesense.services.assessments import parameters_for, stance_inputs
 
 HELP = (
     "Single-leg stance test: how long you can stand on one leg (best of 3 trials, up to 45 s), "
@@ -91,9 +91,7 @@ def stance(
             model=model,
             progress=advance,
         )
-    result = run_assessment("stance", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("stance", inputs, params, as_json=as_json, output=target, person=person)
 
 
 def register(app: typer.Typer) -> None:

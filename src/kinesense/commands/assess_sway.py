@@ -11,9 +11,9 @@ from kinesense.commands._results import (
     OutputOption,
     analysis_progress,
     checked_output,
-    emit_result,
+    run_and_emit,
 )
-from kinesense.commands._saving import PersonOption, save_for_person
+from kinesense.commands._saving import PersonOption
 from kinesense.commands.assess import assess_app
 from kinesense.errors import KinesenseError
 from kinesense.services.assessments import (
@@ -28,7 +28,6 @@ from kinesense.services.assessments import (
     parameters_for,
     recording_kind,
     romberg_inputs,
-    run_assessment,
     sway_inputs,
     sway_source,
 )
@@ -67,17 +66,25 @@ NoFilterOption = Annotated[
     bool, typer.Option("--no-filter", help="Analyse the samples without low-pass filtering.")
 ]
 MlColumnOption = Annotated[
-    str, typer.Option("--ml-column", help="Force-plate CSV: medio-lateral CoP column.")
-]
+    str | None,
+    typer.Option("--ml-column", help="Force-plate CSV: medio-lateral CoP column (default: "
+                 "from the file's layout or header, else CoPx)."),
+]  # fmt: skip
 ApColumnOption = Annotated[
-    str, typer.Option("--ap-column", help="Force-plate CSV: antero-posterior CoP column.")
-]
+    str | None,
+    typer.Option("--ap-column", help="Force-plate CSV: antero-posterior CoP column (default: "
+                 "from the file's layout or header, else CoPy)."),
+]  # fmt: skip
 ForceColumnOption = Annotated[
-    str, typer.Option("--force-column", help="Force-plate CSV: vertical force column (N).")
-]
+    str | None,
+    typer.Option("--force-column", help="Force-plate CSV: vertical force column in N (default: "
+                 "Fz or the layout's, if the file has one)."),
+]  # fmt: skip
 CopUnitsOption = Annotated[
-    str, typer.Option("--cop-units", help="Force-plate CSV: CoP unit, m, cm or mm.")
-]
+    str | None,
+    typer.Option("--cop-units", help="Force-plate CSV: CoP unit, m, cm or mm (default: from "
+                 "the header, else m)."),
+]  # fmt: skip
 HeightOption = Annotated[
     float | None,
     typer.Option("--height-cm", help="Video: the person's standing height (170 cm assumed)."),
@@ -108,7 +115,11 @@ SourceOption = Annotated[
 
 
 def _reading(
-    ml_column: str, ap_column: str, force_column: str, cop_units: str, model: str
+    ml_column: str | None,
+    ap_column: str | None,
+    force_column: str | None,
+    cop_units: str | None,
+    model: str,
 ) -> ReadingOptions:
     return ReadingOptions(
         cop=CopColumns(ml_column, ap_column, force_column, cop_units), model=model
@@ -144,10 +155,10 @@ def sway_command(
     duration_s: DurationOption = DEFAULT_DURATION_S,
     cutoff_hz: CutoffOption = DEFAULT_CUTOFF_HZ,
     no_filter: NoFilterOption = False,
-    ml_column: MlColumnOption = "CoPx",
-    ap_column: ApColumnOption = "CoPy",
-    force_column: ForceColumnOption = "Fz",
-    cop_units: CopUnitsOption = "m",
+    ml_column: MlColumnOption = None,
+    ap_column: ApColumnOption = None,
+    force_column: ForceColumnOption = None,
+    cop_units: CopUnitsOption = None,
     height_cm: HeightOption = None,
     sensor_height_cm: SensorHeightOption = None,
     forward_axis: ForwardAxisOption = "+z",
@@ -173,9 +184,7 @@ def sway_command(
     with analysis_progress() as advance:
         inputs = sway_inputs(path, kind, eyes=eyes, stance=stance, surface=surface, source=source,
                              reading=reading, progress=advance, age=age, sex=sex)  # fmt: skip
-    result = run_assessment("sway", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("sway", inputs, params, as_json=as_json, output=target, person=person)
 
 
 @assess_app.command(
@@ -194,10 +203,10 @@ def romberg_command(
     duration_s: DurationOption = DEFAULT_DURATION_S,
     cutoff_hz: CutoffOption = DEFAULT_CUTOFF_HZ,
     no_filter: NoFilterOption = False,
-    ml_column: MlColumnOption = "CoPx",
-    ap_column: ApColumnOption = "CoPy",
-    force_column: ForceColumnOption = "Fz",
-    cop_units: CopUnitsOption = "m",
+    ml_column: MlColumnOption = None,
+    ap_column: ApColumnOption = None,
+    force_column: ForceColumnOption = None,
+    cop_units: CopUnitsOption = None,
     height_cm: HeightOption = None,
     sensor_height_cm: SensorHeightOption = None,
     forward_axis: ForwardAxisOption = "+z",
@@ -214,9 +223,7 @@ def romberg_command(
     with analysis_progress() as advance:
         inputs = romberg_inputs(eo, ec, kind, stance=stance, surface=surface, source=options,
                                 reading=reading, progress=advance)  # fmt: skip
-    result = run_assessment("romberg", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("romberg", inputs, params, as_json=as_json, output=target, person=person)
 
 
 @assess_app.command(
@@ -237,10 +244,10 @@ def ctsib_command(
     duration_s: DurationOption = DEFAULT_DURATION_S,
     cutoff_hz: CutoffOption = DEFAULT_CUTOFF_HZ,
     no_filter: NoFilterOption = False,
-    ml_column: MlColumnOption = "CoPx",
-    ap_column: ApColumnOption = "CoPy",
-    force_column: ForceColumnOption = "Fz",
-    cop_units: CopUnitsOption = "m",
+    ml_column: MlColumnOption = None,
+    ap_column: ApColumnOption = None,
+    force_column: ForceColumnOption = None,
+    cop_units: CopUnitsOption = None,
     height_cm: HeightOption = None,
     sensor_height_cm: SensorHeightOption = None,
     forward_axis: ForwardAxisOption = "+z",
@@ -258,9 +265,7 @@ def ctsib_command(
     with analysis_progress() as advance:
         inputs = ctsib_inputs(files, kind, stance=stance, source=options, reading=reading,
                               progress=advance)  # fmt: skip
-    result = run_assessment("ctsib", inputs, params)
-    emit_result(result, as_json, target)
-    save_for_person(person, "assessment", result.to_json())
+    run_and_emit("ctsib", inputs, params, as_json=as_json, output=target, person=person)
 
 
 def register(app: typer.Typer) -> None:

@@ -43,12 +43,17 @@ def extract(
     """
     with frame_progress("Extracting landmarks", enabled=not as_json) as (console, advance):
         done = extract_landmarks(video, output, model=model, workers=workers, progress=advance)
+    if not _printed_as_json(done, as_json):
+        _print_extraction(console, done)
+
+
+def _printed_as_json(done: Extraction, as_json: bool) -> bool:
+    """Say on stderr when an existing file was replaced; print the JSON when asked (True)."""
     if done.replaced:
         say(f"replaced the existing file {done.output}", console=Console(stderr=True))
     if as_json:
         print_json(done.to_json())
-        return
-    _print_extraction(console, done)
+    return as_json
 
 
 def _print_extraction(console: Console, done: Extraction) -> None:
@@ -93,10 +98,7 @@ def record(
     """
     with frame_progress("Recording", enabled=not as_json) as (console, advance):
         done = record_landmarks(camera, output, seconds=seconds, model=model, progress=advance)
-    if done.replaced:
-        say(f"replaced the existing file {done.output}", console=Console(stderr=True))
-    if as_json:
-        print_json(done.to_json())
+    if _printed_as_json(done, as_json):
         return
     summary = done.summary
     say(

@@ -14,7 +14,8 @@ from typing import Any, Final
 from kinesense.exercises.schema import Exercise
 
 SCHEMA_FILE: Final = Path(__file__).resolve().parent / "exercise.schema.json"
-SCHEMA_ID: Final = "https://kinesense.invalid/schemas/exercise.schema.json"
+SCHEMA_ID: Final = "https://kinesense.invalid/schemas/exercise.json"
+"""The id :mod:`kinesense.schemas` publishes it under (``kinesense schema exercise``)."""
 
 
 def exercise_json_schema() -> dict[str, Any]:

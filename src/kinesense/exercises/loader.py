@@ -9,15 +9,16 @@ exercises that exist, and following ``harder`` (or ``easier``) links must never 
 where it started.
 """
 
-import json
 import os
 from functools import lru_cache
 from pathlib import Path
 
 from kinesense.exercises.schema import Exercise, ExerciseDataError, exercise_from_dict
+from kinesense.safe_json import loads_bounded
 
 LIBRARY_DIR = Path(__file__).resolve().parent / "library"
 ENV_VAR = "KINESENSE_EXERCISES"
+NOT_JSON = "{source}: not valid JSON ({where})"
 DEFAULT_USER_DIR = Path("~/.local/share/kinesense/exercises")
 
 
@@ -31,14 +32,9 @@ def read_exercise_file(path: str | Path) -> Exercise:
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
-    except OSError as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise ExerciseDataError(f"{file}: cannot read the exercise file ({error})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ExerciseDataError(
-            f"{file}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
+    data = loads_bounded(text, str(file), error=ExerciseDataError, not_json=NOT_JSON)
     exercise = exercise_from_dict(data, source=str(file))
     if exercise.id != file.stem:
         raise ExerciseDataError(

@@ -9,19 +9,9 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
+from kinesense.validation_errors import Wording, field_path
+
 _ALIASES = {"minimum": "min", "maximum": "max"}
-
-
-def field_path(location: tuple[int | str, ...]) -> str:
-    """``("form_rules", 1, "when", "value")`` -> ``form_rules[1].when.value``."""
-    path = ""
-    for part in location:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            name = _ALIASES.get(part, part)
-            path += f".{name}" if path else name
-    return path
 
 
 def _join(path: str, below: str) -> str:
@@ -43,7 +33,7 @@ def describe_error(error: ErrorDetails) -> tuple[str, str]:
     kind = error["type"]
     context: dict[str, Any] = dict(error.get("ctx") or {})
     location = tuple(part for part in error["loc"] if not _is_union_tag(part))
-    path = field_path(location)
+    path = field_path(location, aliases=_ALIASES)
     got = error.get("input")
     if kind == "field":
         return _join(path, str(context["path"])), str(context["message"])
@@ -95,3 +85,9 @@ def _range_message(path: str, got: Any) -> str:
 
     low, high = {"level": (1, 5)}.get(path) or getattr(DOSE_LIMITS, path.split(".")[-1])
     return f"must be a whole number {low}-{high}; got {got!r}"
+
+
+EXERCISE_WORDING = Wording(
+    field="{origin}: field '{path}': ", top_level="{origin}: field '': ", explain=describe_error
+)
+"""An exercise file's problem on one line: ``FILE: field 'form_rules[1].when.value': MESSAGE``."""

@@ -471,14 +471,14 @@ def exercise_from_dict(data: Any, source: str = "<exercise>") -> Exercise:
     """
     from pydantic import ValidationError
 
-    from kinesense.exercises.messages import describe_error
+    from kinesense.exercises.messages import EXERCISE_WORDING
+    from kinesense.validation_errors import one_line
 
     if not isinstance(data, dict):
         raise ExerciseDataError(f"{source}: must hold one JSON object, not {type(data).__name__}")
     try:
         exercise = Exercise.model_validate(data)
     except ValidationError as error:
-        field, message = describe_error(error.errors()[0])
-        raise ExerciseDataError(f"{source}: field '{field}': {message}") from None
+        raise ExerciseDataError(one_line(error, source, EXERCISE_WORDING)) from None
     exercise._source_file = source
     return exercise

@@ -13,7 +13,8 @@ from typing import Any
 
 from kinesense.errors import NotFoundError
 from kinesense.lessons.model import Lesson, LessonDataError
-from kinesense.signal.data_files import parse_json_text
+from kinesense.safe_json import NOT_JSON_TABLE, loads_bounded
+from kinesense.validation_errors import validated
 
 
 def library_files() -> list[Any]:
@@ -24,7 +25,8 @@ def library_files() -> list[Any]:
 
 def parse_lesson(text: str, origin: str) -> Lesson:
     """One lesson from the JSON ``text`` of the file ``origin`` (no cross-file checks)."""
-    lesson = parse_json_text(Lesson, text, origin, LessonDataError)
+    data = loads_bounded(text, origin, error=LessonDataError, not_json=NOT_JSON_TABLE)
+    lesson = validated(Lesson, data, origin, LessonDataError)
     stem = origin.rsplit("/", 1)[-1].removesuffix(".json")
     if lesson.id != stem:
         raise LessonDataError(f"{origin}: id: must match the file name {stem!r}; got {lesson.id!r}")

@@ -1,16 +1,20 @@
 """What the plan should target: deficits measured against published norms, and the person's
 goals and age (the first step of :func:`kinesense.program.planner.build_plan`).
 
+Results are told apart through the assessment registry (:mod:`kinesense.assess.registry`):
+the test that gave each one and its chart family, never by reading test names here.
+
 Rules (thresholds in the ``planner`` section of ``tracks.json``):
 
-* Balance worse than the published norm (the sway tests of ``planner.balance_tests`` above the
-  range, or ``stance`` time below it) -> the balance track.
-* Repositioning error above the norm (``repositioning``: neck against the cervical threshold;
+* Balance worse than the published norm (results of the tests of ``planner.balance_tests``
+  above the range, or single-leg stance time below it) -> the balance track.
+* Repositioning error above the norm (the repositioning test: neck against the cervical threshold;
   trunk, where no validated cut-off exists, when the absolute error is nearer the published
   back-pain mean than the control mean of PMC3230646, i.e. above
   ``planner.trunk_repositioning_flag_deg`` = 5 deg; said to be a kinesense heuristic) -> the
   proprioceptive re-education track.
-* A failed waiter's bow or hip target (``mobility-waiters-bow``) -> the trunk control track with
+* A failed waiter's bow or hip target (the forward-bend test's ``waiters_bow_pass`` or
+  ``hip_target_reached``, which only the waiter's bow gives) -> the trunk control track with
   hip-hinge practice (Luomajoki et al. 2007, BMC Musculoskelet Disord 8:90).
 * Goals add the track their words name (``planner.goal_words``); age
   ``planner.older_adult_age`` (65) or more adds balance (Sherrington et al. 2019, Cochrane
@@ -20,18 +24,24 @@ Rules (thresholds in the ``planner`` section of ``tracks.json``):
 import math
 from collections.abc import Sequence
 
+from kinesense.assess.registry import assessment_of, current_result_name, family_of
 from kinesense.assess.result import AssessmentResult
 from kinesense.program.plan import Profile
 from kinesense.program.tracks import PlannerRules
 
 
 def latest_usable(results: Sequence[AssessmentResult]) -> dict[str, AssessmentResult]:
-    """The latest usable result of each test, by test name."""
+    """The latest usable result of each test, by result name (an older alias counted as the
+    name its test gives today)."""
     latest: dict[str, AssessmentResult] = {}
     for result in sorted(results, key=lambda r: r.recorded_at):
         if result.usable:
-            latest[result.test] = result
+            latest[current_result_name(result.test)] = result
     return latest
+
+
+def _of_family(latest: dict[str, AssessmentResult], family: str) -> list[AssessmentResult]:
+    return [result for name, result in latest.items() if family_of(name) == family]
 
 
 def unusable_notes(results: Sequence[AssessmentResult]) -> list[str]:
@@ -47,14 +57,15 @@ def unusable_notes(results: Sequence[AssessmentResult]) -> list[str]:
 def _balance(latest: dict[str, AssessmentResult], rules: PlannerRules) -> str | None:
     found: list[str] = []
     for test in rules.balance_tests:
-        if test in latest:
-            found += [
-                f"{test}: {n.text} ({n.source})" for n in latest[test].norms if n.verdict == "above"
-            ]
-    if "stance" in latest:
+        for name, result in latest.items():
+            if assessment_of(name) == test:
+                found += [
+                    f"{name}: {n.text} ({n.source})" for n in result.norms if n.verdict == "above"
+                ]
+    for result in _of_family(latest, "stance"):
         found += [
             f"single-leg stance: {n.text} ({n.source})"
-            for n in latest["stance"].norms
+            for n in result.norms
             if n.verdict == "below"
         ]
     if not found:
@@ -106,10 +117,10 @@ def find_deficits(
     balance = _balance(latest, rules)
     if balance is not None:
         deficits["balance"] = balance
-    if "repositioning" in latest:
-        deficits |= _repositioning(latest["repositioning"], rules)
-    if "mobility-waiters-bow" in latest:
-        deficits |= _waiters_bow(latest["mobility-waiters-bow"])
+    for result in _of_family(latest, "repositioning"):
+        deficits |= _repositioning(result, rules)
+    for result in _of_family(latest, "forward-bend"):
+        deficits |= _waiters_bow(result)
     return deficits, unusable_notes(results), bool(latest)
 
 

@@ -11,15 +11,15 @@
   taken as UTC), ISO 8601 with ``+00:00`` in JSON (:mod:`kinesense.clock`).
 """
 
-import json
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic_core import ErrorDetails
 
 from kinesense.clock import as_utc, parse_time
 from kinesense.errors import DataFileError, InvalidValueError
+from kinesense.validation_errors import Wording, validated
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -56,20 +56,20 @@ UtcTime = Annotated[
 """A timezone-aware UTC time; ISO 8601 text with its offset in JSON."""
 
 
-def describe_error(exc: ValidationError, where: str) -> str:
-    """The first problem of ``exc`` in one line: ``WHERE: field.path: message (got VALUE)``."""
-    error = exc.errors()[0]
-    path = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    value = error.get("input")
-    got = repr(value)
-    if len(got) > 60:
-        got = got[:57] + "..."
-    quiet = error["type"] == "missing" or isinstance(value, dict | list)
-    shown = "" if quiet else f" (got {got})"
-    more = len(exc.errors()) - 1
-    extra = f"; and {more} more problem(s)" if more else ""
-    return f"{where}: field '{path}': {message}{shown}{extra}"
+def _value_worth_showing(error: ErrorDetails) -> bool:
+    return error["type"] != "missing" and not isinstance(error.get("input"), dict | list)
+
+
+WORDING = Wording(
+    field="{origin}: field '{path}': ",
+    top_level="{origin}: field '(top level)': ",
+    dotted=True,
+    show_input=_value_worth_showing,
+    input_limit=60,
+    more="; and {count} more problem(s)",
+)
+"""Records and the programme's data files: ``WHERE: field 'a.0.b': message (got VALUE); and N
+more problem(s)``."""
 
 
 class Record(BaseModel):
@@ -87,10 +87,7 @@ class Record(BaseModel):
 
         Raises :class:`InvalidValueError` with one line naming ``where`` and the field.
         """
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            raise InvalidValueError(describe_error(exc, where or f"not a {cls.__name__}")) from None
+        return validated(cls, data, where or f"not a {cls.__name__}", InvalidValueError, WORDING)
 
     def changed(self, **changes: Any) -> Self:
         """A copy with ``changes`` applied and validated again."""
@@ -104,29 +101,9 @@ class DataFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-def load_data_file(model: type[M], data: Any, where: str) -> M:
-    """``data`` (parsed JSON) validated as ``model``; :class:`DataFileError` naming ``where`` (the
-    file) and the field when it does not fit."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise DataFileError(describe_error(exc, where)) from None
-
-
-def read_json_file(path: Path, what: str) -> Any:
-    """The JSON content of ``path``; :class:`DataFileError` naming the file when it cannot be read
-    or parsed."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataFileError(f"{what} {path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read {what} {path}: {exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataFileError(
-            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except RecursionError:
-        raise DataFileError(f"{path} is nested too deeply to be a {what}") from None
+def load_data_file(
+    model: type[M], data: Any, where: str, error: type[DataFileError] = DataFileError
+) -> M:
+    """``data`` (parsed JSON, see :func:`kinesense.safe_json.read_data_file`) validated as
+    ``model``; ``error`` naming ``where`` (the file) and the field when it does not fit."""
+    return validated(model, data, where, error, WORDING)

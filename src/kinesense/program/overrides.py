@@ -81,6 +81,20 @@ def new_overrides(plan: Plan, overrides: Sequence[ClinicianOverride]) -> list[Cl
     ]
 
 
+def _applied(
+    plan: Plan,
+    chosen: Sequence[ClinicianOverride],
+    library: Mapping[str, Exercise],
+    today: date | datetime,
+    book: TrackBook | None,
+) -> Review:
+    """The review of ``plan`` with the ``chosen`` overrides applied, in their order."""
+    review = Review(plan, library, book or load_tracks(library), as_datetime(today))
+    for override in chosen:
+        apply_override(review, override)
+    return review
+
+
 def apply_overrides(
     plan: Plan,
     overrides: Sequence[ClinicianOverride],
@@ -92,10 +106,8 @@ def apply_overrides(
     """``plan`` with only the clinician overrides not yet applied to it (no other rule runs)."""
     if plan.status == "referred":
         return plan, ()
-    review = Review(plan, library, book or load_tracks(library), as_datetime(today))
     fresh = new_overrides(plan, overrides)
-    for override in fresh:
-        apply_override(review, override)
+    review = _applied(plan, fresh, library, today, book)
     return finish(plan, review, review.decisions, fresh), tuple(review.decisions)
 
 
@@ -120,9 +132,7 @@ def carry_overrides(
     standing = [o for o in latest.values() if o.action in STANDING]
     if plan.status == "referred":
         return plan, ()
-    review = Review(plan, library, book or load_tracks(library), as_datetime(today))
-    for override in standing:
-        apply_override(review, override)
+    review = _applied(plan, standing, library, today, book)
     carried = plan.model_copy(update={"overrides": ()})
     rebuilt = finish(carried, review, review.decisions, list(overrides))
     updated = rebuilt.model_copy(update={"created": plan.created, "reasons": plan.reasons})

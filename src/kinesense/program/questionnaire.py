@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 from pydantic import Field, StrictInt, field_validator, model_validator
 
 from kinesense.errors import DataFileError, InputFileError, InvalidValueError
-from kinesense.program.model import DataFile, Number, load_data_file, read_json_file
+from kinesense.program.model import DataFile, Number, load_data_file
+from kinesense.safe_json import read_data_file
 
 if TYPE_CHECKING:
     from kinesense.program.outcomes import Change
@@ -74,18 +75,13 @@ class ResponseOption(DataFile):
 
 
 class QuestionnaireItem(DataFile):
-    """One question with its response options (at least two, not all with the same score)."""
+    """One question with its response options (at least two, not all with the same score).
+    Text is stripped of surrounding spaces and must not be empty (:class:`DataFile`,
+    :data:`Text`)."""
 
     id: Text
     text: Text
     options: Annotated[tuple[ResponseOption, ...], Field(min_length=2)]
-
-    @field_validator("id", "text")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must be non-empty text")
-        return value.strip()
 
     @model_validator(mode="after")
     def _options_differ(self) -> Self:
@@ -154,13 +150,6 @@ class Questionnaire(DataFile):
     mid: Annotated[Number, Field(gt=0, lt=1e9)]
     mid_percent: Annotated[Number, Field(gt=0, lt=1e9)] | None = None
     mid_source: str = ""
-
-    @field_validator("id", "title", "source")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must be non-empty text")
-        return value.strip()
 
     @model_validator(mode="after")
     def _items(self) -> Self:
@@ -257,18 +246,10 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     file = Path(path).expanduser()
     if not file.is_file():
         raise InputFileError(f"questionnaire file not found: {file}")
-    try:
-        data = read_json_file(file, "questionnaire file")
-    except QuestionnaireError:
-        raise
-    except DataFileError as exc:
-        raise QuestionnaireError(str(exc)) from None
+    data = read_data_file(file, "questionnaire file", QuestionnaireError)
     return parse_questionnaire(data, where=str(file))
 
 
 def parse_questionnaire(data: Any, *, where: str = "questionnaire") -> Questionnaire:
     """Validate a questionnaire's parsed JSON content; errors name ``where`` and the field."""
-    try:
-        return load_data_file(Questionnaire, data, where)
-    except DataFileError as exc:
-        raise QuestionnaireError(str(exc)) from None
+    return load_data_file(Questionnaire, data, where, QuestionnaireError)

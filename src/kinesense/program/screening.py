@@ -34,8 +34,8 @@ from kinesense.program.model import (
     Record,
     UtcTime,
     load_data_file,
-    read_json_file,
 )
+from kinesense.safe_json import read_data_file
 
 QUESTIONS_FILE = "screening_questions.json"
 FORMAT = "kinesense-screening/1"
@@ -142,7 +142,7 @@ def load_questions() -> tuple[ScreeningQuestion, ...]:
     """The screening questions shipped with kinesense, in the order they are asked."""
     resource = resources.files("kinesense.program") / "data" / QUESTIONS_FILE
     path = Path(str(resource))
-    return parse_questions(read_json_file(path, "screening file"), where=QUESTIONS_FILE)
+    return parse_questions(read_data_file(path, "screening file"), where=QUESTIONS_FILE)
 
 
 def parse_questions(data: object, *, where: str = QUESTIONS_FILE) -> tuple[ScreeningQuestion, ...]:

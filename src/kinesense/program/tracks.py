@@ -19,11 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, StrictBool, StrictInt, model_validator
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
 
 from kinesense.errors import DataFileError
 from kinesense.exercises import Exercise
-from kinesense.program.model import DataFile, load_data_file, read_json_file
+from kinesense.program.model import DataFile, load_data_file
+from kinesense.safe_json import read_data_file
 
 TRACKS_FILE = "tracks.json"
 Name = Annotated[str, Field(min_length=1)]
@@ -61,6 +62,20 @@ class PlannerRules(DataFile):
     balance_tests: tuple[Name, ...]
     goal_words: dict[Name, tuple[Name, ...]]
     notes: str = ""
+
+    @field_validator("balance_tests")
+    @classmethod
+    def _registered(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Each a test of the assessment registry."""
+        from kinesense.assess.registry import assessment_names
+
+        unknown = [name for name in names if name not in assessment_names()]
+        if unknown:
+            raise ValueError(
+                f"not assessments: {', '.join(unknown)}; the assessments are: "
+                f"{', '.join(assessment_names())}"
+            )
+        return names
 
 
 class StepEntry(DataFile):
@@ -194,12 +209,7 @@ def _check_against_library(parsed: TracksFile, library: Mapping[str, Exercise]) 
 def parse_tracks(data: object, library: Mapping[str, Exercise] | None = None) -> TrackBook:
     """Check and convert the content of ``tracks.json`` (exercise ids and modes checked against
     ``library`` when given)."""
-    try:
-        parsed = load_data_file(TracksFile, data, TRACKS_FILE)
-    except TrackDataError:
-        raise
-    except DataFileError as exc:
-        raise TrackDataError(str(exc)) from None
+    parsed = load_data_file(TracksFile, data, TRACKS_FILE, TrackDataError)
     if library is not None:
         _check_against_library(parsed, library)
     tracks = {
@@ -229,7 +239,7 @@ def parse_tracks(data: object, library: Mapping[str, Exercise] | None = None) ->
 @cache
 def _shipped_content() -> object:
     path = Path(str(resources.files("kinesense.program").joinpath("data", TRACKS_FILE)))
-    return read_json_file(path, "tracks file")
+    return read_data_file(path, "tracks file")
 
 
 def load_tracks(library: Mapping[str, Exercise] | None = None) -> TrackBook:

@@ -2,7 +2,8 @@
 
 The pieces:
 
-- this module: reading result files (:func:`load_results`) and the wording both formats share
+- this module: reading result files' content (:func:`parse_results`; the files are read
+  within bounds by :mod:`kinesense.services.reports`) and the wording both formats share
   (dates, number formatting, verdicts, which results form a trend; test titles come from the
   assessment registry, :func:`kinesense.assess.registry.title_of`);
 - :mod:`kinesense.report.plots`: one chart per view of a result's ``plot_data`` (matplotlib,
@@ -16,12 +17,10 @@ A result that could not be judged (``usable`` false) shows its reasons and no nu
 report ends with :data:`DISCLAIMER`: kinesense never diagnoses.
 """
 
-import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from kinesense.assess.registry import title_of as title_of  # the one source of titles
@@ -247,30 +246,4 @@ def parse_results(data: Any, origin: str) -> list[AssessmentResult]:
             results.append(AssessmentResult.from_json(item))
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             raise InputFileError(f"{where} is not a valid assessment result: {exc}") from None
-    return results
-
-
-def load_results(paths: Iterable[Path]) -> list[AssessmentResult]:
-    """Read the result files written by ``kinesense assess ... --json`` / ``-o``, in order.
-
-    Raises:
-        InputFileError: a file is missing, a folder, not JSON, or not an assessment result.
-    """
-    results: list[AssessmentResult] = []
-    for path in paths:
-        if not path.exists():
-            raise InputFileError(f"result file {path} not found")
-        if path.is_dir():
-            raise InputFileError(f"{path} is a folder; give the result's .json file")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputFileError(f"cannot read {path}: {exc}") from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(
-                f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
-        results.extend(parse_results(data, str(path)))
     return results

@@ -10,11 +10,9 @@ import base64
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from kinesense.assess.result import AssessmentResult
-from kinesense.errors import InputFileError
 from kinesense.report import (
     DISCLAIMER,
     conditions_text,
@@ -119,22 +117,6 @@ def render_html(
     parts.append(f"<footer><strong>Not a diagnosis.</strong> {escape(DISCLAIMER)}</footer>")
     parts.append("</main></body></html>")
     return "\n".join(part for part in parts if part)
-
-
-def write_html(
-    results: Sequence[AssessmentResult],
-    path: Path,
-    *,
-    title: str = "Assessment report",
-    person: str | None = None,
-) -> Path:
-    """Write :func:`render_html` to ``path``; :class:`InputFileError` if it cannot be written."""
-    page = render_html(results, title=title, person=person)
-    try:
-        path.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise InputFileError(f"cannot write the report to {path}: {exc.strerror or exc}") from None
-    return path
 
 
 def _summary(results: Sequence[AssessmentResult]) -> str:

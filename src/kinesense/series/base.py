@@ -13,11 +13,9 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.errors import SeriesError
 from kinesense.series.provenance import Provenance
-
-FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 def frozen_array(values: Any, dtype: type, name: str) -> NDArray[Any]:

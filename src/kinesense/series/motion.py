@@ -7,8 +7,9 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.arrays import FloatArray
 from kinesense.errors import SeriesError
-from kinesense.series.base import FloatArray, TimeSeriesBase, frozen_array
+from kinesense.series.base import TimeSeriesBase, frozen_array
 from kinesense.series.provenance import Provenance
 
 

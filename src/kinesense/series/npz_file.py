@@ -28,6 +28,7 @@ from kinesense._checks import ZIP_ERRORS, check_input_file, check_zip_directory,
 from kinesense.errors import InputFileError
 from kinesense.safe_json import loads_bounded
 from kinesense.series.provenance import CAMERA_VIEWS
+from kinesense.validation_errors import Wording, one_line, raw_message
 
 MAX_MEMBERS = 16
 """A series file holds at most 6 arrays."""
@@ -116,6 +117,15 @@ META_MODELS: dict[str, type[SeriesMeta]] = {
     "cop": CopMeta,
     "head": HeadMeta,
 }
+META_WORDING = Wording(
+    field="{origin}: __meta__ field {path!r}: ",
+    top_level="{origin}: __meta__ field '(top)': ",
+    dotted=True,
+    message=raw_message,
+    more=" (and {count} more problems)",
+)
+"""A series file's metadata refused: ``FILE: __meta__ field 'fps': message (and N more
+problems)``."""
 
 
 def read_npz(path: str | Path) -> tuple[Path, dict[str, NDArray[Any]]]:
@@ -215,9 +225,4 @@ def parse_meta(raw: NDArray[Any] | None, source: Path) -> SeriesMeta:
     try:
         return META_MODELS[kind].model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top)"
-        raise InputFileError(
-            f"{source}: __meta__ field {where!r}: {first['msg']}"
-            + (f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else "")
-        ) from None
+        raise InputFileError(one_line(exc, str(source), META_WORDING)) from None

@@ -7,9 +7,10 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.arrays import BoolArray, FloatArray
 from kinesense.errors import SeriesError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
-from kinesense.series.base import BoolArray, FloatArray, TimeSeriesBase, frozen_array
+from kinesense.series.base import TimeSeriesBase, frozen_array
 from kinesense.series.provenance import Provenance
 
 MEDIAPIPE_WORLD_UP: tuple[float, float, float] = (0.0, -1.0, 0.0)

@@ -53,8 +53,8 @@ from kinesense.services.recordings import (
     load_pose,
     load_recording,
 )
-from kinesense.signal.data_files import field_path
 from kinesense.signal.reposition_trials import TASKS as TASKS
+from kinesense.validation_errors import Wording, one_line, raw_message
 
 Kind = SeriesKind | Literal["auto"]
 BENDS = ("forward-bend", "waiters-bow")
@@ -81,6 +81,10 @@ def person_sex(sex: str | None) -> str | None:
     return SEX_WORDS[check_option("sex", sex.strip().lower(), SEX_WORDS)]
 
 
+OPTION_WORDING = Wording(field="{path}: ", top_level="", message=raw_message)
+"""An option's value refused by a parameters model: ``field: pydantic's message``."""
+
+
 @contextlib.contextmanager
 def user_values() -> Iterator[None]:
     """Turn a ``ValueError`` raised by a value the user gave into a one-line
@@ -90,9 +94,7 @@ def user_values() -> Iterator[None]:
     except KinesenseError:
         raise
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = field_path(tuple(first["loc"]))
-        raise InvalidValueError(f"{where}: {first['msg']}" if where else first["msg"]) from None
+        raise InvalidValueError(one_line(exc, "", OPTION_WORDING)) from None
     except ValueError as exc:
         raise InvalidValueError(str(exc).splitlines()[0] if str(exc) else repr(exc)) from None
 

@@ -30,7 +30,7 @@ from kinesense.services.library import exercise_library, find_exercise
 from kinesense.services.safety import require_cleared
 from kinesense.settings import Settings
 from kinesense.store import Store
-from kinesense.store.codec import plain_json
+from kinesense.store.codec import stored_json
 
 if TYPE_CHECKING:  # re-exported for the front ends' type hints
     from kinesense.coach.session import FrameCallback as FrameCallback
@@ -163,7 +163,7 @@ def coach_session(
         if prepared.person is None or store is None:
             return CoachingOutcome(session, prepared)
         record = CoachedSession.from_json(
-            plain_json(session.to_json())
+            stored_json(session.to_json())
             | {
                 "started_at": started,
                 **({"pain_before": request.pain_before} if request.pain_before is not None else {}),

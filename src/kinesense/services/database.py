@@ -4,7 +4,7 @@ Front ends get a :class:`~kinesense.store.Store` from :func:`open_store` and pas
 services; they never import the store themselves.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from kinesense.settings import Settings, hide_password, load_settings
 from kinesense.store import Store
@@ -29,14 +29,8 @@ class DatabaseStatus:
     state: str
 
     def to_json(self) -> dict[str, str | None]:
-        """JSON form."""
-        return {
-            "url": self.url,
-            "dialect": self.dialect,
-            "revision": self.revision,
-            "head": self.head,
-            "state": self.state,
-        }
+        """JSON form: the fields in the order above."""
+        return asdict(self)
 
 
 def database_status(settings: Settings | None = None) -> DatabaseStatus:

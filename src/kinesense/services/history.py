@@ -14,7 +14,7 @@ from kinesense.errors import InvalidValueError
 from kinesense.program.records import CoachedSession, Person
 from kinesense.services.safety import require_cleared
 from kinesense.store import HistoryEntry, Store
-from kinesense.store.codec import plain_json
+from kinesense.store.codec import stored_json
 from kinesense.store.models import KINDS
 
 
@@ -68,8 +68,8 @@ def save_payload(
     if kind not in SAVABLE:
         raise InvalidValueError(f"cannot save a {kind!r} for a person; known: {', '.join(SAVABLE)}")
     if kind == "assessment":
-        return save_assessment(store, person_ref, AssessmentResult.from_json(plain_json(payload)))
-    data = plain_json(payload)
+        return save_assessment(store, person_ref, AssessmentResult.from_json(stored_json(payload)))
+    data = stored_json(payload)
     if not data.get("started_at"):
         data["started_at"] = utc_now()
     session = CoachedSession.from_json(data, where="coached session")

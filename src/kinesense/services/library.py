@@ -4,7 +4,7 @@ id), and looking an exercise up by id with suggestions."""
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from kinesense.errors import NotFoundError
 from kinesense.exercises import Exercise, load_library
@@ -54,15 +54,8 @@ class ExerciseEntry:
     mode: str
 
     def to_json(self) -> dict[str, str | int]:
-        """JSON form (``kinesense coach --list --json``)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "category": self.category,
-            "level": self.level,
-            "camera_view": self.camera_view,
-            "mode": self.mode,
-        }
+        """JSON form (``kinesense coach --list --json``): the fields in the order above."""
+        return asdict(self)
 
 
 def list_exercises(settings: Settings | None = None) -> list[ExerciseEntry]:

@@ -36,12 +36,14 @@ SERIES_SUFFIX = ".npz"
 
 @dataclass(frozen=True)
 class CopColumns:
-    """How a force-plate CSV is read: the CoP and vertical force columns and the CoP unit."""
+    """How a force-plate CSV is read: the CoP and vertical force columns and the CoP unit, each
+    None when not given (the reader then decides from the file:
+    :func:`kinesense.capture.readers.read_cop_csv`)."""
 
-    ml_column: str = "CoPx"
-    ap_column: str = "CoPy"
-    force_column: str = "Fz"
-    units: str = "m"
+    ml_column: str | None = None
+    ap_column: str | None = None
+    force_column: str | None = None
+    units: str | None = None
 
 
 DEFAULT_COLUMNS = CopColumns()

@@ -22,9 +22,9 @@ The trunk may lean sideways or forwards: z follows the trunk, not gravity; use
 """
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
+from kinesense.arrays import FloatArray
 
 
 def _points(name: str, value: ArrayLike) -> FloatArray:

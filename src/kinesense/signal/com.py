@@ -60,7 +60,8 @@ from kinesense._checks import check_option
 from kinesense.arrays import FloatArray
 from kinesense.errors import DataFileError
 from kinesense.landmarks import BLAZEPOSE_LANDMARKS
-from kinesense.signal.data_files import parse_data, parse_json_text
+from kinesense.safe_json import NOT_JSON_TABLE, read_data_file
+from kinesense.validation_errors import validated
 
 DE_LEVA_FILE: Final[str] = "anthropometry_de_leva_1996.json"
 SEXES: Final[tuple[str, ...]] = ("male", "female", "average")
@@ -205,7 +206,7 @@ class DeLevaTable(BaseModel):
 def parse_de_leva_table(raw: Any, source: str = DE_LEVA_FILE) -> DeLevaTable:
     """A de Leva table read from JSON, validated (:class:`AnthropometryDataError` names the
     file and the field)."""
-    return parse_data(DeLevaTable, raw, source, AnthropometryDataError)
+    return validated(DeLevaTable, raw, source, AnthropometryDataError)
 
 
 @cache
@@ -214,8 +215,12 @@ def de_leva_table() -> Mapping[str, Mapping[str, SegmentParameters]]:
 
     Read from the packaged JSON file on first use and validated (:class:`DeLevaTable`).
     """
-    text = resources.files("kinesense.signal").joinpath(DE_LEVA_FILE).read_text("utf-8")
-    parsed = parse_json_text(DeLevaTable, text, DE_LEVA_FILE, AnthropometryDataError)
+    resource = resources.files("kinesense.signal").joinpath(DE_LEVA_FILE)
+    raw = read_data_file(
+        resource, "anthropometric table", AnthropometryDataError, source=DE_LEVA_FILE,
+        not_json=NOT_JSON_TABLE,
+    )  # fmt: skip
+    parsed = parse_de_leva_table(raw)
     table = {sex: parsed.parameters(sex) for sex in ("male", "female")}
     table["average"] = {
         name: SegmentParameters(

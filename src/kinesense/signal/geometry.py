@@ -15,9 +15,9 @@ square and distort every angle; convert them first, e.g. with
 """
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-FloatArray = NDArray[np.float64]
+from kinesense.arrays import FloatArray
 
 
 def _vectors(*arrays: ArrayLike, names: tuple[str, ...]) -> list[FloatArray]:

@@ -10,22 +10,16 @@ The settings are a :class:`HoldRules` model; the defaults are those of the joint
 test (:mod:`kinesense.assess.repositioning`), which documents why each was chosen.
 """
 
-from typing import Annotated
-
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense.arrays import FloatArray
+from kinesense.parameters import Parameters, Positive
 from kinesense.signal.filters import butter_lowpass_zero_lag
 from kinesense.signal.runs import true_runs
 
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
-
-class HoldRules(BaseModel):
+class HoldRules(Parameters):
     """What counts as a hold (degrees, seconds, hertz)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     hold_max_speed_deg_s: Positive = 5.0
     """Angular speed of the low-passed angle below which the segment is still, deg/s."""

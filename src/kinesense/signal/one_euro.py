@@ -31,9 +31,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from kinesense._checks import check_positive
+from kinesense.arrays import FloatArray
 from kinesense.signal.gaps import check_time_s, check_values
-
-FloatArray = NDArray[np.float64]
 
 DEFAULT_RESET_AFTER_S = 0.5
 """Default pause (s) after which an element's state restarts: a practical choice (15 frames at

@@ -36,7 +36,7 @@ landmarks get :data:`HIDDEN_VISIBILITY`, landmarks outside the picture
 
 import math
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypedDict, Unpack
 
 import numpy as np
 
@@ -350,22 +350,15 @@ def project_pose(series: PoseSeries, camera: PinholeCamera, *, camera_view: str)
     )
 
 
-def film(
-    series: PoseSeries,
-    view: str,
-    *,
-    distance_m: float = DEFAULT_DISTANCE_M,
-    focal_px: float = DEFAULT_FOCAL_PX,
-    resolution: tuple[int, int] = DEFAULT_RESOLUTION,
-    azimuth_deg: float | None = None,
-) -> PoseSeries:
+class CameraPlacement(TypedDict, total=False):
+    """Where :func:`virtual_camera` puts the camera, when not at its defaults."""
+
+    distance_m: float
+    focal_px: float
+    resolution: tuple[int, int]
+    azimuth_deg: float | None
+
+
+def film(series: PoseSeries, view: str, **placement: Unpack[CameraPlacement]) -> PoseSeries:
     """``series`` filmed by :func:`virtual_camera` from ``view`` (:func:`project_pose`)."""
-    camera = virtual_camera(
-        series,
-        view,
-        distance_m=distance_m,
-        focal_px=focal_px,
-        resolution=resolution,
-        azimuth_deg=azimuth_deg,
-    )
-    return project_pose(series, camera, camera_view=view)
+    return project_pose(series, virtual_camera(series, view, **placement), camera_view=view)

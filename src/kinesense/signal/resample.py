@@ -12,12 +12,11 @@ original sample time (within 1 ns) takes that sample's value.
 import math
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from kinesense._checks import check_positive
+from kinesense.arrays import FloatArray
 from kinesense.signal.gaps import TIME_TOLERANCE_S, check_time_s, check_values
-
-FloatArray = NDArray[np.float64]
 
 
 def uniform_time_grid(start_s: float, end_s: float, rate_hz: float) -> FloatArray:

@@ -19,15 +19,13 @@ scores the trials (Springer et al. 2007 protocol).
 """
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
 from kinesense.arrays import BoolArray, FloatArray
+from kinesense.parameters import Parameters, Positive
 from kinesense.signal.runs import first_lasting_run
-
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 
 ENDINGS = (
     "foot_down",
@@ -39,10 +37,8 @@ ENDINGS = (
 )
 
 
-class StanceRules(BaseModel):
+class StanceRules(Parameters):
     """When a stance starts and ends: fractions of the reference length ``L``, seconds, ``L``/s."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
 
     max_time_s: Positive = 45.0
     """Trial ceiling in seconds (Springer et al. 2007)."""

@@ -13,17 +13,18 @@ from using one link twice.
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import ConflictError, InvalidValueError, NotFoundError
+from kinesense.store.codec import optional_aware, stored_time, to_aware
 from kinesense.store.engine import StoreError, safe_url
 from kinesense.store.models import Person, Record
 from kinesense.store.web_tables import (
@@ -35,6 +36,9 @@ from kinesense.store.web_tables import (
     SignInSession,
 )
 
+Row = TypeVar("Row", Account, OneTimeLink)
+T = TypeVar("T")
+
 NAME_MAX = 200
 EMAIL_MAX = 254
 
@@ -42,15 +46,6 @@ EMAIL_MAX = 254
 def token_hash(token: str) -> str:
     """The SHA-256 (hex) under which a session or link token is stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def now_utc() -> datetime:
-    """The current time as stored: naive UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -86,15 +81,15 @@ def _account(row: Account) -> AccountRecord:
     return AccountRecord(
         id=row.id, email=row.email, name=row.name, role=row.role, person_id=row.person_id,
         therapist_id=row.therapist_id, consent_version=row.consent_version,
-        consent_at=_aware(row.consent_at), created_at=row.created_at.replace(tzinfo=UTC),
+        consent_at=optional_aware(row.consent_at), created_at=to_aware(row.created_at),
     )  # fmt: skip
 
 
 def _link(row: OneTimeLink) -> LinkRecord:
     return LinkRecord(
         id=row.id, purpose=row.purpose, invited_by=row.invited_by, account_id=row.account_id,
-        name=row.name, created_at=row.created_at.replace(tzinfo=UTC),
-        expires_at=row.expires_at.replace(tzinfo=UTC), used_at=_aware(row.used_at),
+        name=row.name, created_at=to_aware(row.created_at),
+        expires_at=to_aware(row.expires_at), used_at=optional_aware(row.used_at),
     )  # fmt: skip
 
 
@@ -149,13 +144,18 @@ class Accounts:
         with self._transaction() as session:
             return int(session.scalar(query) or 0)
 
+    def _read(self, table: type[Row], key: int, missing: str, read: Callable[[Row], T]) -> T:
+        """``read`` of the row of ``table`` with primary key ``key``; :class:`NotFoundError`
+        ``missing`` if there is none."""
+        with self._transaction() as session:
+            row = session.get(table, key)
+            if row is None:
+                raise NotFoundError(missing)
+            return read(row)
+
     def get(self, account_id: int) -> AccountRecord:
         """An account by id; :class:`NotFoundError` if there is none."""
-        with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is None:
-                raise NotFoundError(f"no account with id {account_id}")
-            return _account(row)
+        return self._read(Account, account_id, f"no account with id {account_id}", _account)
 
     def password_of(self, email: str) -> tuple[AccountRecord, str] | None:
         """The account with this email and its password hash, or None."""
@@ -169,11 +169,9 @@ class Accounts:
 
     def password_hash(self, account_id: int) -> str:
         """The stored password hash of an account."""
-        with self._transaction() as session:
-            row = session.get(Account, account_id)
-            if row is None:
-                raise NotFoundError(f"no account with id {account_id}")
-            return row.password_hash
+        return self._read(
+            Account, account_id, f"no account with id {account_id}", lambda row: row.password_hash
+        )
 
     def set_password_hash(self, account_id: int, password_hash: str) -> None:
         """Replace an account's password hash (after a re-hash with stronger parameters)."""
@@ -204,7 +202,7 @@ class Accounts:
     def record_consent(self, account_id: int, version: str) -> None:
         """Note that the account accepted the consent and disclaimer of ``version`` now."""
         query = update(Account).where(Account.id == account_id)
-        query = query.values(consent_version=version, consent_at=now_utc())
+        query = query.values(consent_version=version, consent_at=stored_time())
         with self._transaction() as session:
             if not _rowcount(session.execute(query)):
                 raise NotFoundError(f"no account with id {account_id}")
@@ -230,7 +228,7 @@ class Accounts:
         """Store a one-time link for ``token`` (see :data:`LINK_PURPOSES`)."""
         if purpose not in LINK_PURPOSES:
             raise InvalidValueError(f"unknown link purpose {purpose!r}")
-        created = now_utc()
+        created = stored_time()
         with self._transaction() as session:
             row = OneTimeLink(
                 token_hash=token_hash(token), purpose=purpose, invited_by=invited_by,
@@ -254,11 +252,7 @@ class Accounts:
 
     def link_by_id(self, link_id: int) -> LinkRecord:
         """A link by id; :class:`NotFoundError` if there is none."""
-        with self._transaction() as session:
-            row = session.get(OneTimeLink, link_id)
-            if row is None:
-                raise NotFoundError(f"no invitation with id {link_id}")
-            return _link(row)
+        return self._read(OneTimeLink, link_id, f"no invitation with id {link_id}", _link)
 
     def revoke_link(self, link_id: int) -> None:
         """Delete an unused link."""
@@ -299,7 +293,7 @@ class Accounts:
                 select(func.count(Account.id)).where(Account.role == "admin")
             ):
                 raise ConflictError("kinesense already has an administrator; sign in instead")
-            created = now_utc()
+            created = stored_time()
             person_id = None
             if link.purpose == "person":
                 person = Person(name=name, birth_year=None, notes="", created_at=created)
@@ -322,7 +316,7 @@ class Accounts:
         user_agent: str = "",
     ) -> None:  # fmt: skip
         """Record a new sign-in session for ``token``."""
-        created = now_utc()
+        created = stored_time()
         with self._transaction() as session:
             session.add(
                 SignInSession(
@@ -340,7 +334,7 @@ class Accounts:
         """The account signed in with ``token``, or None when the session is unknown, expired or
         idle for longer than ``idle`` (it is then deleted). Its last use is refreshed at most
         once a minute, in a write of its own."""
-        now, key = now_utc(), token_hash(token)
+        now, key = stored_time(), token_hash(token)
         with self._transaction() as session:
             found = session.execute(
                 select(SignInSession, Account)
@@ -385,17 +379,17 @@ class Accounts:
     def add_failure(self, *keys: str) -> None:
         """Count a failed sign-in under each key (``account:...``, ``address:...``)."""
         with self._transaction() as session:
-            session.add_all(SignInFailure(key=key[:300], at=now_utc()) for key in keys)
+            session.add_all(SignInFailure(key=key[:300], at=stored_time()) for key in keys)
 
     def failures_since(self, key: str, since: datetime) -> tuple[int, datetime | None]:
         """How many failures ``key`` had since ``since`` (aware UTC), and the oldest of them."""
-        start = since.astimezone(UTC).replace(tzinfo=None)
+        start = stored_time(since)
         query = select(func.count(SignInFailure.id), func.min(SignInFailure.at)).where(
             SignInFailure.key == key[:300], SignInFailure.at >= start
         )
         with self._transaction() as session:
             count, oldest = session.execute(query).one()
-            return int(count or 0), _aware(oldest)
+            return int(count or 0), optional_aware(oldest)
 
     def clear_failures(self, key: str) -> None:
         """Forget the failures of ``key`` (after a successful sign-in)."""
@@ -404,7 +398,7 @@ class Accounts:
 
     def forget_before(self, moment: datetime) -> None:
         """Delete failures and expired sessions and links older than ``moment`` (aware UTC)."""
-        cut = moment.astimezone(UTC).replace(tzinfo=None)
+        cut = stored_time(moment)
         with self._transaction() as session:
             session.execute(delete(SignInFailure).where(SignInFailure.at < cut))
             session.execute(delete(SignInSession).where(SignInSession.expires_at < cut))
@@ -426,7 +420,7 @@ def _usable_link(session: Session, token: str) -> OneTimeLink:
         raise NotFoundError("this link is not valid: check that it was copied whole")
     if link.used_at is not None:
         raise NotFoundError("this link was already used: sign in, or ask for a new one")
-    if now_utc() >= link.expires_at:
+    if stored_time() >= link.expires_at:
         raise NotFoundError("this link has expired: ask for a new one")
     return link
 
@@ -435,7 +429,7 @@ def _claim_link(session: Session, token: str) -> OneTimeLink:
     """Mark the link of ``token`` used, as the transaction's first statement (so that only one
     of two simultaneous uses can succeed); raises, saying why, when it cannot be used (the
     caller's transaction then rolls the claim back)."""
-    now = now_utc()
+    now = stored_time()
     claim = (
         update(OneTimeLink)
         .where(

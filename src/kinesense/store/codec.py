@@ -4,12 +4,11 @@ Times are stored as naive UTC ``DateTime`` values (SQLite keeps no zone): every 
 converted to UTC before it is written, and read back as an aware UTC time.
 """
 
-import math
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from kinesense.clock import as_utc, parse_time, utc_now
+from kinesense.json_values import plain_json
 from kinesense.store.engine import StoreError
 
 
@@ -35,17 +34,12 @@ def to_aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def plain_json(value: Any) -> Any:
-    """``value`` as plain JSON: numpy values made Python ones, NaN and infinity made ``None``;
-    :class:`StoreError` for anything JSON cannot hold."""
-    if isinstance(value, Mapping):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(v) for v in value]
-    if hasattr(value, "tolist"):
-        return plain_json(value.tolist())
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    raise StoreError(f"cannot store a {type(value).__name__} in a JSON record")
+def optional_aware(moment: datetime | None) -> datetime | None:
+    """:func:`to_aware` of a time that may be missing."""
+    return None if moment is None else to_aware(moment)
+
+
+def stored_json(value: Any) -> Any:
+    """``value`` as the plain JSON a payload column holds (:func:`kinesense.json_values.
+    plain_json` in strict mode): :class:`StoreError` for anything JSON cannot hold."""
+    return plain_json(value, refuse_with=StoreError)

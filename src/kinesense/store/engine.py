@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kinesense.errors import KinesenseError
+from kinesense.settings import hide_password
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -44,12 +45,8 @@ class SchemaState(Enum):
     NEWER = "newer"
 
 
-def safe_url(url: str) -> str:
-    """``url`` with any password hidden, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "<unparsable database URL>"
+safe_url = hide_password
+"""``url`` with any password hidden, for messages (:func:`kinesense.settings.hide_password`)."""
 
 
 def first_line(exc: BaseException) -> str:

@@ -28,7 +28,7 @@ from kinesense.errors import InvalidValueError, KinesenseError, NotFoundError
 from kinesense.program.plan import Plan
 from kinesense.program.records import CheckIn, ClinicianOverride, CoachedSession, Person
 from kinesense.program.screening import ScreeningResult
-from kinesense.store.codec import plain_json, stored_time, to_aware
+from kinesense.store.codec import stored_json, stored_time, to_aware
 from kinesense.store.engine import StoreError
 from kinesense.store.models import Person as PersonRow
 from kinesense.store.models import Record as RecordRow
@@ -75,7 +75,7 @@ class HistoryEntry:
             "kind": self.kind,
             "at": self.at.isoformat(),
             "summary": self.summary,
-            "data": plain_json(self.record.to_json()),
+            "data": stored_json(self.record.to_json()),
         }
         if self.kind == "plan":
             entry |= {"active": self.active, "reason": self.reason}
@@ -181,7 +181,7 @@ class Unit:
             )
         row = RecordRow(
             person_id=person_id, kind=kind, at=stored_time(at), saved_at=stored_time(),
-            label=label[:100], note=note, active=active, payload=plain_json(payload),
+            label=label[:100], note=note, active=active, payload=stored_json(payload),
         )  # fmt: skip
         self._session.add(row)
         self._session.flush()

@@ -129,9 +129,11 @@ def test_time_and_cop_only_is_read_without_force(shared_data: Path, tmp_path: Pa
     assert series.provenance.details["columns"]["force"] is None
     assert "stepping off the plate is not detected" in series.provenance.details["force_note"]
     assert "assumed: CoPx medio-lateral" in series.axes[0]
-    # the former defaults passed explicitly (as the command line does) read it too
-    explicit = read_cop_csv(path, ml_column="CoPx", ap_column="CoPy", force_column="Fz", units="m")
+    # the columns it has, stated, read it too; a stated force column it lacks is refused
+    explicit = read_cop_csv(path, ml_column="CoPx", ap_column="CoPy", units="m")
     np.testing.assert_array_equal(explicit.cop_m, full.cop_m)
+    with pytest.raises(InputFileError, match=r"lacks column\(s\) 'Fz'"):
+        read_cop_csv(path, force_column="Fz")
     with pytest.raises(InputFileError, match=r"lacks column\(s\) 'Force'"):
         read_cop_csv(path, force_column="Force")
 
@@ -204,9 +206,11 @@ def test_bds_files_are_read_in_metres_with_x_antero_posterior(shared_data: Path)
     assert series.ml_m[0] == pytest.approx(float(first[8]) / 100, abs=1e-15)  # COPy, cm
     assert series.provenance.details["cop_units"] == "cm"
     assert "BDS data set" in series.provenance.details["layout"]
-    # the command line's former defaults do not override the layout
-    explicit = read_cop_csv(path, ml_column="CoPx", ap_column="CoPy", force_column="Fz", units="m")
-    np.testing.assert_array_equal(explicit.cop_m, series.cop_m)
+    # columns and a unit the file does not have, stated, are refused (no former defaults)
+    with pytest.raises(InputFileError, match=r"lacks column\(s\) 'CoPx'"):
+        read_cop_csv(path, ml_column="CoPx", ap_column="CoPy")
+    with pytest.raises(InputFileError, match="the header gives the CoP in cm but units='m'"):
+        read_cop_csv(path, units="m")
 
 
 def test_overflowing_values_are_refused(shared_data: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import io
 import stat
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +32,18 @@ SNIFF_ERRORS: tuple[type[BaseException], ...] = (*ZIP_ERRORS, InputFileError)
 MAX_ZIP_ENTRIES = 10_000
 """Most members a zip may announce (a Sensor Logger export holds about 15)."""
 MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
+
+
+def files_in(folder: Path, wanted: Callable[[Path], bool], limit: int, too_many: str) -> list[Path]:
+    """The entries of ``folder`` that ``wanted`` keeps; :class:`InputFileError` ``too_many`` as
+    soon as more than ``limit`` are found (a folder of millions is not listed whole)."""
+    found = []
+    for entry in folder.iterdir():
+        if wanted(entry):
+            found.append(entry)
+            if len(found) > limit:
+                raise InputFileError(too_many)
+    return found
 
 
 def _megabytes(n: int) -> str:

@@ -15,6 +15,7 @@ from kinesense.capture.readers._bounded import (
     ZIP_MAGIC,
     check_zip,
     decode_bytes,
+    files_in,
     first_line,
     first_line_of_member,
     read_member,
@@ -91,15 +92,13 @@ def open_bundle(path: str | Path, what: str = "recording") -> Bundle:
     """
     target = check_input_path(path, what)
     if target.is_dir():
-        files = []
-        for entry in target.iterdir():
-            if _is_csv_name(entry.name) and _regular(entry):
-                files.append(entry)
-                if len(files) > MAX_MEMBERS:
-                    raise InputFileError(
-                        f"folder {target} holds more than {MAX_MEMBERS} tables; give the "
-                        "recording's own folder"
-                    )
+        files = files_in(
+            target,
+            lambda entry: _is_csv_name(entry.name) and _regular(entry),
+            MAX_MEMBERS,
+            f"folder {target} holds more than {MAX_MEMBERS} tables; give the recording's own "
+            "folder",
+        )
         if not files:
             raise InputFileError(f"no .csv files in folder {target}")
         return Bundle(target, {p.name: str(p) for p in files})

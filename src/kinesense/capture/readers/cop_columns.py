@@ -27,13 +27,6 @@ NO_COLUMN = "none"
 UNITS_TO_M = {"m": 1.0, "cm": 0.01, "mm": 0.001}
 TIME_UNITS_TO_S = {"s": 1.0, "ms": 0.001}
 POSTUROGRAPHY = "posturography"
-LEGACY_DEFAULTS = {
-    "ml_column": "CoPx",
-    "ap_column": "CoPy",
-    "force_column": "Fz",
-    "time_column": "Time",
-}
-"""The former default column names (see :func:`unset_legacy_defaults`)."""
 CONVENTION = (
     "assumed: CoPx medio-lateral, CoPy antero-posterior (the SamuelAcunaPhD/posturography "
     "convention); state the axes if your plate differs"
@@ -139,19 +132,6 @@ def _layout(columns: Sequence[str]) -> Layout | None:
 def _axis_named(columns: Sequence[str], axis: str) -> str | None:
     names = {axis, f"cop{axis}", f"centreofpressure{axis}", f"centerofpressure{axis}"}
     return next((c for c in columns if key(c) in names), None)
-
-
-def unset_legacy_defaults(columns: Sequence[str], **given: str | None) -> dict[str, str | None]:
-    """``given`` with each former default (:data:`LEGACY_DEFAULTS`) set to None unless the
-    file has a column of exactly that name.
-
-    Callers written when these arguments had defaults pass them explicitly; a file without
-    such a column (another layout, a plate without force) is then read as if they were unset.
-    """
-    return {
-        name: None if value == LEGACY_DEFAULTS.get(name) and value not in columns else value
-        for name, value in given.items()
-    }
 
 
 def resolve(

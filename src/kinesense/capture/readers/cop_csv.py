@@ -45,15 +45,12 @@ from kinesense.capture.readers.cop_columns import (
     cop_units,
     key,
     resolve,
-    split_unit,
     time_scale,
-    unset_legacy_defaults,
 )
 from kinesense.series import CopSeries, Provenance
 from kinesense.series.plausibility import check_cop, refuse_or_flag
 
 OWN_COLUMNS = ("time_s", "cop_ml_m", "cop_ap_m", "force_n")
-DEFAULT_COLUMNS = ("Time", "CoPx", "CoPy", "Fz")
 __all__ = ["NO_COLUMN", "UNITS_TO_M", "looks_like_cop", "read_cop_csv"]
 
 
@@ -83,10 +80,6 @@ def read_cop_csv(
         units: unit of the CoP columns (``"m"``, ``"cm"`` or ``"mm"``); None: from the header
             (``COPx[cm]``), else metres. A unit contradicting the header is refused.
 
-    The former defaults (``"CoPx"``, ``"CoPy"``, ``"Fz"``, ``"Time"``, ``"m"``) are read as
-    None when the file has no column of exactly that name (or, for ``"m"``, when the header
-    states the unit), so that callers passing them explicitly read other layouts too.
-
     Raises:
         InputFileError: missing or empty file, missing columns (named, with those found), a
             lone CoP column whose axis is not stated, non-numeric cells, time that goes
@@ -99,9 +92,8 @@ def read_cop_csv(
     table = parse_table(text, str(source))
     columns = table.columns
     own = tuple(columns) == OWN_COLUMNS and all(
-        v in (None, d) for v, d in zip((time_column, ml_column, ap_column, force_column),
-                                       DEFAULT_COLUMNS, strict=True)
-    )  # fmt: skip
+        v is None for v in (time_column, ml_column, ap_column, force_column)
+    )
     if own:
         orientation = resolve(
             columns, table.source, ml_column="cop_ml_m", ap_column="cop_ap_m",
@@ -109,13 +101,10 @@ def read_cop_csv(
         )  # fmt: skip
         unit = "m"
     else:
-        given = unset_legacy_defaults(
-            columns, ml_column=ml_column, ap_column=ap_column, force_column=force_column,
-            time_column=time_column,
+        orientation = resolve(
+            columns, table.source, ml_column=ml_column, ap_column=ap_column,
+            force_column=force_column, time_column=time_column,
         )  # fmt: skip
-        orientation = resolve(columns, table.source, **given)
-        if units == "m" and _header_unit(orientation) not in (None, "m"):
-            units = None  # the former default, overruled by the header's own statement
         unit = cop_units(orientation, units, table.source)
     time_raw = table.column(orientation.time) * time_scale(orientation.time, table.source)
     cleaned = clean_time(time_raw, table.source, lines=table.lines, label=orientation.time)
@@ -152,12 +141,6 @@ def read_cop_csv(
         provenance=Provenance(source=str(source), reader="cop-csv", details=details),
     )
     return refuse_or_flag(series, check_cop(series))
-
-
-def _header_unit(orientation: Orientation) -> str | None:
-    units = [split_unit(c.name)[1] for c in (orientation.ml, orientation.ap) if c is not None]
-    stated = [u.lower() for u in units if u is not None]
-    return stated[0] if stated else None
 
 
 def _axis(

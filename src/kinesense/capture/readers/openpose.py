@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from kinesense._checks import check_input_dir, check_option, check_positive
+from kinesense.arrays import FloatArray
 from kinesense.capture.person import PersonTracker, landmark_box
+from kinesense.capture.readers._bounded import files_in
 from kinesense.capture.readers.limits import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_FILES
 from kinesense.capture.video import VideoFile
 from kinesense.errors import InputFileError, UnsupportedFormatError
@@ -42,8 +43,6 @@ from kinesense.landmarks import BLAZEPOSE_LANDMARKS, OPENPOSE_LAYOUTS, mapping_t
 from kinesense.safe_json import load_json_file
 from kinesense.series import PoseSeries, Provenance
 from kinesense.series.plausibility import check_pose, refuse_or_flag
-
-FloatArray = NDArray[np.float64]
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".m4v", ".webm")
 DEFAULT_FRAME_RATE_HZ = 30.0
@@ -216,15 +215,12 @@ def _frame_number(path: Path) -> int:
 
 
 def _load_frames(directory: Path) -> list[_FrameFile]:
-    files = []
-    for entry in directory.iterdir():
-        if entry.suffix.lower() == ".json" and entry.is_file():
-            files.append(entry)
-            if len(files) > MAX_JSON_FILES:
-                raise InputFileError(
-                    f"{directory} holds more than {MAX_JSON_FILES} JSON files; give one "
-                    "recording's folder"
-                )
+    files = files_in(
+        directory,
+        lambda entry: entry.suffix.lower() == ".json" and entry.is_file(),
+        MAX_JSON_FILES,
+        f"{directory} holds more than {MAX_JSON_FILES} JSON files; give one recording's folder",
+    )
     if not files:
         raise InputFileError(f"no OpenPose .json files in {directory}")
     frames = sorted((_read_frame(p) for p in files), key=lambda f: f.number)

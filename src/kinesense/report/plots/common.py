@@ -108,6 +108,17 @@ def same_length(**arrays: FloatArray) -> None:
         raise BadDataError(f"lists of different lengths: {lengths}")
 
 
+def angle_over_time(result: AssessmentResult) -> tuple[FloatArray, FloatArray] | None:
+    """``(time_s, angle_deg)`` of a result's plot data, checked to be lists of numbers of the
+    same length; None when the result has no angle curve."""
+    data = result.plot_data
+    if "time_s" not in data or "angle_deg" not in data:
+        return None
+    t, angle = as_array(data["time_s"], "time_s"), as_array(data["angle_deg"], "angle_deg")
+    same_length(time_s=t, angle_deg=angle)
+    return t, angle
+
+
 def number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise BadDataError(f"{name} must be a number")

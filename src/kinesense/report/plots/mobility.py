@@ -11,27 +11,25 @@ from kinesense.report.plots.common import (
     SIDE_COLOURS,
     Builder,
     Chart,
-    as_array,
+    angle_over_time,
     legend_below,
     number,
-    same_length,
     style,
 )
 
 
 def _mobility(result: AssessmentResult) -> Chart | None:
-    data = result.plot_data
-    if "time_s" not in data or "angle_deg" not in data:
+    curve = angle_over_time(result)
+    if curve is None:
         return None
-    t, angle = as_array(data["time_s"], "time_s"), as_array(data["angle_deg"], "angle_deg")
-    same_length(time_s=t, angle_deg=angle)
+    t, angle = curve
     peaks = [
         (
             number(p["time_s"], "peak time_s"),
             number(p["angle_deg"], "peak angle_deg"),
             str(p.get("side") or ""),
         )
-        for p in data.get("peaks") or []
+        for p in result.plot_data.get("peaks") or []
     ]
 
     def draw(fig: FigureBase) -> None:

@@ -15,12 +15,11 @@ from kinesense.report.plots.common import (
     SAGE,
     Builder,
     Chart,
-    as_array,
+    angle_over_time,
     legend_below,
     norm_for,
     number,
     optional_number,
-    same_length,
     shade_range,
     style,
     trials_of,
@@ -59,11 +58,10 @@ def _repositioning_errors(result: AssessmentResult) -> Chart | None:
 
 
 def _repositioning_trace(result: AssessmentResult) -> Chart | None:
-    data = result.plot_data
-    if "time_s" not in data or "angle_deg" not in data:
+    curve = angle_over_time(result)
+    if curve is None:
         return None
-    t, angle = as_array(data["time_s"], "time_s"), as_array(data["angle_deg"], "angle_deg")
-    same_length(time_s=t, angle_deg=angle)
+    t, angle = curve
     holds = [
         (
             number(trial.get("hold_start_s", trial["start_s"]), "trial hold start"),
