@@ -179,6 +179,11 @@ def pat(page: Page, server: LiveServer, link: str, camera: Camera) -> str:
     camera.shoot(page, "person-home")
     page.goto(f"{server.url}/account")
     camera.shoot(page, "account-person")
+    page.goto(f"{server.url}/lessons")
+    camera.shoot(page, "lessons")
+    page.click("ul.lessons a.row-link >> nth=0")
+    page.wait_for_selector("#lesson")
+    camera.shoot(page, "lesson")
     return home
 
 

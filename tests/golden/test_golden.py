@@ -158,10 +158,7 @@ KNOWN_CHANGES: dict[str, tuple[str, Change]] = {
         "camera view and the body positions seen" + PRACTICE_FEEDBACK,
         with_practice_feedback(patched("coach_stance_balancing")),
     ),
-    **{
-        name: (NORM_REASON, patched(name))
-        for name in ("sway_cop_eo", "sway_cop_ec_unfiltered")
-    },
+    **{name: (NORM_REASON, patched(name)) for name in ("sway_cop_eo", "sway_cop_ec_unfiltered")},
     "history": (NORM_REASON + " (the sway result kept in the history)", sway_norm_in_history),
     "report": (REPORT_REASON, patched("report")),
     "screen_json_alone": (

@@ -195,8 +195,12 @@ def test_html_is_escaped_and_structured() -> None:
     assert page.startswith('<article class="lesson" id="lesson-demo">')
     tags = set(re.findall(r"</?([a-z0-9]+)", page))
     assert tags <= {"article", "h2", "h3", "p", "ul", "li", "ol"}
-    with pytest.raises(ValueError, match="heading_level"):
-        lesson_html(get_lesson("when-to-stop"), heading_level=1)
+    own_page = lesson_html(get_lesson("when-to-stop"), heading_level=1)
+    assert own_page.count("<h1>") == 1
+    assert "<h2>Sources</h2>" in own_page
+    for level in (0, 4):
+        with pytest.raises(ValueError, match="heading_level"):
+            lesson_html(get_lesson("when-to-stop"), heading_level=level)
 
 
 def test_plain_lines_keep_every_piece_of_text_in_order() -> None:

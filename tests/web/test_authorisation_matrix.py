@@ -162,6 +162,8 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("GET", "/join/{token}"): Spec(public=True),
     ("POST", "/join/{token}"): Spec(public=True),
     ("GET", "/signin/link/{token}"): Spec(public=True),
+    ("GET", "/lessons"): Spec(public=True),
+    ("GET", "/lessons/{lesson_id}"): Spec(public=True),
     ("POST", "/signout"): Spec(EVERYONE, 303, before_consent=True),
     ("GET", "/consent"): Spec(frozenset({"person"}), before_consent=True),
     ("POST", "/consent"): Spec(

@@ -2,7 +2,7 @@
 
 Every piece of lesson text is escaped (:func:`html.escape`, quotes included): a lesson file
 cannot inject markup, scripts or attributes into a page. The HTML uses only ``article``,
-``h2``-``h4``, ``p``, ``ul``, ``ol`` and ``li`` with the classes ``lesson``,
+``h1``-``h4``, ``p``, ``ul``, ``ol`` and ``li`` with the classes ``lesson``,
 ``lesson-summary`` and ``lesson-sources``, so a page's own stylesheet styles it; anchors are
 ``id="lesson-<id>"`` (:func:`lesson_anchor`).
 """
@@ -18,10 +18,10 @@ def lesson_anchor(lesson: Lesson) -> str:
 
 
 def lesson_html(lesson: Lesson, heading_level: int = 2) -> str:
-    """The lesson as one escaped ``<article>``; its title at ``heading_level`` (2 or 3), its
+    """The lesson as one escaped ``<article>``; its title at ``heading_level`` (1 on a page of its own, 2 or 3 inside a page), its
     section headings one level below."""
-    if heading_level not in (2, 3):
-        raise ValueError("heading_level must be 2 or 3")
+    if heading_level not in (1, 2, 3):
+        raise ValueError("heading_level must be 1, 2 or 3")
     title, sub = f"h{heading_level}", f"h{heading_level + 1}"
     parts = [
         f'<article class="lesson" id="{escape(lesson_anchor(lesson))}">',

@@ -5,7 +5,7 @@ Thin wrappers over :mod:`kinesense.lessons`, so that front ends call a service. 
 string here is escaped (:func:`kinesense.lessons.lesson_html`): a page may insert it as is.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kinesense.lessons import (
@@ -22,7 +22,8 @@ from kinesense.lessons import (
 
 @dataclass(frozen=True)
 class LessonPage:
-    """A lesson ready to show: its id, title, summary, topic, anchor, escaped HTML and grade."""
+    """A lesson ready to show: its id, title, summary, topic, anchor, escaped HTML, grade
+    (Flesch-Kincaid) and whether it is linked from everything (``everywhere``)."""
 
     id: str
     title: str
@@ -31,6 +32,7 @@ class LessonPage:
     anchor: str
     html: str
     grade: float
+    everywhere: bool = False
 
 
 def _page(lesson: Lesson, heading_level: int) -> LessonPage:
@@ -42,6 +44,7 @@ def _page(lesson: Lesson, heading_level: int) -> LessonPage:
         anchor=lesson_anchor(lesson),
         html=lesson_html(lesson, heading_level=heading_level),
         grade=round(lesson.readability().grade, 1),
+        everywhere=lesson.links.everywhere,
     )
 
 
@@ -68,3 +71,31 @@ def lessons_of_exercise(category: str, heading_level: int = 3) -> list[LessonPag
 def lessons_of_report(tests: Iterable[str], heading_level: int = 3) -> list[LessonPage]:
     """The lessons a report of results of ``tests`` shows."""
     return [_page(lesson, heading_level) for lesson in lessons_for_report(tests)]
+
+
+def lessons_of_plan(categories: Mapping[str, str]) -> dict[str, list[LessonPage]]:
+    """For each exercise id of ``categories`` (exercise id -> category), the lessons written for
+    its category (those linked from everything are left out: a page shows them once)."""
+    return {
+        exercise_id: [page for page in lessons_of_exercise(category) if not page.everywhere]
+        for exercise_id, category in categories.items()
+    }
+
+
+TOPIC_TITLES = {
+    "basics": "The basics",
+    "training": "Why these exercises",
+    "results": "Reading your results",
+    "safety": "Staying safe",
+}
+"""The headings of the lessons page, by lesson topic, in the order they are shown."""
+
+
+def lessons_by_topic() -> list[tuple[str, list[LessonPage]]]:
+    """Every lesson, under the heading of its topic (:data:`TOPIC_TITLES` order)."""
+    pages = lesson_pages()
+    return [
+        (title, [page for page in pages if page.topic == topic])
+        for topic, title in TOPIC_TITLES.items()
+        if any(page.topic == topic for page in pages)
+    ]

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from kinesense.services.journey import person_journey
+from kinesense.services.lessons import lessons_of_result
 from kinesense.services.progress import progress_charts
 from kinesense.services.results import result_charts_of
 from kinesense.web.deps import OwnPerson, StateDep
@@ -30,7 +31,9 @@ def result_page(
     journey = person_journey(state.store, person_id)
     entry = journey.assessment(record_id)
     charts = result_charts_of(entry.result)
-    context = {"title": "Measurement", "journey": journey, "entry": entry, "charts": charts}
+    lessons = lessons_of_result(entry.result.test)
+    context = {"title": "Measurement", "journey": journey, "entry": entry, "charts": charts,
+               "lessons": lessons}  # fmt: skip
     return render(request, "result.html", context)
 
 
