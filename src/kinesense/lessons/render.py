@@ -18,8 +18,8 @@ def lesson_anchor(lesson: Lesson) -> str:
 
 
 def lesson_html(lesson: Lesson, heading_level: int = 2) -> str:
-    """The lesson as one escaped ``<article>``; its title at ``heading_level`` (1 on a page of its own, 2 or 3 inside a page), its
-    section headings one level below."""
+    """The lesson as one escaped ``<article>``; its title at ``heading_level`` (1 on a page of
+    its own, 2 or 3 inside a page), its section headings one level below."""
     if heading_level not in (1, 2, 3):
         raise ValueError("heading_level must be 1, 2 or 3")
     title, sub = f"h{heading_level}", f"h{heading_level + 1}"
