@@ -9,11 +9,19 @@ import pytest
 from benchmarks.validity import (
     EXERCISE_OF,
     IN_PROTOCOL_VIEWS,
+    UIPRMD,
     CaseResult,
+    evaluation_copy,
     run_case,
     separation,
+    views_for,
+    working_side,
 )
 
+from kinesense.capture.readers.uiprmd_clips import load_clip
+from kinesense.coach.engine import coach_series
+from kinesense.exercises import load_exercise
+from kinesense.signal.projection import film
 from tests.conftest import shared_file
 
 PEOPLE = (3, 4)
@@ -74,3 +82,32 @@ def test_incorrect_sit_to_stands_lean_further(results: dict[int, list[CaseResult
     figures = separation([case for case in results[5] if case.person == 3])
     assert figures["sensitivity"] >= 0.25  # 6 of 20 measured: leaning beyond 48 degrees
     assert figures["score_incorrect"] < figures["score_correct"] == 1.0
+
+
+@pytest.mark.parametrize(("movement", "person"), [(3, 3), (3, 4), (6, 1)])
+def test_a_person_showing_the_other_side_is_told_to_turn(
+    shared_data: Path, movement: int, person: int
+) -> None:
+    """One-sided exercises with the side given, filmed from the side of the other leg: the coach
+    counts nothing (the working leg is hidden) and says so within a second of the person
+    appearing, naming the side to turn to; filmed from the working side, it never does."""
+    shared_file(shared_data, "ui-prmd/Segmented_Movements/Kinect/Positions")
+    exercise = evaluation_copy(load_exercise(EXERCISE_OF[movement]))
+    clip = load_clip(UIPRMD, movement, person, correct=True)
+    views = {v.label: v for v in views_for(movement, working_side(clip, movement))}
+    for label in ("other", "work"):
+        view = views[label]
+        pose = film(clip.pose, view.view, azimuth_deg=view.azimuth_deg)
+        events, summary = coach_series(exercise, pose, side=view.side)
+        lost = [e for e in events if e.kind == "tracking_lost"]
+        if label == "work":
+            assert lost == []
+            assert len(summary.reps) == 10
+            continue
+        assert len(summary.reps) == 0
+        first = lost[0]
+        assert first.time_s - float(pose.time_s[0]) <= 1.0
+        assert first.message == (
+            f"Turn around so that your {view.side} side faces the camera: I can't see it from here."
+        )
+        assert first.data["turn"] is True

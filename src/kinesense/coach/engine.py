@@ -77,6 +77,7 @@ class Coach:
         self._position_warned = False
         self._idle_since: float | None = None
         self._last_seen: float | None = None
+        self._person_since: float | None = None
         self._lost = False
         self._lost_since = 0.0
         self._frames = self._tracked = self._lost_episodes = 0
@@ -112,7 +113,7 @@ class Coach:
         self._check_position(t, events)
         self.plan.follow_view(self._view.group, self._view.near_side)
         seen = any(self._has_needed(c) for c in self.plan.counting())
-        self._track(t, seen, events)
+        self._track(t, seen, frame.image_xyz is not None, events)
         if self._rest_until is not None:
             if t < self._rest_until:
                 return events
@@ -317,7 +318,9 @@ class Coach:
             result = result and condition.holds(value)
         return result
 
-    def _track(self, t: float, seen: bool, events: list[CoachEvent]) -> None:
+    def _track(self, t: float, seen: bool, person_seen: bool, events: list[CoachEvent]) -> None:
+        """Tracking of what the exercise counts: ``seen`` when its quantities are measured on a
+        side being counted, ``person_seen`` when anyone is in the frame."""
         if seen:
             self._tracked += 1
             if self._lost:
@@ -326,14 +329,19 @@ class Coach:
                 events.append(CoachEvent("tracking_back", t, "I can see you again.", {}))
             self._last_seen = t
             return
-        if self._lost or self._last_seen is None:
+        if self._lost:
+            return
+        if self._last_seen is None:
+            self._never_seen(t, person_seen, events)
             return
         if t - self._last_seen > self.exercise.lost_after_s:
             self._lost = True
             self._lost_since = self._last_seen
             self._lost_episodes += 1
-            message = "I can't see you well: step back into view."
-            events.append(CoachEvent("tracking_lost", t, message, {"last_seen_s": self._last_seen}))
+            turn = self._turn_message() if person_seen else None
+            message = turn or "I can't see you well: step back into view."
+            data = {"last_seen_s": self._last_seen} | ({"turn": True} if turn else {})
+            events.append(CoachEvent("tracking_lost", t, message, data))
             counting = self.plan.counting()
             for channel in self.plan.channels.values():
                 channel.abandon()
@@ -342,6 +350,34 @@ class Coach:
                     if change is not None and channel in counting:
                         self._on_hold(channel, change, events)
             self.plan.release()
+
+    def _turn_message(self) -> str | None:
+        """With a side given, the person in a side view showing the other side: what to do."""
+        side = self.plan.active
+        if self.plan.mode != "given" or side is None:
+            return None
+        near = self._view.near_side
+        if near is None or near == side:
+            return None
+        return f"Turn around so that your {side} side faces the camera: I can't see it from here."
+
+    def _never_seen(self, t: float, person_seen: bool, events: list[CoachEvent]) -> None:
+        """The person is in view but the side given has never been seen: after ``lost_after_s``
+        (from the first frame with the person), tell them to turn (a side view of the other
+        side) or to show that side; this counts as lost tracking until the side is seen."""
+        if not person_seen or self.plan.mode != "given" or self.plan.active is None:
+            return
+        if self._person_since is None:
+            self._person_since = t
+        if t - self._person_since <= self.exercise.lost_after_s:
+            return
+        side = self.plan.active
+        message = self._turn_message() or (
+            f"I can't see your {side} side well: make sure it faces the camera."
+        )
+        self._lost, self._lost_since = True, self._person_since
+        self._lost_episodes += 1
+        events.append(CoachEvent("tracking_lost", t, message, {"last_seen_s": None, "turn": True}))
 
     def _recorded_side(self, channel: Channel) -> str:
         return "none" if self.plan.mode == "facing" else channel.side
