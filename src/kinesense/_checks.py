@@ -88,7 +88,8 @@ def check_input_path(path: str | Path, what: str = "file") -> Path:
     mode = _stat(resolved, what).st_mode
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise InputFileError(
-            f"{what} {resolved} is {_kind(mode)}, not a file: give a recording saved as a file"
+            f"{what} {resolved} is {_kind(mode)}, not a file: save what it holds to a file first "
+            "and give that file"
         )
     return resolved
 
