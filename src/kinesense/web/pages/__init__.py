@@ -2,10 +2,21 @@
 
 from fastapi import APIRouter
 
-from kinesense.web.pages import account, invitations, journey, people, results, sessions, signin
+from kinesense.web.api import live_ws
+from kinesense.web.pages import (
+    account,
+    invitations,
+    journey,
+    live,
+    people,
+    results,
+    sessions,
+    signin,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (signin, account, invitations, people, journey, results, sessions):
+for _module in (signin, account, invitations, people, journey, results, sessions, live):
     router.include_router(_module.router)
+router.include_router(live_ws.router)
 
 __all__ = ["router"]
