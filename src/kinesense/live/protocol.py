@@ -96,7 +96,9 @@ _CLIENT: TypeAdapter[
 
 
 _WORDING = Wording(
-    field="{origin}: field {path!r}: ", more=" (and {count} more problems)", input_limit=40,
+    field="{origin}: field {path!r}: ",
+    more=" (and {count} more problems)",
+    input_limit=40,
     show_input=lambda error: error["type"] in ("literal_error", "json_invalid"),
 )
 

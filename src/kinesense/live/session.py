@@ -190,8 +190,13 @@ class LiveSession:
             "resumed": resumed,
             "last_seq": self.last_seq,
             "last_t": self.last_t_ms,
-            "exercise": {"id": exercise.id, "name": exercise.name, "mode": exercise.mode,
-                         "sets": exercise.dose.sets, "reps": exercise.dose.reps,
-                         "rest_s": exercise.dose.rest_s},  # fmt: skip
+            "exercise": {
+                "id": exercise.id,
+                "name": exercise.name,
+                "mode": exercise.mode,
+                "sets": exercise.dose.sets,
+                "reps": exercise.dose.reps,
+                "rest_s": exercise.dose.rest_s,
+            },
             "coaching": self.session.coaching,
         }

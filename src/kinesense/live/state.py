@@ -42,9 +42,7 @@ class LiveStore(Protocol):
 class MemoryLiveStore:
     """:class:`LiveStore` in this process's memory (thread-safe)."""
 
-    def __init__(
-        self, idle_s: float = IDLE_EXPIRY_S, max_sessions: int = MAX_SESSIONS
-    ) -> None:
+    def __init__(self, idle_s: float = IDLE_EXPIRY_S, max_sessions: int = MAX_SESSIONS) -> None:
         self.idle_s = idle_s
         self.max_sessions = max_sessions
         self._sessions: OrderedDict[str, LiveSession] = OrderedDict()

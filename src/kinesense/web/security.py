@@ -8,7 +8,8 @@
   ``csrf_token`` field, scripts in the ``X-CSRF-Token`` header; a site that cannot read our pages
   cannot compute it (OWASP CSRF Prevention Cheat Sheet, "signed double-submit cookie").
 * :class:`SecurityHeaders`: the Content-Security-Policy ``default-src 'self'`` (no inline script
-  or style, no framing; WebAssembly for the live page's pose model) and the other headers on every response, errors and files included.
+  or style, no framing; WebAssembly for the live page's pose model) and the other headers on
+  every response, errors and files included.
 """
 
 import hashlib

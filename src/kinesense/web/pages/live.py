@@ -7,12 +7,14 @@ Everything else happens in the browser (``static/js/live/``) and over the ``/liv
 WebSocket (:mod:`kinesense.web.api.live_ws`).
 """
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
 from kinesense.capture.models import model_file
-from kinesense.errors import NotFoundError
+from kinesense.errors import InvalidValueError, NotFoundError
 from kinesense.services.live import check_live
 from kinesense.web import access
 from kinesense.web.deps import CurrentUser, StateDep
@@ -42,15 +44,21 @@ def model(name: str) -> Response:
 
 @router.get("/coach/{exercise_id}")
 async def coach_live_page(
-    request: Request, exercise_id: str, user: CurrentUser, state: StateDep
+    request: Request,
+    exercise_id: str,
+    user: CurrentUser,
+    state: StateDep,
+    seconds: Annotated[float | None, Query(gt=0, le=7200)] = None,
 ) -> Response:
-    """Coach ``exercise_id`` live with the device's camera (people only)."""
+    """Coach ``exercise_id`` live with the device's camera (people only); ``?model=full`` runs
+    the full pose model instead of the lite one; ``?seconds=N`` ends the session after N
+    seconds of frames (as ``kinesense coach --seconds``)."""
     access.require_role(user, "person")
     assert user.person_id is not None
     prepared = await run_in_threadpool(check_live, state.store, user.person_id, exercise_id)
     model_name = request.query_params.get("model", DEFAULT_LIVE_MODEL)
     if model_name not in MODELS.values():
-        model_name = DEFAULT_LIVE_MODEL
+        raise InvalidValueError(f"model must be one of {', '.join(sorted(MODELS.values()))}")
     exercise = prepared.exercise
     context = {
         "title": f"Coach: {exercise.name}",
@@ -58,5 +66,6 @@ async def coach_live_page(
         "person_id": user.person_id,
         "model_url": f"/models/pose_landmarker_{model_name}.task",
         "planned": prepared.dose is not None,
+        "seconds": seconds,
     }
     return render(request, "coach_live.html", context)

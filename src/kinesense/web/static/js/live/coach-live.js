@@ -13,7 +13,7 @@ const SPOKEN = new Set(["rep", "form_fault", "hold_start", "hold_end", "hold_bro
   "rest_start", "rest_end", "exercise_done", "tracking_lost", "position"]);
 
 const live = {
-  frames: 0, sent: 0, skipped: 0, latencies: [], detectMs: [], ready: false, coaching: false,
+  frames: 0, sent: 0, lastT: -1, skipped: 0, latencies: [], detectMs: [], ready: false, coaching: false,
   done: false, saved: null, error: null, panel: null, events: [], speaker: new Speaker(),
 };
 window.kinesenseLive = live; // read by the tests and the latency benchmark
@@ -25,6 +25,8 @@ let firstTime = null;
 let lastT = -1;
 let lastInstruction = null;
 let skipCheck = false;
+// ?seconds=N ends the session after N seconds of frames (as `kinesense coach --seconds`).
+const limitMs = root.dataset.seconds ? Number(root.dataset.seconds) * 1000 : null;
 
 function show(id, visible) { $(id).hidden = !visible; }
 
@@ -128,8 +130,9 @@ function onFrame(now, metadata) {
   video.requestVideoFrameCallback(onFrame);
   live.frames += 1;
   if (busy || !live.ready) { live.skipped += 1; return; }
-  busy = true;
   const t = frameTime(now, metadata);
+  if (limitMs !== null && t > limitMs) { finish(); return; }
+  busy = true;
   const shownAt = now;
   createImageBitmap(video).then((bitmap) => {
     worker.onmessage = (event) => onResult(event.data, shownAt);
@@ -144,6 +147,7 @@ function onResult(result, shownAt) {
   live.detectMs.push(result.ms);
   drawSkeleton(canvas, result.lm, live.panel ? !live.panel.lost : true);
   live.latencies.push(performance.now() - shownAt);
+  live.lastT = result.t;
   socket.frame(result.t, result.lm, result.wl, result.luma);
   live.sent += 1;
   live.speaker.tick();

@@ -1,5 +1,9 @@
 // The live landmark protocol, version 1 (docs/live-protocol.md), with resume: after a dropped
-// connection the socket reconnects with the session's token and goes on numbering frames.
+// connection the socket reconnects with the session's token; the frames made meanwhile (the
+// last MAX_WAITING of them) are sent once it is back, and those the server already had are
+// skipped (it says which in `ready.last_seq`).
+
+const MAX_WAITING = 300; // 10 s at 30 fps
 
 const FATAL = new Set([4400, 4401, 4403, 4404, 4409, 1009]);
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
@@ -36,7 +40,9 @@ export class LiveSocket {
         this.token = message.token;
         this.open = true;
         this.retries = 0;
-        for (const text of this.pending.splice(0)) socket.send(text);
+        for (const item of this.pending.splice(0)) {
+          if (item.seq === undefined || item.seq > message.last_seq) socket.send(item.text);
+        }
       }
       this.handlers.message(message);
     };
@@ -54,19 +60,20 @@ export class LiveSocket {
     };
   }
 
-  // Frames are sent only while connected (a frame missed while reconnecting is not replayed:
-  // the coach treats the gap like a dropout); other messages wait for the connection.
+  // Messages wait while the connection is down; of the frames, only the newest MAX_WAITING.
   frame(t, lm, wl, luma) {
     const message = { type: "frame", seq: this.seq++, t, lm };
     if (wl) message.wl = wl;
     if (luma !== null && luma !== undefined) message.luma = luma;
-    if (this.open) this.socket.send(JSON.stringify(message));
+    this.send(message);
   }
 
   send(message) {
     const text = JSON.stringify(message);
-    if (this.open) this.socket.send(text);
-    else this.pending.push(text);
+    if (this.open) { this.socket.send(text); return; }
+    this.pending.push({ text, seq: message.seq });
+    const frames = this.pending.filter((item) => item.seq !== undefined).length;
+    if (frames > MAX_WAITING) this.pending.splice(this.pending.findIndex((item) => item.seq !== undefined), 1);
   }
 
   // For tests and the person: drop the connection as a network would.

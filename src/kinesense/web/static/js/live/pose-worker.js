@@ -61,6 +61,11 @@ async function init(message) {
     runningMode: "VIDEO",
     numPoses: 1,
   });
+  // The first detection sets the model up (about half a second): do it now, on a blank frame at
+  // time 0, not on the person's first frame.
+  const blank = new OffscreenCanvas(64, 64);
+  blank.getContext("2d").fillRect(0, 0, 64, 64);
+  landmarker.detectForVideo(blank, monotone(0));
   postMessage({ type: "ready", ms: performance.now() - started });
 }
 
