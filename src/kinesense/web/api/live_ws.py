@@ -9,6 +9,7 @@ and a 4xxx code, never a server error.
 """
 
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -123,12 +124,16 @@ async def _serve(
     generation = session.generation
     await socket.send_json(session.ready_json(token, resumed))
     while True:
-        message = parse_client(await socket.receive_text())
+        text = await socket.receive_text()
+        began = time.perf_counter()
+        message = parse_client(text)
         if session.generation != generation:
             await _close(socket, CLOSE_SUPERSEDED, "the session continues on another connection")
             return
         if isinstance(message, FrameMessage):
-            await socket.send_json(feed_live(session, message))
+            step = feed_live(session, message)
+            step["server_ms"] = round((time.perf_counter() - began) * 1000, 3)
+            await socket.send_json(step)
         elif isinstance(message, SkipSetupMessage):
             session.skip_setup()
         elif isinstance(message, FinishMessage):
