@@ -139,6 +139,16 @@ def test_a_bad_message_closes_with_its_reason(
     assert words in error["message"]
 
 
+def test_a_binary_message_is_read_or_refused_like_text(person: TestClient) -> None:
+    with person.websocket_connect("/live/ws", headers=ORIGIN) as socket:
+        socket.send_bytes(json.dumps(START).encode())
+        assert socket.receive_json()["type"] == "ready"
+        socket.send_bytes(b"\xff\xfe not json")
+        error, code = closed_with(socket)
+    assert code == CLOSE_BAD_MESSAGE
+    assert "Invalid JSON" in error["message"]
+
+
 def test_only_a_signed_in_person_of_this_site_may_connect(world: World) -> None:
     screened(world, world.person)
     nobody = signed_in(world.app, None)

@@ -6,6 +6,10 @@ site (the ``Origin`` must be the ``Host``: the sign-in cookie alone would let an
 the socket). Every message is validated; a bad, oversized or out-of-order message, or a refusal
 by the service, is answered with an ``error`` message and the socket is closed with a reason
 and a 4xxx code, never a server error.
+
+A frame is coached on the event loop itself (about a millisecond of the engine's work: handing
+it to a thread would cost more than it saves); the store's reads and writes (starting a
+session, saving it) run in the thread pool.
 """
 
 import logging
@@ -76,6 +80,18 @@ def _account(socket: WebSocket, state: AppState) -> AccountRecord | None:
     return account if access.has_consented(account) else None
 
 
+async def _receive(socket: WebSocket) -> str | bytes:
+    """The next message, text or binary (a binary one is read as UTF-8 JSON, or refused by
+    :func:`~kinesense.live.protocol.parse_client`)."""
+    message = await socket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    data: str | bytes | None = message.get("text")
+    if data is None:
+        data = message.get("bytes") or b""
+    return data
+
+
 async def _close(socket: WebSocket, code: int, message: str) -> None:
     await socket.send_json(error_message(code, message))
     await socket.close(code=code, reason=message[:120])
@@ -109,7 +125,7 @@ async def live_socket(socket: WebSocket) -> None:
 async def _serve(
     socket: WebSocket, state: AppState, sessions: LiveStore, account: AccountRecord
 ) -> None:
-    first = parse_client(await socket.receive_text())
+    first = parse_client(await _receive(socket))
     assert account.person_id is not None
     if isinstance(first, StartMessage):
         token, session = await run_in_threadpool(
@@ -124,7 +140,7 @@ async def _serve(
     generation = session.generation
     await socket.send_json(session.ready_json(token, resumed))
     while True:
-        text = await socket.receive_text()
+        text = await _receive(socket)
         began = time.perf_counter()
         message = parse_client(text)
         if session.generation != generation:
