@@ -10,10 +10,15 @@ joins, answers the safety questions, measures a real force-plate recording
 (``../shared/data/cop/eyesOpen_1.csv.gz``, MIT licence), makes a plan, checks in and sends a
 recorded session (the bundled sample video); Ray, whose answers raise a red flag; the demo
 person, with four weeks of history; and their therapists.
+
+``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
+kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
+camera, during the camera check and while coaching, overlay, counters and cue showing.
 """
 
 import argparse
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,8 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
 from tests.web.browser_support import (  # noqa: E402
+    CHROMIUM_ARGS,
     LAPTOP,
     PHONE,
     chromium_binary,
@@ -45,12 +51,13 @@ RECORDING = ROOT.parent / "shared" / "data" / "cop" / "eyesOpen_1.csv.gz"
 class Camera:
     """Saves the page as it is now, on both screens, under a running number."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, clean: bool = True, first: int = 1) -> None:
         self.out = out
-        self.count = 0
+        self.count = first - 1
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob("*.png"):
-            old.unlink()
+            if clean or int(old.name[:2]) >= first:
+                old.unlink()
 
     def shoot(self, page: Page, name: str) -> None:
         self.count += 1
@@ -267,13 +274,68 @@ def delete(page: Page, server: LiveServer, camera: Camera) -> None:
     camera.shoot(page, "account-deleted")
 
 
+LIVE_FIRST = 50
+"""The number of the first live coaching screenshot."""
+
+
+def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
+    """The live page of the demo person: the set-up instructions, the camera check with its
+    instruction, a hold being timed; the sample video plays as the camera. Returns the count."""
+    camera = Camera(out, clean=False, first=LIVE_FIRST)
+    ffmpeg = __import__("imageio_ffmpeg").get_ffmpeg_exe()
+    clip = Path(server.folder) / "camera.y4m"
+    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-i", str(sample_video_path()), "-vf",
+                    "scale=640:-2", "-pix_fmt", "yuv420p", str(clip)], check=True)  # fmt: skip
+    browser = playwright.chromium.launch(
+        executable_path=str(binary),
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={clip}"],
+    )  # fmt: skip
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(server.demo_url)
+    if page.url.endswith("/consent"):
+        page.check("#agree")
+        page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/people/\d+$"))
+    for start, exercise, shot in (
+        ("#start-check", "squat", "coach-live-camera-check"),
+        ("#start-now", "single_leg_stance_eyes_open", "coach-live-hold"),
+    ):
+        page.goto(f"{server.url}/coach/{exercise}?seconds=30")
+        if start == "#start-check":
+            camera.shoot(page, "coach-live-setup")
+        page.click(start)
+        wanted = ("kinesenseLive.panel && kinesenseLive.panel.instructions.length"
+                  if start == "#start-check" else
+                  "kinesenseLive.panel && kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
+        for _ in range(600):
+            if page.evaluate(f"!!(window.kinesenseLive && {wanted})"):
+                break
+            page.wait_for_timeout(50)
+        page.evaluate("window.kinesenseLive.done = true")  # freeze the picture for the shot
+        camera.shoot(page, shot)
+    browser.close()
+    return camera.count - LIVE_FIRST + 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    out = parser.parse_args().out
+    parser.add_argument("--only", choices=["live"], help="shoot only these pages")
+    args = parser.parse_args()
+    out = args.out
     binary = chromium_binary()
     if binary is None:
         sys.exit("Chromium is not installed: run scripts/chromium.sh first")
+    if args.only == "live":
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            LiveServer(Path(folder), "--demo") as server,
+            sync_playwright() as playwright,
+        ):
+            count = live_coaching(playwright, binary, server, out)
+        print(f"{count} live pages, {2 * count} screenshots in {out}")
+        return
     camera = Camera(out)
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -290,7 +352,8 @@ def main() -> None:
         demo_therapist(fresh(browser), server, camera)
         delete(person, server, camera)
         browser.close()
-    print(f"{camera.count} pages, {2 * camera.count} screenshots in {out}")
+        live = live_coaching(playwright, binary, server, out)
+    print(f"{camera.count + live} pages, {2 * (camera.count + live)} screenshots in {out}")
 
 
 if __name__ == "__main__":

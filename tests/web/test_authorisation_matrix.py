@@ -215,12 +215,18 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("GET", "/people/{person_id}/sessions"): Spec(CARERS, needs=SESSIONS),
     ("GET", "/people/{person_id}/sessions/upload"): Spec(CARERS),
     ("GET", "/people/{person_id}/sessions/{record_id}"): Spec(CARERS, needs=SESSIONS),
+    # live coaching (the socket's own checks: tests/web/test_live_ws.py)
+    ("GET", "/coach/{exercise_id}"): Spec(frozenset({"person"}), needs=SCREENED),
+    ("WS", "/live/ws"): Spec(public=True),
     # files
     ("MOUNT", "/static"): Spec(public=True),
+    ("GET", "/models/{name}"): Spec(public=True),
 }
 
 GUARDED = sorted(key for key, spec in SPECS.items() if not spec.public)
-OBJECT_ROUTES = sorted(key for key in GUARDED if "{" in key[1])
+OBJECT_ROUTES = sorted(
+    key for key in GUARDED if "{" in key[1] and not key[1].startswith("/coach/")
+)  # an exercise id names nobody's data
 
 
 def route_table(app: FastAPI) -> set[tuple[str, str]]:
@@ -233,6 +239,8 @@ def route_table(app: FastAPI) -> set[tuple[str, str]]:
         original = getattr(route, "original_route", route)
         if isinstance(original, Mount):
             table.add(("MOUNT", route.path))
+        elif isinstance(original, fastapi.routing.APIWebSocketRoute):
+            table.add(("WS", route.path))
         elif isinstance(original, APIRoute | Route) and route.methods:
             table.update((m, route.path) for m in route.methods if m != "HEAD")
         else:
@@ -303,7 +311,7 @@ class Case:
         record = self.records.session_id if "/sessions/" in template else self.records.result_id
         return template.format(
             person_id=self.person_id, job_id=self.job_id, invitation_id=self.invitation_id,
-            record_id=record, index=0, kind="html",
+            record_id=record, index=0, kind="html", exercise_id="squat",
         )  # fmt: skip
 
 

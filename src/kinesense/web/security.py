@@ -8,7 +8,8 @@
   ``csrf_token`` field, scripts in the ``X-CSRF-Token`` header; a site that cannot read our pages
   cannot compute it (OWASP CSRF Prevention Cheat Sheet, "signed double-submit cookie").
 * :class:`SecurityHeaders`: the Content-Security-Policy ``default-src 'self'`` (no inline script
-  or style, no framing) and the other headers on every response, errors and files included.
+  or style, no framing; WebAssembly for the live page's pose model) and the other headers on
+  every response, errors and files included.
 """
 
 import hashlib
@@ -26,8 +27,11 @@ CSRF_HEADER = "x-csrf-token"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
-    "object-src 'none'"
+    "object-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'"
 )
+"""``'wasm-unsafe-eval'`` lets the live page's Web Worker compile the pose model's WebAssembly
+(no JavaScript ``eval``); ``worker-src 'self'`` allows only our own worker scripts. Connections
+stay ``'self'`` (which covers this site's own ``ws:``/``wss:`` in CSP Level 3 browsers)."""
 HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,
     "x-content-type-options": "nosniff",

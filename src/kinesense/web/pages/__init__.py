@@ -2,11 +2,13 @@
 
 from fastapi import APIRouter
 
+from kinesense.web.api import live_ws
 from kinesense.web.pages import (
     account,
     invitations,
     journey,
     lessons,
+    live,
     people,
     results,
     sessions,
@@ -14,7 +16,8 @@ from kinesense.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for _module in (signin, account, invitations, people, journey, results, sessions, lessons):
+for _module in (signin, account, invitations, people, journey, results, sessions, lessons, live):
     router.include_router(_module.router)
+router.include_router(live_ws.router)
 
 __all__ = ["router"]

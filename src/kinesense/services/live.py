@@ -1,0 +1,113 @@
+"""Live coaching sessions fed by a client's landmarks (the browser's live page): start one for a
+person at their plan's dose, feed it frames, resume it after a dropped connection, finish and
+save it.
+
+The refusals are the coaching service's (:func:`kinesense.services.coaching.prepare`): an unknown
+exercise, a person never screened or referred and not cleared. A finished session is saved as
+:func:`kinesense.services.coaching.coach_session` saves one, in one transaction, after the
+safety precondition is checked again: the plan's progression reads it like any other session.
+The live sessions themselves wait in a :class:`~kinesense.live.state.LiveStore`.
+"""
+
+from dataclasses import dataclass
+
+from kinesense.errors import NotFoundError
+from kinesense.live.protocol import FinishMessage, FrameMessage, StartMessage
+from kinesense.live.session import LiveSession
+from kinesense.live.state import LiveStore
+from kinesense.program.records import CoachedSession
+from kinesense.services.coaching import CoachingRequest, Prepared, prepare
+from kinesense.services.safety import require_cleared
+from kinesense.settings import Settings
+from kinesense.store import Store
+from kinesense.store.codec import stored_json
+
+
+class LiveSessionNotFoundError(NotFoundError):
+    """The session token is unknown, expired, or another account's."""
+
+
+@dataclass(frozen=True)
+class LiveSaved:
+    """A finished live session and where it was saved (``record_id`` None: not saved)."""
+
+    reps: int
+    holds_s: list[float]
+    record_id: int | None
+
+
+def check_live(
+    store: Store, person_id: int, exercise_id: str, settings: Settings | None = None
+) -> Prepared:
+    """The exercise at ``person_id``'s planned dose, or the refusal the CLI gives."""
+    request = CoachingRequest(exercise_id=exercise_id, camera="browser", person=str(person_id))
+    return prepare(request, store, settings)
+
+
+def start_live(
+    sessions: LiveStore,
+    store: Store,
+    person_id: int,
+    account_id: int,
+    start: StartMessage,
+    settings: Settings | None = None,
+) -> tuple[str, LiveSession]:
+    """A new live session of ``start.exercise`` for the person, kept in ``sessions``; its token.
+
+    Raises:
+        KinesenseError: the exercise is unknown, or the person may not exercise (not screened,
+            referred): nothing is started.
+    """
+    prepared = check_live(store, person_id, start.exercise, settings)
+    session = LiveSession(
+        prepared.exercise, (start.width, start.height), side=start.side,
+        person_id=person_id, account_id=account_id,
+    )  # fmt: skip
+    return sessions.add(session), session
+
+
+def resume_live(sessions: LiveStore, token: str, account_id: int) -> LiveSession:
+    """The session of ``token``, attached to a new connection (the older one stops).
+
+    Raises:
+        LiveSessionNotFoundError: unknown, expired, finished, or started by another account.
+    """
+    session = sessions.get(token)
+    if session is None or session.account_id != account_id or session.finished:
+        raise LiveSessionNotFoundError("no live session with this token; start a new one")
+    session.generation += 1
+    return session
+
+
+def feed_live(session: LiveSession, frame: FrameMessage) -> dict[str, object]:
+    """Apply one frame (:meth:`LiveSession.feed`); the ``step`` message to send back."""
+    return session.feed(frame)
+
+
+def finish_live(
+    sessions: LiveStore, token: str, session: LiveSession, store: Store, finish: FinishMessage
+) -> LiveSaved:
+    """Finish the session and save it in the person's history (when it coached anything: a
+    session that never got past the camera check is not saved); forget its token.
+
+    Raises:
+        KinesenseError: the person was referred meanwhile (nothing saved).
+    """
+    result = session.finish()
+    sessions.remove(token)
+    summary = result.summary
+    holds = [round(h.duration_s, 3) for h in summary.holds]
+    if session.person_id is None or not session.session.coaching:
+        return LiveSaved(summary.rep_count, holds, None)
+    record = CoachedSession.from_json(
+        stored_json(result.to_json())
+        | {"started_at": session.started_at}
+        | ({"pain_before": finish.pain_before} if finish.pain_before is not None else {})
+        | ({"pain_after": finish.pain_after} if finish.pain_after is not None else {}),
+        where="live coached session",
+    )
+    with store.transaction() as unit:
+        person = unit.lock_person(session.person_id)
+        require_cleared(unit, person)
+        record_id = unit.save_session(person.id, record)
+    return LiveSaved(summary.rep_count, holds, record_id)

@@ -1,0 +1,216 @@
+// The live coaching page: camera -> pose worker -> landmarks over the WebSocket -> the coach's
+// events back -> counter, hold timer, rest countdown, set progress, cue (shown and spoken) and
+// the skeleton overlay. Video frames stay in this browser: only landmarks are sent.
+import { drawSkeleton } from "./overlay.js";
+import { LiveSocket } from "./live-socket.js";
+import { Speaker } from "./speech.js";
+
+const root = document.getElementById("live");
+const $ = (id) => document.getElementById(id);
+const video = $("live-video");
+const canvas = $("live-overlay");
+const SPOKEN = new Set(["rep", "form_fault", "hold_start", "hold_end", "hold_broken", "set_done",
+  "rest_start", "rest_end", "exercise_done", "tracking_lost", "position"]);
+
+const live = {
+  frames: 0, sent: 0, lastT: -1, skipped: 0, latencies: [], detectMs: [], ready: false, coaching: false,
+  done: false, saved: null, error: null, panel: null, events: [], speaker: new Speaker(),
+};
+window.kinesenseLive = live; // read by the tests and the latency benchmark
+
+let worker = null;
+let socket = null;
+let busy = false;
+let firstTime = null;
+let lastT = -1;
+let lastInstruction = null;
+let skipCheck = false;
+// ?seconds=N ends the session after N seconds of frames (as `kinesense coach --seconds`).
+const limitMs = root.dataset.seconds ? Number(root.dataset.seconds) * 1000 : null;
+
+function show(id, visible) { $(id).hidden = !visible; }
+
+function say(text) { live.speaker.say(text); }
+
+function status(text, kind = "") {
+  const box = $("live-status");
+  box.textContent = text;
+  box.className = `message ${kind}`.trim();
+}
+
+function setPanel(panel) {
+  live.panel = panel;
+  live.coaching = panel.coaching;
+  $("reps").textContent = String(panel.reps);
+  $("reps-target").textContent = panel.reps_target ? ` of ${panel.reps_target}` : "";
+  $("hold-seconds").textContent = panel.hold_s.toFixed(1);
+  $("set-progress").textContent = panel.sets_total ? `Set ${panel.set} of ${panel.sets_total}` : "";
+  const resting = panel.rest_s !== null;
+  show("rest-box", resting);
+  if (resting) $("rest-seconds").textContent = String(Math.ceil(panel.rest_s));
+  const instructions = panel.instructions;
+  show("setup-box", !panel.coaching);
+  $("setup-instructions").textContent = instructions.join(" ");
+  if (!panel.coaching && instructions.length && instructions[0] !== lastInstruction) {
+    lastInstruction = instructions[0];
+    say(lastInstruction);
+  }
+  $("cue").textContent = panel.lost && panel.coaching ? "I can't see you: step back into view." : (panel.cue || "");
+  if (panel.done && !live.done) finish();
+}
+
+function onMessage(message) {
+  if (message.type === "ready") {
+    status(message.resumed ? "Connection back: carrying on." : "Connected.");
+    if (skipCheck && !message.resumed) socket.send({ type: "skip_setup" });
+  } else if (message.type === "step") {
+    if (message.dup) return;
+    for (const event of message.events) {
+      live.events.push(event);
+      if (SPOKEN.has(event.kind) && event.message) say(event.message);
+    }
+    setPanel(message.panel);
+  } else if (message.type === "saved") {
+    live.saved = message;
+    showSaved(message);
+  } else if (message.type === "error") {
+    live.error = message;
+    status(message.message, "error");
+  }
+}
+
+function showSaved(message) {
+  const holds = message.holds_s.map((s) => `${s.toFixed(1)} s`).join(", ");
+  const parts = [`${message.reps} repetition${message.reps === 1 ? "" : "s"}`];
+  if (message.holds_s.length) parts.push(`holds: ${holds}`);
+  const summary = $("live-summary");
+  summary.dataset.reps = String(message.reps);
+  summary.dataset.holds = JSON.stringify(message.holds_s);
+  summary.textContent = `Session ${message.record_id === null ? "not saved (the camera check never passed)" : "saved"}: ${parts.join("; ")}.`;
+  if (message.url) {
+    const link = $("live-session-link");
+    link.href = message.url;
+    link.hidden = false;
+  }
+  show("live-done", true);
+}
+
+function stopCamera() {
+  const stream = video.srcObject;
+  if (stream) for (const track of stream.getTracks()) track.stop();
+  video.srcObject = null;
+}
+
+function finish() {
+  if (live.done) return;
+  live.done = true;
+  stopCamera();
+  const message = { type: "finish" };
+  for (const name of ["pain_before", "pain_after"]) {
+    const value = $(name).value;
+    if (value !== "") message[name] = Number(value);
+  }
+  socket.send(message);
+  status("Saving the session...");
+  show("live-controls", false);
+}
+
+// Times in whole milliseconds from the first frame, strictly increasing.
+function frameTime(now, metadata) {
+  const raw = metadata.captureTime ?? metadata.expectedDisplayTime ?? now;
+  if (firstTime === null) firstTime = raw;
+  let t = Math.round(raw - firstTime);
+  if (t <= lastT) t = lastT + 1;
+  lastT = t;
+  return t;
+}
+
+function onFrame(now, metadata) {
+  if (live.done) return;
+  video.requestVideoFrameCallback(onFrame);
+  live.frames += 1;
+  if (busy || !live.ready) { live.skipped += 1; return; }
+  const t = frameTime(now, metadata);
+  if (limitMs !== null && t > limitMs) { finish(); return; }
+  busy = true;
+  const shownAt = now;
+  createImageBitmap(video).then((bitmap) => {
+    worker.onmessage = (event) => onResult(event.data, shownAt);
+    worker.postMessage({ type: "frame", bitmap, t, luma: !live.coaching }, [bitmap]);
+  }, () => { busy = false; });
+}
+
+function onResult(result, shownAt) {
+  busy = false;
+  if (result.type === "error") { status(`The pose model stopped: ${result.message}`, "error"); return; }
+  if (live.done) return;
+  live.detectMs.push(result.ms);
+  drawSkeleton(canvas, result.lm, live.panel ? !live.panel.lost : true);
+  live.latencies.push(performance.now() - shownAt);
+  live.lastT = result.t;
+  socket.frame(result.t, result.lm, result.wl, result.luma);
+  live.sent += 1;
+  live.speaker.tick();
+}
+
+function startWorker() {
+  return new Promise((resolve, reject) => {
+    worker = new Worker("/static/js/live/pose-worker.js", { type: "module" });
+    worker.onmessage = (event) => {
+      if (event.data.type === "ready") { live.modelMs = event.data.ms; resolve(); }
+      else reject(new Error(event.data.message));
+    };
+    worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
+    worker.postMessage({ type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
+      model: new URL(root.dataset.model, location.href).href });
+  });
+}
+
+async function start(withCheck) {
+  skipCheck = !withCheck;
+  show("live-intro", false);
+  show("live-stage", true);
+  status("Loading the pose model (it runs on this device)...");
+  try {
+    await startWorker();
+  } catch (error) {
+    status(`The pose model could not start: ${error.message}`, "error");
+    return;
+  }
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false });
+  } catch (error) {
+    status("The camera could not be opened: allow this page to use it, then reload.", "error");
+    return;
+  }
+  video.srcObject = stream;
+  await video.play();
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  socket = new LiveSocket(
+    { type: "start", v: 1, exercise: root.dataset.exercise, width: video.videoWidth, height: video.videoHeight },
+    {
+      message: onMessage,
+      reconnecting: (wait) => status(`Connection lost: trying again in ${Math.round(wait / 100) / 10} s...`, "error"),
+      closed: (event) => {
+        if (!live.saved && event.code !== 1000) {
+          live.error = live.error || { code: event.code, message: event.reason };
+          status(event.reason || "The connection closed.", "error");
+          stopCamera();
+          live.done = true;
+        }
+      },
+    },
+  );
+  window.kinesenseLiveSocket = socket;
+  socket.connect();
+  live.ready = true;
+  show("live-controls", true);
+  video.requestVideoFrameCallback(onFrame);
+}
+
+$("start-check").addEventListener("click", () => start(true));
+$("start-now").addEventListener("click", () => start(false));
+$("skip-check").addEventListener("click", () => socket && socket.send({ type: "skip_setup" }));
+$("finish").addEventListener("click", finish);
