@@ -2,10 +2,19 @@
 
 from fastapi import APIRouter
 
-from kinesense.web.pages import account, invitations, journey, people, results, sessions, signin
+from kinesense.web.pages import (
+    account,
+    invitations,
+    journey,
+    people,
+    phone,
+    results,
+    sessions,
+    signin,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (signin, account, invitations, people, journey, results, sessions):
+for _module in (signin, account, invitations, people, journey, results, sessions, phone):
     router.include_router(_module.router)
 
 __all__ = ["router"]
