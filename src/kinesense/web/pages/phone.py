@@ -141,8 +141,8 @@ def phone_page(request: Request, token: str) -> Response:
     try:
         pairing = pairings_of(request).check(token)
     except PairingRefusedError as exc:
-        context = {"title": "Link not valid", "message": str(exc)}
-        return render(request, "phone_refused.html", context, status_code=exc.http_status)
+        refused = {"title": "Link not valid", "message": str(exc)}
+        return render(request, "phone_refused.html", refused, status_code=exc.http_status)
     context: dict[str, Any] = {
         "title": "Recording with your phone",
         "choice": pairing.test,
