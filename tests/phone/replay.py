@@ -19,7 +19,8 @@ SWAY_FILE = "imu/uci_s1/e1/u5/template_session.txt.gz"
 
 def cut_uci(source: Path, target: Path, duration_s: float) -> Path:
     """The rows of a UCI file within ``duration_s`` of its first sample, in its own format."""
-    lines = gzip.open(source, "rt").read().splitlines()
+    with gzip.open(source, "rt") as handle:
+        lines = handle.read().splitlines()
     header, rows = lines[0], [line for line in lines[1:] if line.strip()]
     first = float(rows[0].split(";")[0])
     kept = [r for r in rows if (float(r.split(";")[0]) - first) / UCI_RATE_HZ <= duration_s]
@@ -33,11 +34,12 @@ def device_motion_rows(series: MotionSeries) -> list[list[float]]:
     the time of sample ``k`` is ``40 k`` ms (25 Hz), which the server divides back exactly."""
     deg = series.gyr_rad_s * (180.0 / math.pi)
     interval = 1000.0 / UCI_RATE_HZ
-    return [
-        [round(float(t) * UCI_RATE_HZ) * interval, *map(float, series.acc_m_s2[k]), float(deg[k, 2]), float(deg[k, 0]),
-         float(deg[k, 1]), interval]
-        for k, t in enumerate(series.time_s)
-    ]  # fmt: skip
+    rows = []
+    for k, t in enumerate(series.time_s):
+        alpha, beta, gamma = float(deg[k, 2]), float(deg[k, 0]), float(deg[k, 1])
+        time_ms = round(float(t) * UCI_RATE_HZ) * interval
+        rows.append([time_ms, *map(float, series.acc_m_s2[k]), alpha, beta, gamma, interval])
+    return rows
 
 
 def read_cut(path: Path) -> MotionSeries:

@@ -13,8 +13,14 @@ from kinesense.phone.conversion import cut_to_duration, motion_rows, motion_seri
 from kinesense.phone.protocols import PhoneTest
 from kinesense.phone.session import PhoneProtocolError, PhoneRecording
 from tests.conftest import shared_file
-from tests.phone.replay import SWAY_FILE, batches, cut_uci, device_motion_rows, one_ulp_apart
-from tests.phone.replay import read_cut
+from tests.phone.replay import (
+    SWAY_FILE,
+    batches,
+    cut_uci,
+    device_motion_rows,
+    one_ulp_apart,
+    read_cut,
+)
 
 
 def rows_of(*rows: list[float]) -> np.ndarray:

@@ -87,9 +87,11 @@ def test_more_samples_than_the_protocol_can_hold_are_refused() -> None:
     test = PhoneTest(test="sway")
     recording = PhoneRecording(test, "phone")
     full = [ROW] * MAX_ROWS
+    fitting = max_samples(test.duration_s) // MAX_ROWS
+    for seq in range(fitting):
+        recording.receive(batch(seq, full), float(seq))
     with pytest.raises(PhoneProtocolError, match="more samples"):
-        for seq in range(max_samples(test.duration_s) // MAX_ROWS + 1):
-            recording.receive(batch(seq, full), float(seq))
+        recording.receive(batch(fitting, full), float(fitting))
     assert len(recording.motion) <= max_samples(test.duration_s)
 
 

@@ -64,7 +64,7 @@ def test_a_token_expires_after_ten_minutes() -> None:
     clock = Clock()
     store = MemoryPairings(now=clock)
     issued = store.issue(1, 10, SWAY)
-    assert PAIRING_LIFETIME == timedelta(minutes=10)
+    assert timedelta(minutes=10) == PAIRING_LIFETIME
     clock.now += PAIRING_LIFETIME - timedelta(seconds=1)
     store.check(issued.token)
     clock.now += timedelta(seconds=1)
