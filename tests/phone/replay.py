@@ -15,6 +15,10 @@ from kinesense.series import MotionSeries
 
 SWAY_FILE = "imu/uci_s1/e1/u5/template_session.txt.gz"
 """The file the golden case ``sway_imu`` measures (chest sensor, subject 1, exercise 1)."""
+REPOSITIONING_FILE = "imu/uci_s1/e3/u5/test.txt.gz"
+"""A chest sensor through a long session of exercise 3: the repositioning test finds movements
+but not the six still trials it needs (no UCI recording is a repositioning protocol), so the
+result is a refusal with reasons and an angle trace, compared in full."""
 
 
 def cut_uci(source: Path, target: Path, duration_s: float) -> Path:

@@ -19,7 +19,14 @@ with warnings.catch_warnings():
 
 from kinesense.phone.session import INVALID_DATA, POLICY
 from tests.conftest import shared_file
-from tests.phone.replay import SWAY_FILE, batches, cut_uci, device_motion_rows, read_cut
+from tests.phone.replay import (
+    REPOSITIONING_FILE,
+    SWAY_FILE,
+    batches,
+    cut_uci,
+    device_motion_rows,
+    read_cut,
+)
 from tests.web.conftest import World, csrf_from, signed_in
 
 
@@ -118,32 +125,49 @@ def test_a_bad_message_closes_the_socket_with_a_reason(world: World) -> None:
     assert "not a phone message" in state["message"]
 
 
+CASES = {
+    # test form, the recording (../shared/data), seconds, the command line on the same samples
+    "sway": ({"test": "sway", "placement": "sternum", "eyes": "open"}, SWAY_FILE, 30.0,
+             ("assess", "sway", "--imu")),
+    "repositioning": ({"test": "repositioning"}, REPOSITIONING_FILE, 90.0,
+                      ("assess", "repositioning", "--joint", "trunk", "--imu")),
+}  # fmt: skip
+COMPARED = ("test", "usable", "reasons", "metrics", "interpretation", "norms", "plot_data",
+            "conditions", "protocol")  # fmt: skip
+"""Every field of the result but where it came from (``source``, ``quality``: the phone's
+provenance and placement) and when (``recorded_at``)."""
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
 def test_a_real_recording_through_the_socket_equals_the_command_line(
-    world: World, shared_data: Path, tmp_path: Path
+    case: str, world: World, shared_data: Path, tmp_path: Path
 ) -> None:
-    cut = cut_uci(shared_file(shared_data, SWAY_FILE), tmp_path / "sway_30s.txt", 30.0)
+    form, recording, seconds, command = CASES[case]
+    cut = cut_uci(shared_file(shared_data, recording), tmp_path / "cut.txt", seconds)
     rows = device_motion_rows(read_cut(cut))
     browser = signed_in(world.app, world.person)
-    _, token, status_url = pair(browser, test="sway", placement="sternum", eyes="open")
+    _, token, status_url = pair(browser, **form)
     phone = TestClient(world.app)
     with phone.websocket_connect(f"/ws/phone/{token}") as socket:
         ready = socket.receive_json()
-        assert ready["duration_s"] == 30.0
-        # a second of extra samples: the server keeps the protocol's 30 s
+        assert ready["duration_s"] == seconds
+        # a second of extra samples: the server keeps the protocol's duration
         extra = [[row[0] + 40.0 * 26, *row[1:]] for row in rows[-25:]]
         for message in batches(rows + extra):
             socket.send_text(json.dumps(message))
             assert socket.receive_json()["type"] == "received"
         socket.send_text(json.dumps({"type": "end", "samples": len(rows) + 25}))
         result = socket.receive_json()
-    truth = cli_json("assess", "sway", "--imu", str(cut))
-    assert result["usable"] is True
-    assert truth["usable"] is True
+    truth = cli_json(*command, str(cut))
     assert result["metrics"] == truth["metrics"]  # exactly, every metric
     assert result["interpretation"] == truth["interpretation"]
+    assert result["reasons"] == truth["reasons"]
     state = browser.get(status_url).json()
     assert state["status"] == "done"
     assert state["result_url"] == f"/people/{world.person.person_id}/results/{result['record_id']}"
-    page = browser.get(state["result_url"])
-    assert page.status_code == 200
-    assert truth["interpretation"].split(";")[0] in page.text.replace("&#39;", "'")
+    saved = browser.get("/api/v1" + state["result_url"]).json()["result"]
+    for name in COMPARED:
+        assert saved[name] == truth[name], name
+    if case == "sway":
+        assert saved["quality"]["placement"] == "sternum"  # the command line's: "unknown"
+    assert browser.get(state["result_url"]).status_code == 200
