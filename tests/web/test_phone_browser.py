@@ -23,8 +23,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import shared_file
-from tests.phone.replay import SWAY_FILE, cut_uci, device_motion_rows, read_cut
-from tests.web.browser_support import LAPTOP, new_page
+from tests.phone.replay import REPOSITIONING_FILE, SWAY_FILE, cut_uci, device_motion_rows, read_cut
+from tests.web.browser_support import LAPTOP, Watched, new_page
 from tests.web.live_server import LiveServer
 
 pytestmark = pytest.mark.skipif(
@@ -56,12 +56,25 @@ def cli_json(*args: str) -> dict[str, Any]:
     return result
 
 
-def start_pairing(page: Page, base: str) -> str:
-    """On the computer: choose sway on the sternum, eyes open; the phone link shown."""
+@pytest.fixture(scope="module")
+def computer(browser: Browser, server: LiveServer) -> Watched:
+    """The demo person's computer, signed in with the one-time demo link, consent given."""
+    watched = new_page(browser, LAPTOP)
+    watched.page.goto(server.demo_url)
+    watched.page.wait_for_url(f"{server.url}/consent")
+    watched.page.check("#agree")
+    watched.page.click("main button[type=submit]")
+    watched.page.wait_for_url(re.compile(r".*/people/\d+$"))
+    return watched
+
+
+def start_pairing(page: Page, base: str, test: str) -> str:
+    """On the computer: choose the test (sway: on the sternum, eyes open); the phone link."""
     page.goto(f"{base}/pair")
-    page.check("#test-sway")
-    page.check("#placement-sternum")
-    page.check("#eyes-open")
+    page.check(f"#test-{test}")
+    if test == "sway":
+        page.check("#placement-sternum")
+        page.check("#eyes-open")
     page.click("#pair-button")
     expect(page.locator("#qr svg")).to_be_visible()
     link = page.get_attribute("#phone-link", "href") or ""
@@ -69,19 +82,24 @@ def start_pairing(page: Page, base: str) -> str:
     return link
 
 
-def test_a_phone_page_replaying_a_real_recording_gives_the_command_lines_sway(
-    browser: Browser, server: LiveServer, shared_data: Path, tmp_path: Path
-) -> None:
-    source = shared_file(shared_data, SWAY_FILE)
-    protocol = cut_uci(source, tmp_path / "sway_30s.txt", 30.0)
-    replayed = device_motion_rows(read_cut(cut_uci(source, tmp_path / "sway_31s.txt", 31.0)))
-    computer = new_page(browser, LAPTOP)
-    computer.page.goto(server.demo_url)
-    computer.page.wait_for_url(f"{server.url}/consent")
-    computer.page.check("#agree")
-    computer.page.click("main button[type=submit]")
-    computer.page.wait_for_url(re.compile(r".*/people/\d+$"))
-    link = start_pairing(computer.page, server.url)
+CASES = {
+    # the recording (../shared/data), the protocol's seconds, the command line
+    "sway": (SWAY_FILE, 30.0, ("assess", "sway", "--imu")),
+    "repositioning": (REPOSITIONING_FILE, 90.0,
+                      ("assess", "repositioning", "--joint", "trunk", "--imu")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CASES, reverse=True))
+def test_a_phone_page_replaying_a_real_recording_gives_the_command_lines_result(
+    case: str, browser: Browser, server: LiveServer, computer: Watched, shared_data: Path,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    recording, seconds, command = CASES[case]
+    source = shared_file(shared_data, recording)
+    protocol = cut_uci(source, tmp_path / "protocol.txt", seconds)
+    replayed = device_motion_rows(read_cut(cut_uci(source, tmp_path / "more.txt", seconds + 1)))
+    link = start_pairing(computer.page, server.url, case)
 
     phone = new_page(browser)  # a phone-sized page of its own (no sign-in)
     page = phone.page
@@ -99,15 +117,21 @@ def test_a_phone_page_replaying_a_real_recording_gives_the_command_lines_sway(
     expect(status).to_have_attribute("data-state", "done", timeout=60_000)
     assert phone.fits_a_phone()
 
-    truth = cli_json("assess", "sway", "--imu", str(protocol))
-    expect(page.locator("#phone-interpretation")).to_have_text(truth["interpretation"])
+    truth = cli_json(*command, str(protocol))
+    shown = truth["interpretation"] if truth["usable"] else "The recording could not be measured:"
+    expect(page.locator("#phone-interpretation")).to_have_text(shown)
+    expect(page.locator("#phone-reasons li")).to_have_text(truth["reasons"])
     expect(computer.page.locator("#pair-status")).to_have_attribute("data-state", "done")
     computer.page.click("#pair-result")
     computer.page.wait_for_url(re.compile(r".*/people/\d+/results/\d+$"))
-    expect(computer.page.locator("#interpretation")).to_have_text(truth["interpretation"])
+    if truth["usable"]:
+        expect(computer.page.locator("#interpretation")).to_have_text(truth["interpretation"])
     for name, value in truth["metrics"].items():
-        shown = computer.page.get_attribute(f"tr[data-metric={name}]", "data-value")
-        assert float(shown or "nan") == value, name
+        shown_value = computer.page.get_attribute(f"tr[data-metric={name}]", "data-value")
+        assert float(shown_value or "nan") == value, name
+    for reason in truth["reasons"]:
+        said = re.compile(re.escape(reason), re.IGNORECASE)  # shown as a sentence
+        expect(computer.page.locator("main")).to_contain_text(said)
     assert phone.problems == []
     assert computer.problems == []
 

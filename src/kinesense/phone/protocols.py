@@ -89,8 +89,9 @@ class PhoneTest(BaseModel):
             ]
         else:
             steps += [
-                "Stand upright. First, with your eyes open, bend forward slowly to about half "
-                "way, hold for 3 seconds, and come back upright: this shows the target.",
+                "Stand upright and still for the first 3 seconds. Then, with your eyes open, "
+                "bend forward slowly to about half way, hold for 3 seconds, and come back "
+                "upright: this shows the target.",
                 "Then close your eyes and do it six times: bend to the same position, hold "
                 "it for 3 seconds, come back upright and rest for 3 seconds.",
                 f"The recording lasts {self.duration_s:g} seconds; stop bending if it hurts.",
