@@ -13,6 +13,16 @@ import numpy as np
 from kinesense.capture.readers.imu_csv import UCI_RATE_HZ, read_imu_csv
 from kinesense.series import MotionSeries
 
+REPLAY = """(rows) => {
+  rows.forEach((row, k) => window.setTimeout(() => window.dispatchEvent(new DeviceMotionEvent(
+    "devicemotion", {
+      accelerationIncludingGravity: {x: row[1], y: row[2], z: row[3]},
+      rotationRate: {alpha: row[4], beta: row[5], gamma: row[6]},
+      interval: row[7],
+    })), row[0]));
+}"""
+"""Page script: one ``DeviceMotionEvent`` per row of :func:`device_motion_rows`, dispatched on
+``window`` at the row's time (ms from now, on the page's clock)."""
 SWAY_FILE = "imu/uci_s1/e1/u5/template_session.txt.gz"
 """The file the golden case ``sway_imu`` measures (chest sensor, subject 1, exercise 1)."""
 REPOSITIONING_FILE = "imu/uci_s1/e3/u5/test.txt.gz"

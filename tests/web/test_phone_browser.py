@@ -23,23 +23,20 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import shared_file
-from tests.phone.replay import REPOSITIONING_FILE, SWAY_FILE, cut_uci, device_motion_rows, read_cut
+from tests.phone.replay import (
+    REPLAY,
+    REPOSITIONING_FILE,
+    SWAY_FILE,
+    cut_uci,
+    device_motion_rows,
+    read_cut,
+)
 from tests.web.browser_support import LAPTOP, Watched, new_page
 from tests.web.live_server import LiveServer
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("KINESENSE_CHROMIUM"), reason="KINESENSE_CHROMIUM is not set"
 )
-
-REPLAY = """(rows) => {
-  rows.forEach((row, k) => window.setTimeout(() => window.dispatchEvent(new DeviceMotionEvent(
-    "devicemotion", {
-      accelerationIncludingGravity: {x: row[1], y: row[2], z: row[3]},
-      rotationRate: {alpha: row[4], beta: row[5], gamma: row[6]},
-      interval: row[7],
-    })), row[0]));
-}"""
-"""Schedules one DeviceMotion event per row at the row's time (ms from now, page clock)."""
 
 
 @pytest.fixture(scope="module")

@@ -68,6 +68,15 @@ def test_the_pairing_page_shows_a_qr_code_and_the_link(world: World) -> None:
     assert phone.get(f"/phone/{token}").status_code == 200  # no sign-in: the token is enough
 
 
+def test_the_persons_page_leads_to_pairing(world: World) -> None:
+    for account in (world.person, world.therapist):
+        browser = signed_in(world.app, account)
+        home = browser.get(f"/people/{world.person.person_id}").text
+        target = f"/pair?person_id={world.person.person_id}"
+        assert f'href="{target}"' in home
+        assert browser.get(target).status_code == 200
+
+
 def test_pairing_needs_a_signed_in_account_and_the_csrf_token(world: World) -> None:
     stranger = TestClient(world.app, follow_redirects=False)
     assert stranger.get("/pair").status_code == 303

@@ -30,6 +30,8 @@ IDLE_S = 30.0
 EXTRA_S = 120.0
 """Time allowed beyond the countdown and the protocol's duration (a slow start, a pause)."""
 NORMAL = 1000
+INTERNAL_ERROR = 1011
+UNEXPECTED = "something went wrong on the server: the recording was not measured"
 MAX_REASON = 120
 """Close reasons are at most 123 bytes (RFC 6455, section 5.5)."""
 
@@ -75,6 +77,11 @@ async def phone_socket(websocket: WebSocket, token: str) -> None:
         pairings.finish(pairing.pairing_id, "failed",
                         message="the phone disconnected before the end")  # fmt: skip
         return
+    except Exception:
+        # a bug, not the phone's fault: say so on both screens, keep the traceback in the log
+        pairings.finish(pairing.pairing_id, "failed", message=UNEXPECTED)
+        await close_with(websocket, INTERNAL_ERROR, UNEXPECTED)
+        raise
     pairings.finish(pairing.pairing_id, "done", record_id=outcome.record_id,
                     message=outcome.result.interpretation)  # fmt: skip
     await websocket.send_json(result_message(outcome).model_dump())
