@@ -31,7 +31,7 @@ from tests.phone.replay import (
     device_motion_rows,
     read_cut,
 )
-from tests.web.browser_support import LAPTOP, Watched, new_page
+from tests.web.browser_support import LAPTOP, PHONE, Watched, new_page
 from tests.web.live_server import LiveServer
 
 pytestmark = pytest.mark.skipif(
@@ -97,6 +97,9 @@ def test_a_phone_page_replaying_a_real_recording_gives_the_command_lines_result(
     protocol = cut_uci(source, tmp_path / "protocol.txt", seconds)
     replayed = device_motion_rows(read_cut(cut_uci(source, tmp_path / "more.txt", seconds + 1)))
     link = start_pairing(computer.page, server.url, case)
+    computer.page.set_viewport_size(PHONE)  # the pairing page works on a phone too
+    assert computer.fits_a_phone()
+    computer.page.set_viewport_size(LAPTOP)
 
     phone = new_page(browser)  # a phone-sized page of its own (no sign-in)
     page = phone.page

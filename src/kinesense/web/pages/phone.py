@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import segno
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from kinesense.clock import utc_now
@@ -54,6 +54,18 @@ def qr_svg(text: str) -> Markup:
     """``text`` as a QR code (error correction M), an inline SVG with a title."""
     code = segno.make(text, error="m", micro=False)
     return Markup(code.svg_inline(scale=5, border=4, title="QR code of the phone link"))
+
+
+LINK_CHUNK = 16
+"""Characters between the line-break opportunities of a shown link (a phone screen is narrow)."""
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped, with a ``<wbr>`` every :data:`LINK_CHUNK` characters, so that a long
+    link wraps instead of widening the page."""
+    return Markup("<wbr>").join(
+        escape(text[i : i + LINK_CHUNK]) for i in range(0, len(text), LINK_CHUNK)
+    )
 
 
 def person_for(user: AccountRecord, person_id: int | None, state: StateDep) -> int:
@@ -105,6 +117,7 @@ def pair_start(
         "person_id": who,
         "choice": choice,
         "link": link,
+        "link_text": breakable(link),
         "qr": qr_svg(link),
         "pairing": issued.pairing,
         "secure_link": link.startswith("https://"),
