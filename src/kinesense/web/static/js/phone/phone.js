@@ -120,6 +120,9 @@ function finish() {
   socket.send(JSON.stringify({ type: "end", samples: sent }));
   progress.value = 1;
   say("Done. Measuring…", "measuring");
+  if (typeof navigator.vibrate === "function") {
+    navigator.vibrate(400); // felt with the eyes closed, where the phone can vibrate
+  }
 }
 
 function countdown(seconds) {
@@ -187,8 +190,11 @@ async function start() {
     fail("Motion sensors work only over HTTPS: open the link kinesense serve --lan printed.");
     return;
   }
-  const motionAllowed = await askPermission(window.DeviceMotionEvent);
-  await askPermission(window.DeviceOrientationEvent);
+  // both prompts are asked for inside the tap (iOS refuses a request made after an await)
+  const [motionAllowed] = await Promise.all([
+    askPermission(window.DeviceMotionEvent),
+    askPermission(window.DeviceOrientationEvent),
+  ]);
   if (!motionAllowed) {
     fail("The motion sensors were not allowed. Allow motion and orientation access for this site in the browser's settings, then make a new code.");
     return;
