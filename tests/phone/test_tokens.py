@@ -82,7 +82,7 @@ def test_unknown_and_altered_tokens_are_refused() -> None:
         assert caught.value.http_status == 410
 
 
-def test_only_the_owner_reads_a_pairing_and_its_outcome() -> None:
+def test_a_pairing_and_its_outcome_are_read_through_its_person() -> None:
     store = MemoryPairings()
     issued = store.issue(1, 10, SWAY)
     pairing_id = issued.pairing.pairing_id
@@ -90,12 +90,12 @@ def test_only_the_owner_reads_a_pairing_and_its_outcome() -> None:
         store.finish(pairing_id, "done", record_id=3)
     store.claim(issued.token)
     store.finish(pairing_id, "done", record_id=3, message="fine")
-    seen = store.for_owner(pairing_id, 10)
+    seen = store.for_person(pairing_id, 1)
     assert (seen.status, seen.record_id, seen.message) == ("done", 3, "fine")
     with pytest.raises(NotFoundError):
-        store.for_owner(pairing_id, 11)
+        store.for_person(pairing_id, 2)
     with pytest.raises(NotFoundError):
-        store.for_owner("no-such-id", 10)
+        store.for_person("no-such-id", 1)
 
 
 def test_an_account_holds_a_bounded_number_of_open_pairings() -> None:

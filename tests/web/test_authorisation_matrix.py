@@ -29,8 +29,8 @@ from typing import Any
 import fastapi.routing
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
-from starlette.routing import Mount, Route
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.clock import iso_utc
@@ -213,6 +213,13 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("GET", "/people/{person_id}/sessions"): Spec(CARERS, needs=SESSIONS),
     ("GET", "/people/{person_id}/sessions/upload"): Spec(CARERS),
     ("GET", "/people/{person_id}/sessions/{record_id}"): Spec(CARERS, needs=SESSIONS),
+    # the phone as a sensor: pairing pages; the phone's page and socket need its one-time token
+    ("GET", "/pair"): Spec(frozenset({"person"}), 303),
+    ("GET", "/people/{person_id}/pair"): Spec(CARERS),
+    ("POST", "/people/{person_id}/pair"): Spec(CARERS, request={"data": {"test": "sway"}}),
+    ("GET", "/people/{person_id}/pair/status"): Spec(CARERS, request={"params": {"pairing": "x"}}),
+    ("GET", "/phone/{token}"): Spec(public=True),
+    ("WEBSOCKET", "/ws/phone/{token}"): Spec(public=True),
     # files
     ("MOUNT", "/static"): Spec(public=True),
 }
@@ -233,6 +240,8 @@ def route_table(app: FastAPI) -> set[tuple[str, str]]:
             table.add(("MOUNT", route.path))
         elif isinstance(original, APIRoute | Route) and route.methods:
             table.update((m, route.path) for m in route.methods if m != "HEAD")
+        elif isinstance(original, APIWebSocketRoute | WebSocketRoute):
+            table.add(("WEBSOCKET", route.path))
         else:
             raise AssertionError(f"a route of an unknown kind: {route!r}")
     return table

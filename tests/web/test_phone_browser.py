@@ -67,7 +67,7 @@ def computer(browser: Browser, server: LiveServer) -> Watched:
 
 def start_pairing(page: Page, base: str, test: str) -> str:
     """On the computer: choose the test (sway: on the sternum, eyes open); the phone link."""
-    page.goto(f"{base}/pair")
+    page.goto(f"{base}/pair")  # the person's own pairing page
     page.check(f"#test-{test}")
     if test == "sway":
         page.check("#placement-sternum")

@@ -30,12 +30,13 @@ from tests.phone.replay import (
 from tests.web.conftest import World, csrf_from, signed_in
 
 
-def pair(browser: TestClient, **form: Any) -> tuple[str, str, str]:
-    """Ask for a pairing; (the page, the phone link's token, the status address)."""
-    params = {"person_id": form["person_id"]} if "person_id" in form else None
-    page = browser.get("/pair", params=params)
+def pair(browser: TestClient, person_id: int | None, **form: Any) -> tuple[str, str, str]:
+    """Ask for a pairing for ``person_id``; (the page, the phone link's token, the status
+    address)."""
+    page = browser.get(f"/people/{person_id}/pair")
     assert page.status_code == 200, page.text
-    answer = browser.post("/pair", data={"csrf_token": csrf_from(page.text), **form})
+    answer = browser.post(f"/people/{person_id}/pair",
+                          data={"csrf_token": csrf_from(page.text), **form})  # fmt: skip
     assert answer.status_code == 200, answer.text
     link = re.search(r'id="phone-link" href="([^"]+)"', answer.text)
     status = re.search(r'data-status-url="([^"]+)"', answer.text)
@@ -53,7 +54,8 @@ def cli_json(*args: str) -> dict[str, Any]:
 
 def test_the_pairing_page_shows_a_qr_code_and_the_link(world: World) -> None:
     browser = signed_in(world.app, world.person)
-    page, token, status_url = pair(browser, test="sway", placement="lower back", eyes="closed")
+    form = {"test": "sway", "placement": "lower back", "eyes": "closed"}
+    page, token, status_url = pair(browser, world.person.person_id, **form)
     assert '<svg width="' in page
     assert "QR code of the phone link" in page
     assert f"http://testserver/phone/{token}" in page
@@ -62,8 +64,13 @@ def test_the_pairing_page_shows_a_qr_code_and_the_link(world: World) -> None:
     assert "close your eyes" in page
     assert "kinesense serve --lan" in page  # plain http: the page says what phones need
     assert browser.get(status_url).json()["status"] == "waiting"
+    therapist = signed_in(world.app, world.therapist)  # the person's therapist follows it too
+    assert therapist.get(status_url).json()["status"] == "waiting"
     other = signed_in(world.app, world.other_person)
     assert other.get(status_url).status_code == 404
+    own_path = f"/people/{world.other_person.person_id}/pair/status"
+    probing = other.get(own_path, params={"pairing": status_url.rsplit("=", 1)[1]})
+    assert probing.json()["status"] == "unknown"  # another person's pairing id tells nothing
     phone = TestClient(world.app)
     assert phone.get(f"/phone/{token}").status_code == 200  # no sign-in: the token is enough
 
@@ -72,35 +79,33 @@ def test_the_persons_page_leads_to_pairing(world: World) -> None:
     for account in (world.person, world.therapist):
         browser = signed_in(world.app, account)
         home = browser.get(f"/people/{world.person.person_id}").text
-        target = f"/pair?person_id={world.person.person_id}"
+        target = f"/people/{world.person.person_id}/pair"
         assert f'href="{target}"' in home
         assert browser.get(target).status_code == 200
+    start = signed_in(world.app, world.person).get("/pair")
+    assert (start.status_code, start.headers["location"]) == (303, target)
 
 
 def test_pairing_needs_a_signed_in_account_and_the_csrf_token(world: World) -> None:
     stranger = TestClient(world.app, follow_redirects=False)
     assert stranger.get("/pair").status_code == 303
+    target = f"/people/{world.person.person_id}/pair"
     browser = signed_in(world.app, world.person)
+    assert browser.post(target, data={"test": "running"}).status_code == 422
     del browser.headers["x-csrf-token"]
-    assert browser.post("/pair", data={"test": "sway"}).status_code == 403
-    browser = signed_in(world.app, world.person)
-    refused = browser.post("/pair", data={"test": "running", "csrf_token": "x"})
-    assert refused.status_code in (403, 422)
+    assert browser.post(target, data={"test": "sway"}).status_code == 403
 
 
 def test_a_therapist_pairs_for_their_own_people_only(world: World) -> None:
     therapist = signed_in(world.app, world.therapist)
-    pair(therapist, test="sway", person_id=world.person.person_id)
-    assert (
-        therapist.get("/pair", params={"person_id": world.other_person.person_id}).status_code
-        == 404
-    )
-    assert therapist.get("/pair").status_code == 403
+    pair(therapist, world.person.person_id, test="sway")
+    assert therapist.get(f"/people/{world.other_person.person_id}/pair").status_code == 404
+    assert therapist.get("/pair").status_code == 403  # whose phone? a person is chosen first
 
 
 def test_a_used_or_unknown_link_gets_a_plain_message(world: World) -> None:
     browser = signed_in(world.app, world.person)
-    _, token, _ = pair(browser, test="sway")
+    _, token, _ = pair(browser, world.person.person_id, test="sway")
     phone = TestClient(world.app)
     with phone.websocket_connect(f"/ws/phone/{token}") as socket:
         assert socket.receive_json()["type"] == "ready"
@@ -117,7 +122,7 @@ def test_a_used_or_unknown_link_gets_a_plain_message(world: World) -> None:
 
 def test_a_bad_message_closes_the_socket_with_a_reason(world: World) -> None:
     browser = signed_in(world.app, world.person)
-    _, token, status_url = pair(browser, test="sway")
+    _, token, status_url = pair(browser, world.person.person_id, test="sway")
     phone = TestClient(world.app)
     with phone.websocket_connect(f"/ws/phone/{token}") as socket:
         socket.receive_json()
@@ -155,7 +160,7 @@ def test_a_real_recording_through_the_socket_equals_the_command_line(
     cut = cut_uci(shared_file(shared_data, recording), tmp_path / "cut.txt", seconds)
     rows = device_motion_rows(read_cut(cut))
     browser = signed_in(world.app, world.person)
-    _, token, status_url = pair(browser, **form)
+    _, token, status_url = pair(browser, world.person.person_id, **form)
     phone = TestClient(world.app)
     with phone.websocket_connect(f"/ws/phone/{token}") as socket:
         ready = socket.receive_json()

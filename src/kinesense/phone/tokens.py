@@ -11,8 +11,8 @@ The rules (checked by ``tests/phone/test_tokens.py``):
 
 The store keeps only the token's SHA-256 (as the sign-in sessions do), so a memory dump or a
 log of the store does not hold a usable token. The computer page follows a pairing by its
-``pairing_id``, a second random value that is no credential: only the account that made the
-pairing may read it (:meth:`PairingStore.for_owner`).
+``pairing_id``, a second random value that is no credential: it is read through the person it
+was made for (:meth:`PairingStore.for_person`), by whoever may see that person.
 
 :class:`MemoryPairings` keeps pairings in this process (one ``kinesense serve`` process, as the
 web app runs); another store (a database table) can replace it behind :class:`PairingStore`.
@@ -112,9 +112,9 @@ class PairingStore(Protocol):
         """Record a claimed pairing's outcome (``done`` with a record, or ``failed``)."""
         ...
 
-    def for_owner(self, pairing_id: str, account_id: int) -> Pairing:
-        """The pairing, for the account that made it (:class:`NotFoundError` for anyone
-        else, as if it did not exist)."""
+    def for_person(self, pairing_id: str, person_id: int) -> Pairing:
+        """The pairing if it was made for ``person_id`` (:class:`NotFoundError` otherwise, as
+        if it did not exist)."""
         ...
 
 
@@ -167,10 +167,10 @@ class MemoryPairings:
             self._by_hash[done.token_hash] = done
             return done
 
-    def for_owner(self, pairing_id: str, account_id: int) -> Pairing:
+    def for_person(self, pairing_id: str, person_id: int) -> Pairing:
         with self._lock:
             pairing = self._by_id(pairing_id)
-        if pairing.account_id != account_id:
+        if pairing.person_id != person_id:
             raise NotFoundError(f"no pairing {pairing_id}")
         return pairing
 

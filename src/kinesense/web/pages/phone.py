@@ -1,12 +1,12 @@
 """Pairing a phone as a motion sensor: the computer's pages and the phone's page.
 
-* ``GET /pair`` (signed in): choose the test (sway with the phone on the sternum or the lower
-  back, eyes open or closed; trunk repositioning). A person pairs for themselves; a therapist
-  adds ``?person_id=N`` for one of their people.
-* ``POST /pair``: makes a one-time token (:mod:`kinesense.phone.tokens`) and shows it as a QR
-  code (an SVG drawn here with ``segno``) and as a link, with what the phone will ask and where
-  it goes. The page follows the pairing (``GET /pair/{pairing_id}/status``, JSON) until the
-  result is saved, and links to it.
+* ``GET /pair``: a signed-in person is sent to their own pairing page.
+* ``GET /people/{person_id}/pair`` (the person or their therapist): choose the test (sway with
+  the phone on the sternum or the lower back, eyes open or closed; trunk repositioning).
+* ``POST /people/{person_id}/pair``: makes a one-time token (:mod:`kinesense.phone.tokens`) and
+  shows it as a QR code (an SVG drawn here with ``segno``) and as a link, with what the phone
+  will ask and where it goes. The page follows the pairing (``GET /people/{person_id}/pair/
+  status?pairing=ID``, JSON) until the result is saved, and links to it.
 * ``GET /phone/{token}`` (no sign-in: the token is the credential): the page that records
   DeviceMotion and streams it to ``/ws/phone/{token}`` (:mod:`kinesense.web.api.phone_ws`).
   A used, expired or unknown token gets a plain message (410).
@@ -21,13 +21,13 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from kinesense.clock import utc_now
+from kinesense.errors import NotFoundError
 from kinesense.phone.protocols import COUNTDOWN_S, PhoneTest
 from kinesense.phone.tokens import Pairing, PairingRefusedError, PairingStore
 from kinesense.services.assessments import user_values
-from kinesense.store.accounts import AccountRecord
-from kinesense.web import access
-from kinesense.web.deps import CurrentUser, StateDep
+from kinesense.web.deps import CurrentUser, OwnPerson
 from kinesense.web.errors import ForbiddenError
+from kinesense.web.pages.forms import redirect
 from kinesense.web.templating import render
 
 router = APIRouter()
@@ -68,53 +68,38 @@ def breakable(text: str) -> Markup:
     )
 
 
-def person_for(user: AccountRecord, person_id: int | None, state: StateDep) -> int:
-    """The person a pairing is for: the signed-in person, or a therapist's person named by
-    ``person_id`` (checked by :func:`kinesense.web.access.check_person`)."""
-    if user.role == "person":
-        if user.person_id is None:
-            raise ForbiddenError("this account has no measurements")
-        if person_id is not None and person_id != user.person_id:
-            access.check_person(user, person_id, state.accounts)
-        return user.person_id
-    if person_id is None:
-        raise ForbiddenError("choose one of your people first (Pair a phone from their page)")
-    access.check_person(user, person_id, state.accounts)
-    return person_id
-
-
 @router.get("/pair")
-def pair_page(
-    request: Request,
-    user: CurrentUser,
-    state: StateDep,
-    person_id: Annotated[int | None, Query()] = None,
-) -> Response:
+def pair_start_page(user: CurrentUser) -> Response:
+    """A person's own pairing page; others choose a person first."""
+    if user.role != "person" or user.person_id is None:
+        raise ForbiddenError("choose one of your people first: Phone sensor, on their page")
+    return redirect(f"/people/{user.person_id}/pair")
+
+
+@router.get("/people/{person_id}/pair")
+def pair_page(request: Request, person_id: OwnPerson) -> Response:
     """Choose the test the phone records."""
-    who = person_for(user, person_id, state)
-    context = {"title": "Use your phone as a sensor", "person_id": who}
+    context = {"title": "Use your phone as a sensor", "person_id": person_id}
     return render(request, "pair.html", context)
 
 
-@router.post("/pair")
-def pair_start(
+@router.post("/people/{person_id}/pair")
+def pair_code_page(
     request: Request,
+    person_id: OwnPerson,
     user: CurrentUser,
-    state: StateDep,
     test: Annotated[str, Form()],
     placement: Annotated[str, Form()] = "sternum",
     eyes: Annotated[str, Form()] = "open",
-    person_id: Annotated[int | None, Form()] = None,
 ) -> Response:
     """Make the one-time link and show it as a QR code."""
-    who = person_for(user, person_id, state)
     with user_values():
         choice = PhoneTest.model_validate({"test": test, "placement": placement, "eyes": eyes})
-    issued = pairings_of(request).issue(who, user.id, choice)
+    issued = pairings_of(request).issue(person_id, user.id, choice)
     link = f"{phone_base(request)}/phone/{issued.token}"
     context = {
         "title": "Pair your phone",
-        "person_id": who,
+        "person_id": person_id,
         "choice": choice,
         "link": link,
         "link_text": breakable(link),
@@ -127,8 +112,10 @@ def pair_start(
     return render(request, "pair_code.html", context)
 
 
-def status_json(pairing: Pairing) -> dict[str, Any]:
-    """What the computer page needs to follow a pairing."""
+def status_json(pairing: Pairing | None) -> dict[str, Any]:
+    """What the computer page needs to follow a pairing (``unknown`` when there is none)."""
+    if pairing is None:
+        return {"status": "unknown", "message": "", "result_url": None, "expires_at": None}
     status: str = pairing.status
     if status == "waiting" and utc_now() >= pairing.expires_at:
         status = "expired"
@@ -141,11 +128,17 @@ def status_json(pairing: Pairing) -> dict[str, Any]:
             "expires_at": pairing.expires_at.isoformat()}  # fmt: skip
 
 
-@router.get("/pair/{pairing_id}/status")
-def pair_status(request: Request, pairing_id: str, user: CurrentUser) -> Response:
-    """The pairing's state, for the account that made it (404 for anyone else)."""
-    pairing = pairings_of(request).for_owner(pairing_id, user.id)
-    return JSONResponse(status_json(pairing))
+@router.get("/people/{person_id}/pair/status")
+def pair_status(
+    request: Request, person_id: OwnPerson, pairing: Annotated[str, Query(max_length=64)] = ""
+) -> Response:
+    """The state of one of the person's pairings (``unknown`` for any other id, whoever made
+    it, so that ids cannot be probed)."""
+    try:
+        found: Pairing | None = pairings_of(request).for_person(pairing, person_id)
+    except NotFoundError:
+        found = None
+    return JSONResponse(status_json(found))
 
 
 @router.get("/phone/{token}")

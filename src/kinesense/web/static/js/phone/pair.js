@@ -8,6 +8,7 @@ const WORDS = {
   waiting: "Waiting for the phone…",
   recording: "The phone is recording. Stay in position until it says it is done.",
   expired: "The code has expired: make a new one.",
+  unknown: "This code is no longer known (was kinesense restarted?): make a new one.",
 };
 
 function show(state) {
@@ -25,7 +26,7 @@ function show(state) {
     return true;
   }
   statusLine.textContent = WORDS[state.status] || state.status;
-  return state.status === "expired";
+  return state.status === "expired" || state.status === "unknown";
 }
 
 async function poll() {
