@@ -9,7 +9,9 @@ bottom. The pages are seen by: the administrator and a therapist who set kinesen
 joins, answers the safety questions, measures a real force-plate recording
 (``../shared/data/cop/eyesOpen_1.csv.gz``, MIT licence), makes a plan, checks in and sends a
 recorded session (the bundled sample video); Ray, whose answers raise a red flag; the demo
-person, with four weeks of history; and their therapists.
+person, with four weeks of history; and their therapists. The demo person also pairs a phone
+as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a real IMU recording
+(``../shared/data/imu``, CC BY 4.0) as DeviceMotion events.
 
 ``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
@@ -56,16 +58,17 @@ class Camera:
         self.count = first - 1
         out.mkdir(parents=True, exist_ok=True)
         for old in out.glob("*.png"):
-            if clean or int(old.name[:2]) >= first:
+            if clean or (old.name[:2].isdigit() and int(old.name[:2]) >= first):
                 old.unlink()
 
-    def shoot(self, page: Page, name: str) -> None:
-        self.count += 1
+    def shoot(self, page: Page, name: str, numbered: bool = True) -> None:
+        self.count += numbered
+        stem = f"{self.count:02d}-{name}" if numbered else name
         for label, size in (("phone", PHONE), ("laptop", LAPTOP)):
             page.set_viewport_size(size)
-            page.screenshot(path=self.out / f"{self.count:02d}-{name}-{label}.png", full_page=True)
+            page.screenshot(path=self.out / f"{stem}-{label}.png", full_page=True)
         page.set_viewport_size(PHONE)
-        print(f"{self.count:02d} {name}")
+        print(stem)
 
 
 def answer(page: Page, yes: tuple[str, ...] = ()) -> None:
@@ -230,6 +233,39 @@ def demo(page: Page, server: LiveServer, camera: Camera) -> None:
     camera.shoot(page, "sessions")
 
 
+def phone(browser: Browser, computer: Page, server: LiveServer, camera: Camera) -> None:
+    """The demo person pairs a phone; the phone page replays a real IMU recording (sway)."""
+    from tests.phone.replay import REPLAY, SWAY_FILE, cut_uci, device_motion_rows, read_cut
+
+    computer.goto(f"{server.url}/pair")
+    camera.shoot(computer, "phone-pair", numbered=False)
+    computer.click("#pair-button")
+    computer.wait_for_selector("#qr svg")
+    camera.shoot(computer, "phone-pair-code", numbered=False)
+    link = computer.get_attribute("#phone-link", "href") or ""
+    page = fresh(browser)
+    page.clock.install(time=0)
+    page.goto(link)
+    page.clock.pause_at(1000)
+    camera.shoot(page, "phone-page", numbered=False)
+    source = ROOT.parent / "shared" / "data" / SWAY_FILE
+    if not source.is_file():
+        return
+    rows = device_motion_rows(read_cut(cut_uci(source, Path(tempfile.mkdtemp()) / "s.txt", 31)))
+    page.click("#start-button")
+    page.wait_for_selector("#phone-status[data-state=countdown]")
+    page.clock.run_for(6000)
+    page.wait_for_selector("#phone-status[data-state=recording]")
+    page.evaluate(REPLAY, rows)
+    page.clock.run_for(15_000)
+    camera.shoot(page, "phone-recording", numbered=False)
+    page.clock.run_for(int(rows[-1][0]))
+    page.wait_for_selector("#phone-status[data-state=done]", timeout=60_000)
+    camera.shoot(page, "phone-result", numbered=False)
+    computer.wait_for_selector("#pair-status[data-state=done]", timeout=10_000)
+    camera.shoot(computer, "phone-pair-done", numbered=False)
+
+
 def therapist(page: Page, server: LiveServer, pat_home: str, camera: Camera) -> None:
     """Theo sees Pat and Ray, overrides Pat's plan and clears Ray."""
     base = server.url
@@ -347,7 +383,9 @@ def main() -> None:
         person = fresh(browser)
         pat_home = pat(person, server, pat_link, camera)
         ray(fresh(browser), server, ray_link, camera)
-        demo(fresh(browser), server, camera)
+        demo_page = fresh(browser)
+        demo(demo_page, server, camera)
+        phone(browser, demo_page, server, camera)
         therapist(fresh(browser), server, pat_home, camera)
         demo_therapist(fresh(browser), server, camera)
         delete(person, server, camera)

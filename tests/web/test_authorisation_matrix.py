@@ -29,8 +29,8 @@ from typing import Any
 import fastapi.routing
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
-from starlette.routing import Mount, Route
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from kinesense.assess.result import AssessmentResult
 from kinesense.clock import iso_utc
@@ -217,7 +217,14 @@ SPECS: dict[tuple[str, str], Spec] = {
     ("GET", "/people/{person_id}/sessions/{record_id}"): Spec(CARERS, needs=SESSIONS),
     # live coaching (the socket's own checks: tests/web/test_live_ws.py)
     ("GET", "/coach/{exercise_id}"): Spec(frozenset({"person"}), needs=SCREENED),
-    ("WS", "/live/ws"): Spec(public=True),
+    ("WEBSOCKET", "/live/ws"): Spec(public=True),
+    # the phone as a sensor: pairing pages; the phone's page and socket need its one-time token
+    ("GET", "/pair"): Spec(frozenset({"person"}), 303),
+    ("GET", "/people/{person_id}/pair"): Spec(CARERS),
+    ("POST", "/people/{person_id}/pair"): Spec(CARERS, request={"data": {"test": "sway"}}),
+    ("GET", "/people/{person_id}/pair/status"): Spec(CARERS, request={"params": {"pairing": "x"}}),
+    ("GET", "/phone/{token}"): Spec(public=True),
+    ("WEBSOCKET", "/ws/phone/{token}"): Spec(public=True),
     # files
     ("MOUNT", "/static"): Spec(public=True),
     ("GET", "/models/{name}"): Spec(public=True),
@@ -239,10 +246,10 @@ def route_table(app: FastAPI) -> set[tuple[str, str]]:
         original = getattr(route, "original_route", route)
         if isinstance(original, Mount):
             table.add(("MOUNT", route.path))
-        elif isinstance(original, fastapi.routing.APIWebSocketRoute):
-            table.add(("WS", route.path))
         elif isinstance(original, APIRoute | Route) and route.methods:
             table.update((m, route.path) for m in route.methods if m != "HEAD")
+        elif isinstance(original, APIWebSocketRoute | WebSocketRoute):
+            table.add(("WEBSOCKET", route.path))
         else:
             raise AssertionError(f"a route of an unknown kind: {route!r}")
     return table

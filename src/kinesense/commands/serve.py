@@ -25,6 +25,15 @@ def serve(
     browser: Annotated[
         bool, typer.Option("--browser/--no-browser", help="Open the browser (when there is one).")
     ] = True,
+    lan: Annotated[
+        bool,
+        typer.Option(
+            "--lan",
+            help="Serve HTTPS on every network interface with a self-signed certificate (made "
+            "once, kept in the data folder), so that a phone on the same network can be paired "
+            "as a motion sensor. Needs KINESENSE_SECRET_KEY.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the kinesense web app: people and their therapists in the browser.
 
@@ -34,7 +43,7 @@ def serve(
     """
     from kinesense.web.serving import serve as run_server
 
-    run_server(host, port, demo=demo, open_browser=browser)
+    run_server(host, port, demo=demo, open_browser=browser, lan=lan)
 
 
 def register(app: typer.Typer) -> None:

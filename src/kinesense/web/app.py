@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kinesense import __version__
+from kinesense.phone.tokens import MemoryPairings
 from kinesense.web import api, pages
+from kinesense.web.api import phone_ws
 from kinesense.web.config import WebConfig
 from kinesense.web.handlers import CatchUnexpected, install_error_handlers
 from kinesense.web.security import SecurityHeaders
@@ -46,9 +48,11 @@ def create_app(config: WebConfig, state: AppState | None = None) -> FastAPI:
         **extra,  # type: ignore[arg-type]
     )
     app.state.kinesense = opened
+    app.state.phone_pairings = MemoryPairings()
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(phone_ws.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders, secure_cookies=config.secure_cookies)

@@ -7,6 +7,7 @@ import socket
 import sys
 import threading
 import webbrowser
+from typing import Any
 
 from kinesense.errors import InvalidValueError
 from kinesense.store.engine import safe_url
@@ -52,8 +53,15 @@ def say(text: str) -> None:
     print(text, flush=True)
 
 
-def serve(host: str, port: int, *, demo: bool = False, open_browser: bool = True) -> None:
-    """Serve kinesense until interrupted."""
+LAN_HOST = "0.0.0.0"
+"""``--lan`` listens on every IPv4 interface."""
+
+
+def serve(
+    host: str, port: int, *, demo: bool = False, open_browser: bool = True, lan: bool = False
+) -> None:
+    """Serve kinesense until interrupted; with ``lan``, HTTPS on every interface with the
+    self-signed certificate of :mod:`kinesense.web.tls`, so that phones can be paired."""
     import uvicorn
 
     from kinesense.web.app import create_app
@@ -61,19 +69,40 @@ def serve(host: str, port: int, *, demo: bool = False, open_browser: bool = True
     from kinesense.web.demo import prepare_demo, therapist_link
     from kinesense.web.state import open_state
 
-    config = load_config(host, port)
+    if lan and demo:
+        raise InvalidValueError("--demo works only on this computer: leave out --lan")
+    config = load_config(LAN_HOST if lan else host, port)
     if demo and not config.loopback:
         raise InvalidValueError("--demo works only on this computer: leave --host at 127.0.0.1")
     check_port_free(config.host, config.port)
     state = open_state(config)
     app = create_app(config, state)
     links = (prepare_demo(state), therapist_link(state)) if demo else None
+    tls: dict[str, str] = {}
+    if lan:
+        tls = _lan_certificate(config, app)
     _announce(config, setup_link(state), links, open_browser)
     freeze_startup_objects()
     uvicorn.run(
         app, host=config.host, port=config.port, log_level="warning", server_header=False,
-        proxy_headers=True,
+        proxy_headers=True, **tls,  # type: ignore[arg-type]
     )  # fmt: skip
+
+
+def _lan_certificate(config: WebConfig, app: Any) -> dict[str, str]:
+    """Make or reuse the certificate, tell the pairing pages the phones' address, say both."""
+    from kinesense.web.pages.phone import PHONE_BASE_ATTRIBUTE
+    from kinesense.web.tls import ensure_certificate
+
+    certificate = ensure_certificate(config.data_dir)
+    lan = [a for a in certificate.addresses if a != "127.0.0.1"]
+    phone_host = lan[0] if lan else "127.0.0.1"
+    setattr(app.state, PHONE_BASE_ATTRIBUTE, f"https://{phone_host}:{config.port}")
+    made = "made now" if certificate.created else "reused"
+    say(f"On your local network (phones): https://{phone_host}:{config.port}")
+    say(f"certificate ({made}): {certificate.cert_path}")
+    say(f"certificate SHA-256 fingerprint: {certificate.fingerprint_sha256}")
+    return {"ssl_certfile": str(certificate.cert_path), "ssl_keyfile": str(certificate.key_path)}
 
 
 def _announce(

@@ -10,13 +10,16 @@ from kinesense.web.pages import (
     lessons,
     live,
     people,
+    phone,
     results,
     sessions,
     signin,
 )
 
 router = APIRouter(include_in_schema=False)
-for _module in (signin, account, invitations, people, journey, results, sessions, lessons, live):
+for _module in (
+    signin, account, invitations, people, journey, results, sessions, lessons, live, phone
+):  # fmt: skip
     router.include_router(_module.router)
 router.include_router(live_ws.router)
 
