@@ -1,6 +1,7 @@
 """The application factory: ``create_app(config)`` opens the store, the accounts and the job
-runner and returns the FastAPI app (pages, ``/api/v1``, ``/static``), with the security headers
-on every response. Nothing happens on import."""
+runner and returns the FastAPI app (pages, ``/api/v1``, ``/static``, ``/metrics``), with the
+security headers, a request id, request metrics and the audit log of person-scoped requests
+(:mod:`kinesense.clinic.operations`) on every response. Nothing happens on import."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,7 +11,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kinesense import __version__
-from kinesense.web import api, pages
+from kinesense.clinic.operations import RequestOperations
+from kinesense.clinic.unavailable import install_unavailable_handlers
+from kinesense.store.audit import AuditLog
+from kinesense.web import api, metrics, pages
 from kinesense.web.config import WebConfig
 from kinesense.web.handlers import CatchUnexpected, install_error_handlers
 from kinesense.web.security import SecurityHeaders
@@ -47,9 +51,13 @@ def create_app(config: WebConfig, state: AppState | None = None) -> FastAPI:
     )
     app.state.kinesense = opened
     install_error_handlers(app)
+    install_unavailable_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(metrics.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders, secure_cookies=config.secure_cookies)
+    app.add_middleware(metrics.RequestMetrics)
+    app.add_middleware(RequestOperations, audit=AuditLog(opened.engine))
     return app
