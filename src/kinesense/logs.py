@@ -25,7 +25,10 @@ REQUEST_ID: ContextVar[str] = ContextVar("kinesense_request_id", default="")
 """The id of the web request this code runs for ("" outside a request)."""
 
 LOGGERS = ("kinesense", "uvicorn", "uvicorn.error", "celery")
-_RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message"}
+_RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "color_message",  # uvicorn's copy of the message with terminal colours
+}
 
 
 class JsonFormatter(logging.Formatter):

@@ -1,12 +1,10 @@
 """What the web app does around every request for its operators: a request id, and the audit
-log of person-scoped requests.
+log of person-scoped requests (pure ASGI middleware).
 
-:class:`RequestOperations` (pure ASGI middleware, outermost):
-
-* sets :data:`kinesense.logs.REQUEST_ID` for the request (the client's ``X-Request-ID`` when it
-  is 1-64 letters, digits, ``-``, ``_`` or ``.``, else a random id) and answers it in
-  ``X-Request-ID``;
-* once the response has started, adds a line to the audit log
+* :class:`RequestIds` (outermost) sets :data:`kinesense.logs.REQUEST_ID` for the request (the
+  client's ``X-Request-ID`` when it is 1-64 letters, digits, ``-``, ``_`` or ``.``, else a
+  random id) and answers it in ``X-Request-ID``;
+* :class:`AuditTrail` (innermost), once the route has answered, adds a line to the audit log
   (:class:`kinesense.store.audit.AuditLog`) when the request was about one person's data
   (:func:`audit_subject`): who (the signed-in account and its role), what (``view`` for GET and
   HEAD, ``change`` otherwise), whose (the person), the route template and the status, so refused
@@ -41,12 +39,14 @@ def request_id_of(headers: list[tuple[bytes, bytes]]) -> str:
     return secrets.token_hex(8)
 
 
-def route_template(scope: Scope) -> str:
-    """The matched route's path template (``/api/v1/people/{person_id}/plan``), else the path
-    (no query string)."""
-    route = scope.get("route")
-    template = getattr(route, "path", None)
-    return str(template) if template else str(scope.get("path", ""))
+def route_template(scope: Scope, unmatched: str | None = None) -> str:
+    """The matched route's full path template (``/api/v1/people/{person_id}/plan``); for a
+    request no route matched, ``unmatched`` or else the path (no query string)."""
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+    if template:
+        return str(template)
+    return unmatched if unmatched is not None else str(scope.get("path", ""))
 
 
 def audit_subject(scope: Scope, account: Any) -> int | None:
@@ -70,12 +70,11 @@ def _signed_in_account(scope: Scope) -> Any:
     return getattr(sign_in, "account", None)
 
 
-class RequestOperations:
-    """Request id and audit log around every HTTP request (see the module docstring)."""
+class RequestIds:
+    """Sets :data:`REQUEST_ID` and answers it in ``X-Request-ID`` (outermost middleware)."""
 
-    def __init__(self, app: ASGIApp, audit: AuditLog | None) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.audit = audit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,12 +82,9 @@ class RequestOperations:
             return
         request_id = request_id_of(scope.get("headers", []))
         token = REQUEST_ID.set(request_id)
-        status = 500
 
         async def answer(message: Message) -> None:
-            nonlocal status
             if message["type"] == "http.response.start":
-                status = int(message["status"])
                 headers = list(message.get("headers", []))
                 headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
                 message = {**message, "headers": headers}
@@ -97,14 +93,35 @@ class RequestOperations:
         try:
             await self.app(scope, receive, answer)
         finally:
-            try:
-                await self._audit(scope, status, request_id)
-            finally:
-                REQUEST_ID.reset(token)
+            REQUEST_ID.reset(token)
 
-    async def _audit(self, scope: Scope, status: int, request_id: str) -> None:
-        if self.audit is None:
+
+class AuditTrail:
+    """Adds the audit line of a person-scoped request (innermost middleware, where the matched
+    route and the sign-in are known; a request that raised counts as status 500)."""
+
+    def __init__(self, app: ASGIApp, audit: AuditLog) -> None:
+        self.app = app
+        self.audit = audit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
             return
+        status = 500
+
+        async def answer(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            await self._audit(scope, status)
+
+    async def _audit(self, scope: Scope, status: int) -> None:
         account = _signed_in_account(scope)
         if account is None:
             return
@@ -116,7 +133,7 @@ class RequestOperations:
             await run_in_threadpool(
                 self.audit.record, account_id=account.id, role=account.role, action=action,
                 person_id=person_id, route=f"{scope.get('method')} {route_template(scope)}",
-                status=status, request_id=request_id,
+                status=status, request_id=REQUEST_ID.get(),
             )  # fmt: skip
         except Exception:  # the answer is sent; the operator must hear of the gap
             LOG.exception("audit line lost: account %s, person %s", account.id, person_id)

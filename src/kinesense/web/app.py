@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from kinesense import __version__
-from kinesense.clinic.operations import RequestOperations
+from kinesense.clinic.operations import AuditTrail, RequestIds
 from kinesense.clinic.unavailable import install_unavailable_handlers
 from kinesense.store.audit import AuditLog
 from kinesense.web import api, metrics, pages
@@ -56,8 +56,9 @@ def create_app(config: WebConfig, state: AppState | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(metrics.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(AuditTrail, audit=AuditLog(opened.engine))
+    app.add_middleware(metrics.RequestMetrics)
     app.add_middleware(CatchUnexpected)
     app.add_middleware(SecurityHeaders, secure_cookies=config.secure_cookies)
-    app.add_middleware(metrics.RequestMetrics)
-    app.add_middleware(RequestOperations, audit=AuditLog(opened.engine))
+    app.add_middleware(RequestIds)
     return app

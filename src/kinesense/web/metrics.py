@@ -30,6 +30,8 @@ from prometheus_client import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kinesense.clinic.operations import route_template
+
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 REQUESTS = Counter(
@@ -56,14 +58,9 @@ def metrics() -> Response:
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
-def _route(scope: Scope) -> str:
-    route = scope.get("route")
-    template = getattr(route, "path", None)
-    return str(template) if template else "(no route)"
-
-
 class RequestMetrics:
-    """Counts and times every HTTP request (pure ASGI middleware)."""
+    """Counts and times every HTTP request (pure ASGI middleware, inside the others, where the
+    matched route is known)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -84,6 +81,6 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, answer)
         finally:
-            method, route = str(scope.get("method", "")), _route(scope)
+            method, route = str(scope.get("method", "")), route_template(scope, "(no route)")
             REQUESTS.labels(method, route, str(status)).inc()
             DURATION.labels(method, route).observe(time.perf_counter() - started)
