@@ -9,8 +9,13 @@ PostgreSQL restarts), an ``OperationalError`` that escaped the store, and
 :class:`~kinesense.clinic.runner.ServiceUnavailableError` (the broker is away). Any other
 ``StoreError`` keeps its usual answer. Nothing is half-saved: the store's transactions roll
 back whole, so the client's retry is the only copy that counts.
+
+A full disk (``ENOSPC``, ``EDQUOT``) or a file-size limit reached (``EFBIG``) while an upload
+is written is answered 507 with one line (the upload code removes its partial file); any other
+``OSError`` stays a bug (500).
 """
 
+import errno
 import logging
 
 from fastapi import FastAPI, Request
@@ -51,6 +56,19 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return unavailable(request, MESSAGE)
 
 
+DISK_FULL = "the server's disk is full: the file was not kept; please tell the administrator"
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+async def disk_error(request: Request, exc: Exception) -> Response:
+    """507 for a full disk or a size limit; any other system error goes on to the 500."""
+    assert isinstance(exc, OSError)
+    if exc.errno not in DISK_ERRORS:
+        raise exc
+    LOG.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, 507, DISK_FULL)
+
+
 async def service_unavailable(request: Request, exc: Exception) -> Response:
     """The job queue is away."""
     return unavailable(request, str(exc))
@@ -63,3 +81,4 @@ def install_unavailable_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, database_error)
     app.add_exception_handler(InterfaceError, database_error)
     app.add_exception_handler(ServiceUnavailableError, service_unavailable)
+    app.add_exception_handler(OSError, disk_error)
