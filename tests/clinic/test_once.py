@@ -59,7 +59,8 @@ def test_a_job_run_again_after_a_crash_keeps_one_result(
     assert run_job_once(context, job.id) == "done"
     done = context.repository.get(job.id)
     assert done.result == crashed
-    assert done.result is not None and done.result["test"] == "sway"
+    assert done.result is not None
+    assert done.result["test"] == "sway"
     assert assessment_count(context.store, person) == 1
     assert ledger_rows(context.store, job.id) == 1
 
@@ -96,7 +97,8 @@ def test_a_failed_job_keeps_its_reason_and_is_not_run_again(
     job = create_job(context.repository, job_input)
     assert run_job_once(context, job.id) == "failed"
     failed = context.repository.get(job.id)
-    assert "standing.csv.gz" in failed.error and "\n" not in failed.error
+    assert "standing.csv.gz" in failed.error
+    assert "\n" not in failed.error
     assert str(context.data_dir) not in failed.error
     assert run_job_once(context, job.id) == "failed"
     assert assessment_count(context.store, person) == 0
@@ -110,10 +112,13 @@ def test_the_database_refuses_a_second_copy_of_a_write(
     job = create_job(context.repository, job_input)
     assert run_job_once(context, job.id) == "done"
     engine = make_engine(context.store.url)
-    with pytest.raises(IntegrityError), engine.begin() as connection:
+    with engine.connect() as connection:
         written = connection.execute(select(JobWriteRow.written_at)).scalar_one()
-        connection.execute(insert(JobWriteRow).values(
-            job_id=job.id, seq=0, kind="assessment", record_id=999, written_at=written))  # fmt: skip
+    copy = insert(JobWriteRow).values(
+        job_id=job.id, seq=0, kind="assessment", record_id=999, written_at=written
+    )
+    with engine.begin() as connection, pytest.raises(IntegrityError):
+        connection.execute(copy)
     engine.dispose()
 
 
@@ -123,13 +128,10 @@ def test_a_missing_job_is_dropped(context: WorkerContext) -> None:
 
 def test_passing_failures_are_told_apart() -> None:
     lost = OperationalError("SELECT 1", {}, Exception("server closed the connection"))
-    try:
-        try:
-            raise lost
-        except OperationalError:
-            raise StoreError("database x: server closed the connection") from None
-    except StoreError as wrapped:
-        assert is_transient(wrapped)
+    wrapped = StoreError("database x: server closed the connection")
+    wrapped.__context__ = lost  # as `raise StoreError(...) from None` inside `except` leaves it
+    wrapped.__suppress_context__ = True
+    assert is_transient(wrapped)
     race = IntegrityError("INSERT INTO job_writes", {}, Exception("duplicate key"))
     assert is_transient(race)
     other = IntegrityError("INSERT INTO records", {}, Exception("foreign key"))
