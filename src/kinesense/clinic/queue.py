@@ -51,7 +51,8 @@ def backoff_s(retries: int) -> float:
     return float(min(2**retries, 30))
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from or during, outermost first."""
     seen: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and current not in seen:
@@ -64,7 +65,7 @@ def is_transient(exc: BaseException) -> bool:
     """Whether ``exc`` (or what it was raised from) is a database failure that passes: a
     connection lost or refused (``OperationalError``, ``InterfaceError``) or two runs of one
     job racing for the same ``job_writes`` row."""
-    for link in _chain(exc):
+    for link in causes(exc):
         if isinstance(link, (OperationalError, InterfaceError)):
             return True
         if isinstance(link, IntegrityError) and "job_writes" in str(link):

@@ -11,8 +11,9 @@ PostgreSQL restarts), an ``OperationalError`` that escaped the store, and
 back whole, so the client's retry is the only copy that counts.
 
 A full disk (``ENOSPC``, ``EDQUOT``) or a file-size limit reached (``EFBIG``) while an upload
-is written is answered 507 with one line (the upload code removes its partial file); any other
-``OSError`` stays a bug (500).
+or a report is written (an ``OSError``, or the :class:`~kinesense.errors.OutputFileError` made
+from it) is answered 507 with one line that names no server path (the writer removes its
+partial file); any other ``OSError`` stays a bug (500).
 """
 
 import errno
@@ -22,8 +23,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from kinesense.clinic.queue import is_transient
+from kinesense.clinic.queue import causes, is_transient
 from kinesense.clinic.runner import RETRY_AFTER_S, ServiceUnavailableError
+from kinesense.errors import OutputFileError
 from kinesense.store import StoreError
 from kinesense.web.handlers import error_response, kinesense_error
 
@@ -60,13 +62,26 @@ DISK_FULL = "the server's disk is full: the file was not kept; please tell the a
 DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from a full disk, a quota or a file-size limit."""
+    return any(isinstance(link, OSError) and link.errno in DISK_ERRORS for link in causes(exc))
+
+
 async def disk_error(request: Request, exc: Exception) -> Response:
     """507 for a full disk or a size limit; any other system error goes on to the 500."""
     assert isinstance(exc, OSError)
-    if exc.errno not in DISK_ERRORS:
+    if not disk_full(exc):
         raise exc
     LOG.error("disk full on %s %s: %s", request.method, request.url.path, exc)
     return error_response(request, 507, DISK_FULL)
+
+
+async def output_error(request: Request, exc: Exception) -> Response:
+    """507 for a file not written because the disk is full, the usual answer otherwise."""
+    if disk_full(exc):
+        LOG.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(request, 507, DISK_FULL)
+    return await kinesense_error(request, exc)
 
 
 async def service_unavailable(request: Request, exc: Exception) -> Response:
@@ -82,3 +97,4 @@ def install_unavailable_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, database_error)
     app.add_exception_handler(ServiceUnavailableError, service_unavailable)
     app.add_exception_handler(OSError, disk_error)
+    app.add_exception_handler(OutputFileError, output_error)

@@ -5,7 +5,6 @@
                                          template, so no id or name is ever a label) and
                                          ``status``
 ``kinesense_http_request_seconds``       their duration (histogram) by ``method`` and ``route``
-``kinesense_jobs_submitted_total``       jobs handed to a runner, by ``kind``
 =======================================  ====================================================
 
 Several web processes (the clinic stack): when ``PROMETHEUS_MULTIPROC_DIR`` names a folder
@@ -41,7 +40,6 @@ DURATION = Histogram(
     "kinesense_http_request_seconds", "Time to answer an HTTP request.", ("method", "route"),
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )  # fmt: skip
-JOBS = Counter("kinesense_jobs_submitted", "Jobs handed to a runner.", ("kind",))
 
 router = APIRouter(include_in_schema=False)
 
