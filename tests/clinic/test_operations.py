@@ -62,7 +62,7 @@ def test_person_scoped_reads_and_writes_are_audited(world: World) -> None:
     person_id = world.person.person_id
     therapist = signed_in(world.app, world.therapist)
     assert therapist.get(f"/api/v1/people/{person_id}").status_code == 200
-    checkin = {"red_flags": [], "pain_now": 3, "pain_week": 4}
+    checkin = {"none": True, "pain_now": 3, "pain_week": 4}
     therapist.post(f"/api/v1/people/{person_id}/checkins", json=checkin)
     refused = therapist.get(f"/api/v1/people/{world.other_person.person_id}")
     assert refused.status_code in (403, 404)
