@@ -122,7 +122,8 @@ class Stack:
         raise AssertionError(f"fewer than {count} workers answered; see {self.logs}")
 
     def start_web(self, processes: int = 2, **env: str) -> str:
-        """``processes`` web processes behind one address; returns it once ``/ready`` is 200."""
+        """``processes`` web processes behind one address; returns it once ``/health`` is 200
+        (``/ready`` also needs job workers)."""
         port = free_port()
         log = (self.logs / f"web-{port}.log").open("ab")
         web = subprocess.Popen(
@@ -137,7 +138,7 @@ class Stack:
         while time.monotonic() < deadline:
             assert web.poll() is None, f"the web processes died; see {self.logs}"
             with suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/api/v1/ready", timeout=5).status_code == 200:
+                if httpx.get(f"{base}/api/v1/health", timeout=5).status_code == 200:
                     return base
             time.sleep(0.3)
         raise AssertionError(f"{base} never became ready; see {self.logs}")
