@@ -4,16 +4,19 @@ is full (a real filesystem limit in a child process)."""
 
 import json
 import logging
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from kinesense.clinic.runner import QUEUE_DOWN_REASON, QueueRunner
 from kinesense.logs import REQUEST_ID, JsonFormatter
 from kinesense.web.app import create_app
 from tests.conftest import shared_file
-from tests.web.conftest import World, make_config, signed_in, state_of
+from tests.web.conftest import World, make_account, make_config, signed_in, state_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,3 +175,38 @@ def test_a_full_disk_is_a_clean_error(tmp_path: Path, shared_data: Path) -> None
         "detail": "the server's disk is full: the file was not kept; please tell the administrator"
     }
     assert answer["left"] == []  # the partial file was removed
+
+
+def test_a_broker_that_is_away_gives_retryable_errors(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a broker configured but not answering, readiness says why and an upload is
+    refused with 503 + Retry-After, its job recorded as failed with the reason."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("KINESENSE_BROKER_URL", f"redis://127.0.0.1:{port}/0")
+    app = create_app(make_config(tmp_path))
+    state = state_of(app)
+    assert isinstance(state.jobs, QueueRunner)
+    therapist = make_account(state, "therapist", "Theo")
+    person = make_account(state, "person", "Ann", invited_by=therapist.id)
+    client = signed_in(app, therapist)
+    ready = client.get("/api/v1/ready")
+    assert ready.status_code == 503
+    assert ready.json()["broker"] == "redis"
+    assert ready.json()["reason"].startswith("the job broker does not answer")
+    answer = client.post(
+        f"/api/v1/people/{person.person_id}/uploads",
+        content=shared_file(shared_data, "cop/eyesOpen_1.csv.gz").read_bytes(),
+        params={"name": "standing.csv.gz", "test": "sway"},
+        headers={"content-type": "application/octet-stream"},
+    )  # fmt: skip
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == "5"
+    assert answer.json() == {"detail": QUEUE_DOWN_REASON}
+    (job,) = state.jobs.repository.for_person(person.person_id or 0)
+    assert job.status == "failed"
+    assert job.error == QUEUE_DOWN_REASON
+    client.close()
+    state.close()
