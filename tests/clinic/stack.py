@@ -96,14 +96,15 @@ class Stack:
             "HOME": str(self.data_dir.parent),
         }  # fmt: skip
 
-    def start_worker(self, name: str) -> subprocess.Popen[bytes]:
-        """A Celery worker (one pool process) as ``scripts/clinic.sh`` starts it."""
+    def start_worker(self, name: str, **env: str) -> subprocess.Popen[bytes]:
+        """A Celery worker (one pool process) as ``scripts/clinic.sh`` starts it, in a process
+        group of its own."""
         log = (self.logs / f"{name}.log").open("ab")
         worker = subprocess.Popen(
             [str(BIN / "celery"), "-A", "kinesense.clinic.worker", "worker", "-n",
              f"{name}@%h", "--concurrency", "1", "--pool", "prefork", "--loglevel", "INFO",
              "--without-gossip", "--without-mingle"],
-            env=self.env, stdout=log, stderr=log, start_new_session=True, cwd=ROOT,
+            env=self.env | env, stdout=log, stderr=log, start_new_session=True, cwd=ROOT,
         )  # fmt: skip
         self.workers.append(worker)
         return worker

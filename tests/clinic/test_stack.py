@@ -106,6 +106,35 @@ def test_a_worker_killed_during_a_job_completes_it_exactly_once(
     store.close()
 
 
+def test_a_whole_worker_killed_during_a_job_completes_it_exactly_once(
+    stack: Stack, shared_data: Path
+) -> None:
+    """The worker and its pool killed together (no one left to put the job back): the broker
+    hands the job out again after the visibility timeout, to the next worker."""
+    quick = {"KINESENSE_BROKER_VISIBILITY_S": "6"}
+    first = stack.start_worker("worker1", **quick)
+    stack.wait_for_workers(1)
+    store = Store(stack.url)
+    with store.transaction() as unit:
+        person = unit.add_person("Ann").id
+    runner = QueueRunner(jobs_of(stack), job_functions(stack.data_dir, store), stack.broker)
+    job_input = video_job_input(stack.data_dir, shared_file(shared_data, VIDEO_FILE), person)
+    job = runner.submit("assess", job_input, person_id=person)
+    running = wait_for(stack, job.id, lambda j: j.status == "running" and j.progress >= 0.2)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=30)
+    stack.start_worker("worker2", **quick)
+    done = wait_for(stack, job.id, lambda j: j.finished, timeout_s=180)
+    assert done.status == "done", done.error
+    assert running.started_at is not None
+    assert done.started_at is not None
+    assert done.started_at > running.started_at
+    assert assessment_count(store, person) == 1
+    assert job_writes(stack.url, job.id) == 1
+    runner.shutdown()
+    store.close()
+
+
 def restartable() -> bool:
     """Whether the test PostgreSQL is this project's ``scripts/postgres.sh`` server."""
     done = subprocess.run([str(ROOT / "scripts/postgres.sh"), "url"], capture_output=True,

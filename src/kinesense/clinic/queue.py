@@ -17,7 +17,8 @@ Delivery is at least once, the effect exactly once:
   runner.
 
 A message that Redis handed out and that was never acknowledged (the whole worker killed, not
-only its pool process) comes back after :data:`VISIBILITY_TIMEOUT_S`.
+only its pool process) comes back after :data:`VISIBILITY_TIMEOUT_S` (the setting
+``KINESENSE_BROKER_VISIBILITY_S``), once a worker is running again.
 """
 
 import logging
@@ -41,8 +42,9 @@ QUEUE = "kinesense-jobs"
 MAX_RETRIES = 5
 """How many times a job whose database went away is tried again before it fails."""
 VISIBILITY_TIMEOUT_S = 3600
-"""How long Redis waits for an acknowledgement before handing a message out again (longer than
-the longest analysis: an hour of video takes about 10 minutes at 55 fps on one core)."""
+"""By default, how long Redis waits for an acknowledgement before handing a message out again
+(longer than the longest analysis: an hour of video takes about 10 minutes at 55 fps on one
+core)."""
 GIVE_UP_REASON = "the database was unavailable while this job ran; please send the file again"
 
 
@@ -77,9 +79,10 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def make_celery(broker_url: str) -> Celery:
+def make_celery(broker_url: str, visibility_timeout_s: int = VISIBILITY_TIMEOUT_S) -> Celery:
     """A Celery app on ``broker_url`` (Redis) with the exactly-once settings, no result backend
-    (results are in the ``jobs`` table) and :data:`TASK_NAME` registered."""
+    (results are in the ``jobs`` table) and :data:`TASK_NAME` registered; a message taken by a
+    worker that vanished comes back after ``visibility_timeout_s``."""
     app = Celery("kinesense", broker=broker_url, set_as_current=False)
     app.conf.update(
         task_acks_late=True,
@@ -90,7 +93,7 @@ def make_celery(broker_url: str) -> Celery:
         accept_content=["json"],
         task_ignore_result=True,
         task_default_queue=QUEUE,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT_S},
+        broker_transport_options={"visibility_timeout": visibility_timeout_s},
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=3,
         task_publish_retry_policy={
