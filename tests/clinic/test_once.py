@@ -10,8 +10,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from kinesense.clinic.failures import is_transient
 from kinesense.clinic.once import OnceStore
-from kinesense.clinic.queue import WorkerContext, backoff_s, is_transient, run_job_once
+from kinesense.clinic.queue import WorkerContext, backoff_s, run_job_once
 from kinesense.errors import InputFileError
 from kinesense.jobs import JobRepository, execute, job_functions
 from kinesense.store import Store, StoreError

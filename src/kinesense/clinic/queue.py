@@ -11,10 +11,10 @@ Delivery is at least once, the effect exactly once:
   ``task_reject_on_worker_lost`` puts it back at once when a pool process dies;
 * a job already finished (done or failed) is not run again (:func:`run_job_once`);
 * its history writes are kept once by the ``job_writes`` ledger (:mod:`kinesense.clinic.once`);
-* a passing failure (:func:`is_transient`: the database restarting, a lost connection, a race
-  for the same write) is retried :data:`MAX_RETRIES` times, waiting :func:`backoff_s`; then the
-  job fails with a one-line reason. Any other failure is recorded at once, as in the embedded
-  runner.
+* a passing failure (:func:`~kinesense.clinic.failures.is_transient`: the database
+  restarting, a lost connection, a race for the same write) is retried :data:`MAX_RETRIES`
+  times, waiting :func:`backoff_s`; then the job fails with a one-line reason. Any other
+  failure is recorded at once, as in the embedded runner.
 
 A message that Redis handed out and that was never acknowledged (the whole worker killed, not
 only its pool process) comes back after :data:`VISIBILITY_TIMEOUT_S` (the setting
@@ -29,8 +29,9 @@ from typing import Any
 
 from celery import Celery
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
+from kinesense.clinic.failures import is_transient
+from kinesense.clinic.once import OnceStore
 from kinesense.errors import NotFoundError
 from kinesense.jobs import JobRepository, execute, job_functions
 from kinesense.store import Store
@@ -51,32 +52,6 @@ GIVE_UP_REASON = "the database was unavailable while this job ran; please send t
 def backoff_s(retries: int) -> float:
     """Seconds before retry number ``retries + 1``: 1, 2, 4, 8, 16, at most 30."""
     return float(min(2**retries, 30))
-
-
-def causes(exc: BaseException) -> list[BaseException]:
-    """``exc`` and what it was raised from or during, outermost first."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what it was raised from) is a database failure that passes: a
-    connection lost or refused (``OperationalError``, ``InterfaceError``) or two runs of one
-    job racing for the same ``job_writes`` row."""
-    for link in causes(exc):
-        if isinstance(link, (OperationalError, InterfaceError)):
-            return True
-        if isinstance(link, IntegrityError) and "job_writes" in str(link):
-            return True
-        if type(link).__module__.startswith("psycopg") and type(link).__name__ in (
-            "OperationalError", "InterfaceError",
-        ):  # fmt: skip
-            return True
-    return False
 
 
 def make_celery(broker_url: str, visibility_timeout_s: int = VISIBILITY_TIMEOUT_S) -> Celery:
@@ -143,16 +118,10 @@ def run_job_once(context: WorkerContext, job_id: str) -> str:
     if job.finished:
         LOG.info("job %s already %s; not run again", job_id, job.status)
         return job.status
-    store = _once_store(context.store, job_id)
+    store = OnceStore.around(context.store, job_id)
     functions = job_functions(context.data_dir, store)
     execute(context.repository, functions, job_id, retryable=is_transient)
     return context.repository.get(job_id).status
-
-
-def _once_store(store: Store, job_id: str) -> Store:
-    from kinesense.clinic.once import OnceStore
-
-    return OnceStore.around(store, job_id)
 
 
 def give_up(context: WorkerContext, job_id: str, exc: BaseException) -> None:

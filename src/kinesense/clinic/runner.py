@@ -9,11 +9,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
-
 from kinesense.errors import InvalidValueError, KinesenseError
 from kinesense.jobs import JobFunction, JobRecord, JobRepository, JobRunner
-from kinesense.store.web_tables import JobRow
 
 QUEUE_DOWN_REASON = "the job queue is unavailable; please send the file again in a minute"
 RETRY_AFTER_S = 5
@@ -35,7 +32,7 @@ class QueueRunner(JobRunner):
     def __init__(  # no super().__init__: this runner has no thread pool
         self, repository: JobRepository, functions: Mapping[str, JobFunction], broker_url: str
     ) -> None:
-        from kinesense.clinic.queue import make_celery
+        from kinesense.clinic.queue import make_celery  # Celery only where a broker is set
 
         self.repository = repository
         self._functions = dict(functions)
@@ -65,17 +62,10 @@ class QueueRunner(JobRunner):
             raise ServiceUnavailableError(QUEUE_DOWN_REASON) from None
         return job
 
-    def unfinished(self) -> int:
-        """How many jobs are queued or running (in the database)."""
-        query = select(func.count()).select_from(JobRow)
-        query = query.where(JobRow.status.in_(("queued", "running")))
-        with self.repository._transaction() as session:
-            return int(session.scalar(query) or 0)
-
     def wait_idle(self, timeout_s: float | None = None) -> bool:
         """Wait until no job is queued or running anywhere; False if ``timeout_s`` passed."""
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        while self.unfinished():
+        while self.repository.count_unfinished():
             if deadline is not None and time.monotonic() >= deadline:
                 return False
             time.sleep(0.2)

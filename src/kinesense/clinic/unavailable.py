@@ -4,7 +4,7 @@ seconds), so that a client, or the page, tries again, instead of the 400 of a us
 the 500 of a bug.
 
 Installed by :func:`install_unavailable_handlers`: a :class:`~kinesense.store.StoreError` raised
-from a lost or refused connection (:func:`kinesense.clinic.queue.is_transient`, e.g. while
+from a lost or refused connection (:func:`kinesense.clinic.failures.is_transient`, e.g. while
 PostgreSQL restarts), an ``OperationalError`` that escaped the store, and
 :class:`~kinesense.clinic.runner.ServiceUnavailableError` (the broker is away). Any other
 ``StoreError`` keeps its usual answer. Nothing is half-saved: the store's transactions roll
@@ -23,7 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from kinesense.clinic.queue import causes, is_transient
+from kinesense.clinic.failures import causes, is_transient
 from kinesense.clinic.runner import RETRY_AFTER_S, ServiceUnavailableError
 from kinesense.errors import OutputFileError
 from kinesense.store import StoreError
