@@ -35,13 +35,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy src
 
-# a throw-away PostgreSQL server (scripts/postgres.sh) for tests/store/test_postgresql.py,
+# a throw-away PostgreSQL server (scripts/postgres.sh) for tests/store/test_postgresql.py and a
+# Redis server (scripts/redis.sh) for the clinic stack's fault tests (tests/clinic), both
 # stopped and removed afterwards whatever the result; Debian's Chromium (scripts/chromium.sh
 # installs it when missing and prints its binary) for the browser tests in tests/web
 pytest: $(STAMP)
 	chromium=$$(scripts/chromium.sh) && url=$$(scripts/postgres.sh start) && \
-	KINESENSE_CHROMIUM="$$chromium" KINESENSE_TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest; \
-	status=$$?; scripts/postgres.sh stop; exit $$status
+	redis=$$(scripts/redis.sh start) && \
+	KINESENSE_CHROMIUM="$$chromium" KINESENSE_TEST_POSTGRES_URL="$$url" \
+	KINESENSE_TEST_REDIS_URL="$$redis" $(BIN)/python -m pytest; \
+	status=$$?; scripts/redis.sh stop; scripts/postgres.sh stop; exit $$status
 
 # coverage-guided fuzzing of the file readers (atheris), seeded from ../shared/data
 fuzz: $(STAMP)

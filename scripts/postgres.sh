@@ -5,6 +5,7 @@
 #                               .cache/postgres, start it, create the database kinesense_test and
 #                               print its SQLAlchemy URL (the only thing written to stdout)
 #   scripts/postgres.sh url     print the URL of the running server
+#   scripts/postgres.sh restart restart the running server (fast shutdown: sessions are ended)
 #   scripts/postgres.sh stop    stop the server and remove .cache/postgres
 #
 # The server listens on a Unix socket in its folder and on 127.0.0.1 at a free port, runs as the
@@ -13,8 +14,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-STATE="$ROOT/.cache/postgres"
-DATABASE=kinesense_test
+STATE="${POSTGRES_STATE:-$ROOT/.cache/postgres}"  # scripts/clinic.sh keeps its own server
+DATABASE="${POSTGRES_DATABASE:-kinesense_test}"
 ROLE=kinesense
 
 say() { echo "postgres.sh: $*" >&2; }
@@ -188,6 +189,15 @@ stop() {
     say "removed $STATE"
 }
 
+restart() {
+    is_running || die "not running (start it with scripts/postgres.sh start)"
+    local cluster
+    cluster="$(cluster_dir)"
+    as_pg "$(cat "$STATE/bindir")/pg_ctl" -D "$cluster/data" -l "$cluster/server.log" -m fast \
+        -w -t 60 restart >/dev/null || die "the server did not restart (see $cluster/server.log)"
+    say "restarted"
+}
+
 url() {
     is_running || die "not running (start it with scripts/postgres.sh start)"
     cat "$STATE/url"
@@ -196,6 +206,7 @@ url() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    restart) restart ;;
     url) url ;;
-    *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|restart|url" >&2; exit 2 ;;
 esac

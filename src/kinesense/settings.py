@@ -5,7 +5,9 @@ Where a value comes from, strongest first:
 1. arguments given to :class:`Settings` in code (tests, a front end's own options);
 2. the environment, under the names kinesense has always used: ``KINESENSE_DATABASE_URL``,
    ``KINESENSE_DATA_DIR``, ``KINESENSE_EXERCISES`` (folders separated by ``:``, ``;`` on
-   Windows), ``KINESENSE_HOST``, ``KINESENSE_PORT``, ``KINESENSE_SECRET``;
+   Windows), ``KINESENSE_HOST``, ``KINESENSE_PORT``, ``KINESENSE_SECRET``,
+   ``KINESENSE_BROKER_URL`` (the clinic stack's Redis: jobs go to Celery workers),
+   ``KINESENSE_BROKER_VISIBILITY_S``;
 3. a TOML config file: ``KINESENSE_CONFIG`` when set (it must exist), else ``config.toml`` in
    the user's config folder (``~/.config/kinesense`` on Linux) when it exists; keys are the
    field names (``database_url = "..."``, ``port = 8000``...);
@@ -123,6 +125,17 @@ class Settings(BaseSettings):
     secret: SecretStr | None = Field(
         default=None, description="Secret that signs the web app's sessions."
     )
+    broker_url: str = Field(
+        default="",
+        description="Redis URL of the clinic stack's job queue (Celery); empty: jobs run in "
+        "the web process.",
+    )
+    broker_visibility_s: int = Field(
+        default=3600,
+        ge=1,
+        description="Seconds before a job taken by a worker that vanished (killed with its "
+        "pool) is handed out again; longer than the longest analysis.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -165,6 +178,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"kinesense supports {' and '.join(SUPPORTED_DATABASES)}; got {backend}"
             )
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a Redis URL (redis://[:password@]host:port/db)")
         return value
 
     @field_validator("secret")
@@ -214,6 +235,8 @@ class Settings(BaseSettings):
             "host": self.host,
             "port": self.port,
             "secret": None if self.secret is None else "**********",
+            "broker_url": hide_password(self.broker_url) if self.broker_url else "",
+            "broker_visibility_s": self.broker_visibility_s,
             "config_file": None if config is None else str(config),
         }
 

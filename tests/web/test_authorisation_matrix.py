@@ -107,6 +107,9 @@ class Spec:
 SPECS: dict[tuple[str, str], Spec] = {
     # the JSON API
     ("GET", "/api/v1/health"): Spec(public=True),
+    ("GET", "/api/v1/ready"): Spec(public=True),
+    ("GET", "/metrics"): Spec(public=True),
+    ("GET", "/api/v1/audit"): Spec(INVITERS),
     ("GET", "/api/v1/openapi.json"): Spec(public=True),
     ("GET", "/api/v1/me"): Spec(EVERYONE, before_consent=True),
     ("POST", "/api/v1/me/consent"): Spec(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -131,6 +131,13 @@ class JobRepository:
         """Mark a job failed with a one-line reason."""
         line = " ".join(reason.split())[:ERROR_MAX] or "the job failed"
         self._set(job_id, status="failed", stage="failed", error=line, finished_at=_now())
+
+    def count_unfinished(self) -> int:
+        """How many jobs are queued or running."""
+        query = select(func.count()).select_from(JobRow)
+        query = query.where(JobRow.status.in_(("queued", "running")))
+        with self._transaction() as session:
+            return int(session.scalar(query) or 0)
 
     def fail_unfinished(self, reason: str) -> int:
         """Fail every queued or running job (their runner stopped); returns how many."""

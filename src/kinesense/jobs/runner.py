@@ -48,10 +48,15 @@ class ProgressWriter:
             self._last_time, self._last_stage = now, stage
 
 
-def execute(repository: JobRepository, functions: Mapping[str, JobFunction], job_id: str) -> None:
+def execute(
+    repository: JobRepository, functions: Mapping[str, JobFunction], job_id: str,
+    retryable: Callable[[BaseException], bool] | None = None,
+) -> None:  # fmt: skip
     """Run the stored job ``job_id`` to its end, recording its status, progress and outcome.
 
-    Never raises for a failing job: the failure is what is recorded."""
+    Never raises for a failing job: the failure is what is recorded; except, when
+    ``retryable`` is given (the clinic stack's queue), a failure it calls passing (the
+    database restarting) is raised instead, for the queue to run the job again later."""
     job = repository.get(job_id)
     function = functions.get(job.kind)
     if function is None:
@@ -60,13 +65,20 @@ def execute(repository: JobRepository, functions: Mapping[str, JobFunction], job
     repository.start(job_id)
     try:
         result = function(job.input, ProgressWriter(repository, job_id))
-    except KinesenseError as exc:
-        repository.fail(job_id, str(exc))
-    except Exception:
-        LOG.exception("job %s (%s) failed", job_id, job.kind)
-        repository.fail(job_id, f"internal error while running the {job.kind} job")
+    except Exception as exc:
+        if retryable is not None and retryable(exc):
+            raise
+        _record_failure(repository, job_id, job.kind, exc)
     else:
         repository.finish(job_id, result)
+
+
+def _record_failure(repository: JobRepository, job_id: str, kind: str, exc: Exception) -> None:
+    if isinstance(exc, KinesenseError):
+        repository.fail(job_id, str(exc))
+    else:
+        LOG.error("job %s (%s) failed", job_id, kind, exc_info=exc)
+        repository.fail(job_id, f"internal error while running the {kind} job")
 
 
 class JobRunner:
@@ -83,6 +95,7 @@ class JobRunner:
             raise InvalidValueError(f"job workers must be 1 or more; got {workers}")
         self.repository = repository
         self._functions = dict(functions)
+        self.thread_count = workers
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ks-job")
         self._idle = threading.Condition()
         self._pending = 0

@@ -6,7 +6,10 @@ settings (``KINESENSE_DATABASE_URL``) or ``Store(url)``. This is an edge of kine
 layers never import it.
 """
 
-from kinesense.store import web_tables  # noqa: F401  (the web app's tables join Base.metadata)
+from kinesense.store import (
+    audit,  # noqa: F401  (the audit log and job ledger join Base.metadata)
+    web_tables,  # noqa: F401  (the web app's tables join Base.metadata)
+)
 from kinesense.store.engine import StoreError
 from kinesense.store.location import database_url, user_data_dir
 from kinesense.store.store import Store

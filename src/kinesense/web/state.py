@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from kinesense.clinic.runner import make_runner
 from kinesense.jobs import JobRepository, JobRunner, job_functions
+from kinesense.settings import load_settings
 from kinesense.store import Store
 from kinesense.store.accounts import Accounts
 from kinesense.store.engine import make_engine
@@ -45,14 +47,17 @@ class AppState:
 
 
 def open_state(config: WebConfig) -> AppState:
-    """Open the store (migrating it), the accounts and the job runner; jobs a previous run left
-    unfinished are marked failed, and old failed sign-ins, expired sessions and links deleted."""
+    """Open the store (migrating it), the accounts and the job runner (the Celery queue when
+    ``KINESENSE_BROKER_URL`` is set, :mod:`kinesense.clinic.runner`); with the in-process
+    runner, jobs a previous run left unfinished are marked failed; old failed sign-ins, expired
+    sessions and links are deleted."""
     store = Store(config.database_url)
     engine = make_engine(config.database_url)
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    runner = JobRunner(
-        JobRepository(engine), job_functions(config.data_dir, store), workers=config.job_workers
-    )
+    runner = make_runner(
+        JobRepository(engine), job_functions(config.data_dir, store), workers=config.job_workers,
+        broker_url=load_settings().broker_url,
+    )  # fmt: skip
     runner.recover()
     accounts = Accounts(engine)
     accounts.forget_before(datetime.now(UTC) - FORGET_AFTER)
