@@ -25,7 +25,7 @@ def test_defaults(tmp_path: Path) -> None:
     settings = load_settings()
     assert settings.data_dir == tmp_path / "data" / "kinesense"
     assert settings.database == f"sqlite:///{tmp_path / 'data' / 'kinesense' / 'kinesense.db'}"
-    assert (settings.host, settings.port, settings.secret, settings.exercises) == (
+    assert (settings.host, settings.port, settings.secret_key, settings.exercises) == (
         "127.0.0.1", 8000, None, ()
     )  # fmt: skip
 
@@ -45,7 +45,7 @@ def test_the_environment_keeps_the_old_names(
 def test_a_config_file_and_what_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     config = tmp_path / "config" / "kinesense" / "config.toml"
     config.parent.mkdir(parents=True)
-    config.write_text('port = 8100\nhost = "0.0.0.0"\nsecret = "' + SECRET + '"\n')
+    config.write_text('port = 8100\nhost = "0.0.0.0"\nsecret_key = "' + SECRET + '"\n')
     settings = load_settings()
     assert (settings.port, settings.host) == (8100, "0.0.0.0")
     assert settings.config_file == config
@@ -60,9 +60,9 @@ def test_a_config_file_and_what_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         ("PORT", "0", r"setting port \(KINESENSE_PORT\)"),
         ("PORT", "65536", "less than or equal to 65535"),
         ("PORT", "eighty", "valid integer"),
-        ("SECRET", "changeme", "well-known placeholder"),
-        ("SECRET", "short", f"at least {MIN_SECRET_LENGTH} characters"),
-        ("HOST", "0.0.0.0", "opens the server to other machines: set KINESENSE_SECRET"),
+        ("SECRET_KEY", "changeme", "well-known placeholder"),
+        ("SECRET_KEY", "short", f"at least {MIN_SECRET_LENGTH} characters"),
+        ("HOST", "0.0.0.0", "opens the server to other machines: set KINESENSE_SECRET_KEY"),
         ("DATABASE_URL", "no url", "not a database URL"),
         ("DATABASE_URL", "mysql://u@h/db", "supports sqlite and postgresql; got mysql"),
     ],
@@ -74,7 +74,7 @@ def test_unsafe_values_are_refused(
     with pytest.raises(InvalidValueError, match=message) as info:
         load_settings()
     assert "\n" not in str(info.value)
-    if variable == "SECRET":
+    if variable == "SECRET_KEY":
         assert value not in str(info.value)
 
 
@@ -96,10 +96,10 @@ def test_bad_config_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 def test_shown_settings_hide_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KINESENSE_DATABASE_URL", "postgresql+psycopg://kin:hunter2@db/kinesense")
-    monkeypatch.setenv("KINESENSE_SECRET", SECRET)
+    monkeypatch.setenv("KINESENSE_SECRET_KEY", SECRET)
     shown = load_settings().shown()
     assert shown["database_url"] == "postgresql+psycopg://kin:***@db/kinesense"
-    assert shown["secret"] == "**********"
+    assert shown["secret_key"] == "**********"
     assert "hunter2" not in json.dumps(shown)
     assert SECRET not in json.dumps(shown)
 

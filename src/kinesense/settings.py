@@ -5,7 +5,7 @@ Where a value comes from, strongest first:
 1. arguments given to :class:`Settings` in code (tests, a front end's own options);
 2. the environment, under the names kinesense has always used: ``KINESENSE_DATABASE_URL``,
    ``KINESENSE_DATA_DIR``, ``KINESENSE_EXERCISES`` (folders separated by ``:``, ``;`` on
-   Windows), ``KINESENSE_HOST``, ``KINESENSE_PORT``, ``KINESENSE_SECRET``,
+   Windows), ``KINESENSE_HOST``, ``KINESENSE_PORT``, ``KINESENSE_SECRET_KEY`` (the web app's too),
    ``KINESENSE_BROKER_URL`` (the clinic stack's Redis: jobs go to Celery workers),
    ``KINESENSE_BROKER_VISIBILITY_S``;
 3. a TOML config file: ``KINESENSE_CONFIG`` when set (it must exist), else ``config.toml`` in
@@ -122,7 +122,7 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address the web server listens on.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port of the web server.")
-    secret: SecretStr | None = Field(
+    secret_key: SecretStr | None = Field(
         default=None, description="Secret that signs the web app's sessions."
     )
     broker_url: str = Field(
@@ -188,7 +188,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a Redis URL (redis://[:password@]host:port/db)")
         return value
 
-    @field_validator("secret")
+    @field_validator("secret_key")
     @classmethod
     def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -205,10 +205,10 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _open_server_needs_a_secret(self) -> "Settings":
-        if self.host.strip() not in LOOPBACK_HOSTS and self.secret is None:
+        if self.host.strip() not in LOOPBACK_HOSTS and self.secret_key is None:
             raise ValueError(
                 f"{ENV_PREFIX}HOST {self.host!r} opens the server to other machines: set "
-                f"{ENV_PREFIX}SECRET too"
+                f"{ENV_PREFIX}SECRET_KEY too"
             )
         return self
 
@@ -234,7 +234,7 @@ class Settings(BaseSettings):
             "exercises": [str(path) for path in self.exercises],
             "host": self.host,
             "port": self.port,
-            "secret": None if self.secret is None else "**********",
+            "secret_key": None if self.secret_key is None else "**********",
             "broker_url": hide_password(self.broker_url) if self.broker_url else "",
             "broker_visibility_s": self.broker_visibility_s,
             "config_file": None if config is None else str(config),
@@ -252,7 +252,7 @@ def hide_password(url: str) -> str:
 
 
 def _value_worth_showing(error: ErrorDetails) -> bool:
-    return bool(error["loc"]) and tuple(error["loc"]) != ("secret",)
+    return bool(error["loc"]) and tuple(error["loc"]) != ("secret_key",)
 
 
 SETTINGS_WORDING = Wording(
