@@ -24,8 +24,8 @@ A level passes when the p95 server time is under :data:`P95_TARGET_MS`, at least
 :data:`KEEP_UP` of the frames due were answered, and the server kept up: the median round trip
 stays under :data:`QUEUE_LIMIT_MS` (frames waiting for the core add to the round trip, not to the
 server time, so a core past saturation shows there: a growing queue). The result is the
-largest passing level (goal: at least :data:`GOAL_SESSIONS` sessions per core) and the p95 at each level against the
-p95 of one session measured in the same run.
+largest passing level (goal: at least :data:`GOAL_SESSIONS` sessions per core) and the p95 at
+each level against the p95 of one session measured in the same run.
 
 Usage::
 
