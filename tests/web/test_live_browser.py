@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserType, Page
 
 from tests.conftest import shared_file
 from tests.web.browser_support import CHROMIUM_ARGS, Watched, chromium_binary
@@ -79,12 +79,10 @@ def until(page: Page, expression: str, timeout_s: float = 60) -> Any:
 
 
 @pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    """Playwright, skipping the module when Chromium is not installed."""
-    if chromium_binary() is None:
-        pytest.skip("Chromium is not installed: run scripts/chromium.sh (make test does)")
-    with sync_playwright() as running:
-        yield running
+def playwright(browser: Browser) -> BrowserType:
+    """Chromium's launcher of the session's Playwright (one event loop per process), skipping
+    the module when Chromium is not installed (the ``browser`` fixture does)."""
+    return browser.browser_type
 
 
 @pytest.fixture(scope="module")
@@ -94,11 +92,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield server
 
 
-def camera_browser(playwright: Playwright, y4m: Path) -> Browser:
+def camera_browser(playwright: BrowserType, y4m: Path) -> Browser:
     """Headless Chromium whose camera plays ``y4m``."""
     binary = chromium_binary()
     assert binary is not None
-    return playwright.chromium.launch(
+    return playwright.launch(
         executable_path=str(binary),
         args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
               "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={y4m}"],
@@ -106,7 +104,7 @@ def camera_browser(playwright: Playwright, y4m: Path) -> Browser:
 
 
 @pytest.fixture(scope="module")
-def signed_in(playwright: Playwright, demo: LiveServer) -> Any:
+def signed_in(playwright: BrowserType, demo: LiveServer) -> Any:
     """The cookies of the demo person, signed in once (the demo link works once) with the
     consent accepted, for every browser of this module."""
     browser = plain_browser(playwright)
@@ -130,11 +128,11 @@ def signed_in(playwright: Playwright, demo: LiveServer) -> Any:
         browser.close()
 
 
-def plain_browser(playwright: Playwright) -> Browser:
+def plain_browser(playwright: BrowserType) -> Browser:
     """Headless Chromium without a camera."""
     binary = chromium_binary()
     assert binary is not None
-    return playwright.chromium.launch(executable_path=str(binary), args=CHROMIUM_ARGS)
+    return playwright.launch(executable_path=str(binary), args=CHROMIUM_ARGS)
 
 
 def demo_page(browser: Browser, cookies: Any) -> Watched:
@@ -163,7 +161,7 @@ def coach_live(page: Page, base: str, exercise: str, seconds: float, *, drop_at_
 
 
 def test_a_hold_matches_the_command_line(
-    playwright: Playwright, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "stance.y4m")
@@ -183,7 +181,7 @@ def test_a_hold_matches_the_command_line(
 
 
 def test_the_counter_matches_the_command_line_and_resumes(
-    playwright: Playwright, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/sports2d_demo.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "demo.y4m", cut=SQUAT_CUT)
@@ -209,7 +207,7 @@ def test_the_counter_matches_the_command_line_and_resumes(
 
 
 def test_outside_hosts_are_refused(
-    playwright: Playwright, demo: LiveServer, signed_in: Any
+    playwright: BrowserType, demo: LiveServer, signed_in: Any
 ) -> None:
     browser = plain_browser(playwright)
     try:

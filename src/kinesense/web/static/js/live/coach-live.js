@@ -9,8 +9,10 @@ const root = document.getElementById("live");
 const $ = (id) => document.getElementById(id);
 const video = $("live-video");
 const canvas = $("live-overlay");
+// The event kinds whose message is spoken: kinesense.coach.drivers.SPOKEN_KINDS.
 const SPOKEN = new Set(["rep", "form_fault", "hold_start", "hold_end", "hold_broken", "set_done",
-  "rest_start", "rest_end", "exercise_done", "tracking_lost", "position"]);
+  "rest_start", "rest_end", "exercise_done", "tracking_lost", "position", "trial",
+  "practice_summary"]);
 
 const live = {
   frames: 0, sent: 0, lastT: -1, skipped: 0, latencies: [], detectMs: [], ready: false, coaching: false,
