@@ -3,6 +3,7 @@ the coaching service gives them, bad messages closing with a reason (never a ser
 session resumed on a new connection, and the finished session saved at the plan's dose."""
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -245,3 +246,43 @@ def test_the_live_page_and_its_models(world: World, person: TestClient) -> None:
         assert "javascript" in answer.headers["content-type"]
     wasm = person.get("/static/vendor/tasks-vision/wasm/vision_wasm_internal.wasm")
     assert wasm.headers["content-type"] == "application/wasm"
+
+
+def test_an_exercise_coached_from_the_head_is_refused_with_what_to_do(
+    world: World, person: TestClient
+) -> None:
+    """The browser sends body landmarks only: head repositioning practice (the face model's
+    head orientation) is refused on the page and on the socket, saying how to do it instead."""
+    page = person.get("/coach/head_repositioning_practice")
+    assert page.status_code == 422
+    assert "is coached from the head&#39;s orientation" in page.text
+    with person.websocket_connect("/live/ws", headers=ORIGIN) as socket:
+        socket.send_text(json.dumps(START | {"exercise": "head_repositioning_practice"}))
+        refused, code = closed_with(socket)
+    assert code == CLOSE_REFUSED
+    assert "send the video" in refused["message"]
+
+
+def test_the_plan_offers_live_coaching_for_what_the_page_can_coach(
+    world: World, person: TestClient
+) -> None:
+    from kinesense.exercises import load_exercise
+    from kinesense.services.live import live_supported
+    from kinesense.services.plans import PlanRequest, make_or_show_plan
+
+    assert world.person.person_id is not None
+    plan = make_or_show_plan(world.state.store, str(world.person.person_id), PlanRequest()).plan
+    page = person.get(f"/people/{world.person.person_id}/plan").text
+    offered = set(re.findall(r'class="button secondary live-link" href="/coach/([a-z_]+)"', page))
+    planned = {item.exercise_id for item in plan.sessions[0]}
+    assert offered == {e for e in planned if live_supported(load_exercise(e))}
+    assert offered
+    for exercise_id in offered:
+        assert person.get(f"/coach/{exercise_id}").status_code == 200
+    assert not live_supported(load_exercise("head_repositioning_practice"))
+    therapist = signed_in(world.app, world.therapist)
+    try:
+        seen = therapist.get(f"/people/{world.person.person_id}/plan").text
+        assert "live-link" not in seen
+    finally:
+        therapist.close()

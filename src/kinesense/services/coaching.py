@@ -15,8 +15,9 @@ The coaching itself is the coach package's (:func:`kinesense.coach.session.coach
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kinesense.clock import utc_now
 from kinesense.errors import InvalidValueError
@@ -162,17 +163,35 @@ def coach_session(
         session = _run(request, prepared.exercise, on_step)
         if prepared.person is None or store is None:
             return CoachingOutcome(session, prepared)
-        record = CoachedSession.from_json(
-            stored_json(session.to_json())
-            | {
-                "started_at": started,
-                **({"pain_before": request.pain_before} if request.pain_before is not None else {}),
-                **({"pain_after": request.pain_after} if request.pain_after is not None else {}),
-            },
-            where="coached session",
-        )
-        with store.transaction() as unit:
-            person = unit.lock_person(prepared.person.id)
-            require_cleared(unit, person)
-            record_id = unit.save_session(person.id, record)
+        record, record_id = save_coached(
+            store, prepared.person.id, session.to_json(), started,
+            pain=(request.pain_before, request.pain_after), where="coached session",
+        )  # fmt: skip
         return CoachingOutcome(session, prepared, record, record_id)
+
+
+def save_coached(
+    store: Store,
+    person_id: int,
+    session_json: dict[str, Any],
+    started: datetime,
+    *,
+    pain: tuple[int | None, int | None] = (None, None),
+    where: str,
+) -> tuple[CoachedSession, int]:
+    """Save a coached session (its JSON, the start time and the pain before and after, 0-10,
+    when given) in the person's history, once the person is checked still cleared to exercise
+    (:class:`SafetyError` otherwise: nothing is saved); the record and its id."""
+    before, after = pain
+    record = CoachedSession.from_json(
+        stored_json(session_json)
+        | {"started_at": started}
+        | ({"pain_before": before} if before is not None else {})
+        | ({"pain_after": after} if after is not None else {}),
+        where=where,
+    )
+    with store.transaction() as unit:
+        person = unit.lock_person(person_id)
+        require_cleared(unit, person)
+        record_id = unit.save_session(person.id, record)
+    return record, record_id

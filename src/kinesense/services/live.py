@@ -11,16 +11,15 @@ The live sessions themselves wait in a :class:`~kinesense.live.state.LiveStore`.
 
 from dataclasses import dataclass
 
-from kinesense.errors import NotFoundError
+from kinesense.coach.drivers import needs_face
+from kinesense.errors import InvalidValueError, NotFoundError
+from kinesense.exercises import Exercise
 from kinesense.live.protocol import FinishMessage, FrameMessage, StartMessage
 from kinesense.live.session import LiveSession
 from kinesense.live.state import LiveStore
-from kinesense.program.records import CoachedSession
-from kinesense.services.coaching import CoachingRequest, Prepared, prepare
-from kinesense.services.safety import require_cleared
+from kinesense.services.coaching import CoachingRequest, Prepared, prepare, save_coached
 from kinesense.settings import Settings
 from kinesense.store import Store
-from kinesense.store.codec import stored_json
 
 
 class LiveSessionNotFoundError(NotFoundError):
@@ -39,9 +38,24 @@ class LiveSaved:
 def check_live(
     store: Store, person_id: int, exercise_id: str, settings: Settings | None = None
 ) -> Prepared:
-    """The exercise at ``person_id``'s planned dose, or the refusal the CLI gives."""
+    """The exercise at ``person_id``'s planned dose, or the refusal the CLI gives; an exercise
+    coached from the head's orientation (the face model, :func:`live_supported`) is refused:
+    the browser sends body landmarks only."""
     request = CoachingRequest(exercise_id=exercise_id, camera="browser", person=str(person_id))
-    return prepare(request, store, settings)
+    prepared = prepare(request, store, settings)
+    if not live_supported(prepared.exercise):
+        raise InvalidValueError(
+            f"{prepared.exercise.name} is coached from the head's orientation, which live "
+            "coaching in the browser does not measure yet: film yourself doing it and send the "
+            "video (Send a recorded session)"
+        )
+    return prepared
+
+
+def live_supported(exercise: Exercise) -> bool:
+    """Whether the live page can coach ``exercise``: every exercise but those that track the
+    head's orientation (they need the face model, which the browser does not run yet)."""
+    return not needs_face(exercise)
 
 
 def start_live(
@@ -99,15 +113,8 @@ def finish_live(
     holds = [round(h.duration_s, 3) for h in summary.holds]
     if session.person_id is None or not session.session.coaching:
         return LiveSaved(summary.rep_count, holds, None)
-    record = CoachedSession.from_json(
-        stored_json(result.to_json())
-        | {"started_at": session.started_at}
-        | ({"pain_before": finish.pain_before} if finish.pain_before is not None else {})
-        | ({"pain_after": finish.pain_after} if finish.pain_after is not None else {}),
-        where="live coached session",
-    )
-    with store.transaction() as unit:
-        person = unit.lock_person(session.person_id)
-        require_cleared(unit, person)
-        record_id = unit.save_session(person.id, record)
+    _, record_id = save_coached(
+        store, session.person_id, result.to_json(), session.started_at,
+        pain=(finish.pain_before, finish.pain_after), where="live coached session",
+    )  # fmt: skip
     return LiveSaved(summary.rep_count, holds, record_id)

@@ -13,6 +13,7 @@ from kinesense.errors import KinesenseError
 from kinesense.services.checkin import check_in
 from kinesense.services.journey import equipment_choices, person_journey, plan_calendar
 from kinesense.services.lessons import lessons_of_plan
+from kinesense.services.live import live_supported
 from kinesense.services.plans import make_or_show_plan, override_plan
 from kinesense.services.screening import questions, run_screening
 from kinesense.web.deps import OwnPerson, StateDep, TherapistUser
@@ -117,8 +118,9 @@ def _plan_page(
     planned = {item.exercise_id for week in (journey.plan.sessions if journey.plan else ())
                for item in week}  # fmt: skip
     categories = {e: journey.library[e].category for e in planned if e in journey.library}
+    live = {e for e in categories if live_supported(journey.library[e])}
     context = {"title": "This week's plan", "journey": journey, "equipment": equipment_choices(),
-               "exercise_lessons": lessons_of_plan(categories)}  # fmt: skip
+               "exercise_lessons": lessons_of_plan(categories), "live": live}  # fmt: skip
     return _form_page(request, "plan.html", context, filled=filled, error=error)
 
 
