@@ -5,18 +5,17 @@ Celery worker at clinic scale) and whoever watches it (a page polling ``/api/v1/
 """
 
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import NotFoundError
-from kinesense.store.engine import StoreError, safe_url
+from kinesense.store.engine import session_scope
 from kinesense.store.web_tables import JobRow
 
 STAGE_MAX = 200
@@ -72,14 +71,8 @@ class JobRepository:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        try:
-            with self._sessions.begin() as session:
-                yield session
-        except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise StoreError(f"database {safe_url(str(self._engine.url))}: {reason}") from None
+    def _transaction(self) -> AbstractContextManager[Session]:
+        return session_scope(self._sessions, self._engine)
 
     def create(
         self, kind: str, job_input: Mapping[str, Any], *, account_id: int | None = None,

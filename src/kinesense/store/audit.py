@@ -16,17 +16,15 @@ of writing another (:mod:`kinesense.clinic.once`).
 Times are naive UTC, as in :mod:`kinesense.store.models`.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
 from sqlalchemy import DateTime, Engine, ForeignKey, Integer, String, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from kinesense.store.engine import StoreError, first_line, safe_url
+from kinesense.store.engine import session_scope
 from kinesense.store.models import Base
 
 AuditAction = Literal["view", "change"]
@@ -91,14 +89,8 @@ class AuditLog:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        try:
-            with self._sessions.begin() as session:
-                yield session
-        except SQLAlchemyError as exc:
-            where = safe_url(self._engine.url.render_as_string())
-            raise StoreError(f"database {where}: {first_line(exc)}") from None
+    def _transaction(self) -> AbstractContextManager[Session]:
+        return session_scope(self._sessions, self._engine)
 
     def record(
         self, *, account_id: int | None, role: str, action: AuditAction, person_id: int,

@@ -10,6 +10,8 @@ transaction never fails half-way because another process wrote meanwhile; reads 
 """
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.errors import KinesenseError
 from kinesense.settings import hide_password
@@ -53,6 +56,18 @@ def first_line(exc: BaseException) -> str:
     """The first line of a database error's message."""
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+@contextmanager
+def session_scope(sessions: "sessionmaker[Session]", engine: Engine) -> Iterator[Session]:
+    """One transaction of ``sessions``: committed at the end, rolled back on an error; a
+    database error becomes one :class:`StoreError` line naming the database (password hidden).
+    """
+    try:
+        with sessions.begin() as session:
+            yield session
+    except SQLAlchemyError as exc:
+        raise StoreError(f"database {safe_url(str(engine.url))}: {first_line(exc)}") from None
 
 
 def make_engine(url: str) -> Engine:
