@@ -160,7 +160,11 @@ def _run_parallel(
     report: Callable[[int], None],
     exact_seek: bool = False,
 ) -> list[PoseRecording]:
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    # Not "fork": a process that already runs threads (a web server's job runner, OpenCV's and
+    # FFmpeg's decoding threads) can fork a child while one of them holds a lock the child then
+    # waits on forever (seen: a worker stuck on an OpenCV mutex). A fork server forks from a
+    # process of a single thread.
+    method = "forkserver" if sys.platform.startswith("linux") else "spawn"
     context: Any = multiprocessing.get_context(method)
     messages = context.Queue()
     processes = []
