@@ -127,3 +127,11 @@ def test_info_settings_on_the_command_line(tmp_path: Path) -> None:
     assert [line for line in bad.stderr.splitlines() if line] == [
         "error: setting port (KINESENSE_PORT): Input should be greater than or equal to 1 (got '0')"
     ]
+
+
+def test_an_empty_secret_key_is_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KINESENSE_SECRET_KEY", "  ")
+    assert load_settings().secret_key is None
+    monkeypatch.setenv("KINESENSE_HOST", "0.0.0.0")
+    with pytest.raises(InvalidValueError, match="set KINESENSE_SECRET_KEY too"):
+        load_settings()

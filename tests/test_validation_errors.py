@@ -77,18 +77,18 @@ def test_value_errors_keep_or_drop_pydantics_prefix_by_family() -> None:
 def test_settings_wording_names_the_environment_variable() -> None:
     class Settings(BaseModel):
         port: int
-        secret: int
+        secret_key: int
 
     with pytest.raises(ValidationError) as info:
-        Settings.model_validate({"port": "x", "secret": "hidden"})
+        Settings.model_validate({"port": "x", "secret_key": "hidden"})
     assert one_line(info.value, "KINESENSE_", SETTINGS_WORDING) == (
         "setting port (KINESENSE_PORT): Input should be a valid integer, unable to parse "
         "string as an integer (got 'x')"
     )
     with pytest.raises(ValidationError) as info:
-        Settings.model_validate({"port": 1, "secret": "hidden"})
+        Settings.model_validate({"port": 1, "secret_key": "hidden"})
     text = one_line(info.value, "KINESENSE_", SETTINGS_WORDING)
-    assert text.startswith("setting secret (KINESENSE_SECRET): ")
+    assert text.startswith("setting secret_key (KINESENSE_SECRET_KEY): ")
     assert "hidden" not in text
 
 

@@ -188,6 +188,14 @@ class Settings(BaseSettings):
             raise ValueError("must be a Redis URL (redis://[:password@]host:port/db)")
         return value
 
+    @field_validator("secret_key", mode="before")
+    @classmethod
+    def _empty_secret_is_none(cls, value: Any) -> Any:
+        """An empty or blank ``KINESENSE_SECRET_KEY`` is no secret (as the web server reads it)."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
     @field_validator("secret_key")
     @classmethod
     def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
