@@ -390,6 +390,11 @@ def main() -> None:
         demo_therapist(fresh(browser), server, camera)
         delete(person, server, camera)
         browser.close()
+    with (  # a server of its own: the demo's sign-in link above is used up
+        tempfile.TemporaryDirectory() as folder,
+        LiveServer(Path(folder), "--demo") as server,
+        sync_playwright() as playwright,
+    ):
         live = live_coaching(playwright, binary, server, out)
     print(f"{camera.count + live} pages, {2 * (camera.count + live)} screenshots in {out}")
 
