@@ -49,6 +49,20 @@ def route_template(scope: Scope, unmatched: str | None = None) -> str:
     return unmatched if unmatched is not None else str(scope.get("path", ""))
 
 
+class StatusSeen:
+    """An ASGI ``send`` that passes every message on and keeps the answer's status (500 until
+    one is sent: a request that raised counts as a server error)."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.status = 500
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+        await self._send(message)
+
+
 def audit_subject(scope: Scope, account: Any) -> int | None:
     """The person a request was about: the route's ``person_id``, or the account's own person
     for the account's own routes (:data:`OWN_DATA_PREFIXES`); None when it was about nobody."""
@@ -108,18 +122,11 @@ class AuditTrail:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
-
-        async def answer(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
+        answer = StatusSeen(send)
         try:
             await self.app(scope, receive, answer)
         finally:
-            await self._audit(scope, status)
+            await self._audit(scope, answer.status)
 
     async def _audit(self, scope: Scope, status: int) -> None:
         account = _signed_in_account(scope)

@@ -27,9 +27,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kinesense.clinic.operations import route_template
+from kinesense.clinic.operations import StatusSeen, route_template
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -68,17 +68,10 @@ class RequestMetrics:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
-
-        async def answer(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
+        answer = StatusSeen(send)
         try:
             await self.app(scope, receive, answer)
         finally:
             method, route = str(scope.get("method", "")), route_template(scope, "(no route)")
-            REQUESTS.labels(method, route, str(status)).inc()
+            REQUESTS.labels(method, route, str(answer.status)).inc()
             DURATION.labels(method, route).observe(time.perf_counter() - started)
