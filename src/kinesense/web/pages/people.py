@@ -6,8 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from kinesense.clock import utc_now
 from kinesense.services.caseload import alerts_of, caseload, facts_of
 from kinesense.services.journey import person_journey
+from kinesense.services.people import age_this_year
 from kinesense.web.analysis_choices import TEST_CHOICES, conditions
 from kinesense.web.deps import OwnJob, OwnPerson, StateDep, TherapistUser
 from kinesense.web.pages.forms import redirect
@@ -57,6 +59,7 @@ def upload_page(request: Request, person_id: OwnPerson, state: StateDep) -> Resp
     limit_mb = state.config.max_upload_bytes // (1024 * 1024)
     context = {"title": "Measure", "person": journey.person, "journey": journey,
                "accepted": ACCEPTED_TEXT, "limit_mb": limit_mb,
+               "age": age_this_year(journey.person, utc_now()),
                "tests": TEST_CHOICES, "conditions": conditions()}  # fmt: skip
     return render(request, "upload.html", context)
 
