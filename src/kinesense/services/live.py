@@ -27,11 +27,13 @@ class LiveSessionNotFoundError(NotFoundError):
 
 @dataclass(frozen=True)
 class LiveSaved:
-    """A finished live session and where it was saved (``record_id`` None: not saved)."""
+    """A finished live session and where it was saved (``record_id`` None: not saved);
+    ``practice_summary``: the knowledge-of-results summary of a practice that gives one."""
 
     reps: int
     holds_s: list[float]
     record_id: int | None
+    practice_summary: str | None = None
 
 
 def check_live(
@@ -103,10 +105,12 @@ def finish_live(
     sessions.remove(token)
     summary = result.summary
     holds = [round(h.duration_s, 3) for h in summary.holds]
+    practice = [e.message for e in result.events if e.kind == "practice_summary"]
+    told = practice[-1] if practice else None
     if session.person_id is None or not session.session.coaching:
-        return LiveSaved(summary.rep_count, holds, None)
+        return LiveSaved(summary.rep_count, holds, None, told)
     _, record_id = save_coached(
         store, session.person_id, result.to_json(), session.started_at,
         pain=(finish.pain_before, finish.pain_after), where="live coached session",
     )  # fmt: skip
-    return LiveSaved(summary.rep_count, holds, record_id)
+    return LiveSaved(summary.rep_count, holds, record_id, told)
