@@ -2,13 +2,15 @@
 issue-14 truth test (a real face tilted by known angles, :mod:`tests.capture.head_clips`) run
 through the live path gives the same per-trial errors."""
 
+import json
+
 import numpy as np
 import pytest
 
 from kinesense.assess.repositioning import assess_repositioning
 from kinesense.errors import InvalidValueError
 from kinesense.live.head_recording import MAX_FRAMES, head_series_from_frames
-from kinesense.live.protocol import FrameMessage
+from kinesense.live.protocol import CLOSE_BAD_MESSAGE, FrameMessage, ProtocolError, parse_client
 from kinesense.series import HeadSeries
 from tests.capture.head_clips import revel_schedule, write_head_clip
 from tests.live.frames import head_messages
@@ -105,3 +107,34 @@ def test_a_face_video_frame_fits_the_message_limit() -> None:
                  luma=123.4, fm=[-0.123456] * 16, fb=[0.12345] * 2 + [0.9] * 2,
                  bg=12.34).model_dump_json()  # fmt: skip
     assert len(text) < MAX_MESSAGE_BYTES
+
+
+FACE = {"fm": [1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, 0, 1.0, 0, 0, 0, -50.0, 1.0],
+        "fb": [0.25, 0.5, 0.5, 1.0], "bg": 1.5}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"fm": FACE["fm"][:15]}, "field 'frame.fm': List should have at least 16 items"),
+        ({"fm": ["x", *FACE["fm"][1:]]}, "field 'frame.fm[0]'"),
+        ({"fb": None}, "fm (face matrix) and fb (face box) come together"),
+        ({"fm": None}, "fm (face matrix) and fb (face box) come together"),
+        ({"fb": [0.5, 0.5, 0.25, 1.0]}, "fb (face box) must be x0, y0, x1, y1 with x0 < x1"),
+        ({"fb": [0.25, 0.5, 0.5, 3.0]}, "field 'frame.fb[3]'"),
+        ({"bg": 300.0}, "field 'frame.bg'"),
+    ],
+)
+def test_the_face_fields_are_checked(changes: dict[str, object], words: str) -> None:
+    body = {"type": "frame", "seq": 0, "t": 0, "lm": None} | FACE | changes
+    with pytest.raises(ProtocolError) as caught:
+        parse_client(json.dumps(body))
+    assert words in str(caught.value)
+    assert caught.value.code == CLOSE_BAD_MESSAGE
+
+
+def test_a_frame_with_the_face_is_read() -> None:
+    frame_ = parse_client(json.dumps({"type": "frame", "seq": 0, "t": 0, "lm": None} | FACE))
+    assert isinstance(frame_, FrameMessage)
+    assert frame_.fm == FACE["fm"]
+    assert frame_.bg == 1.5
