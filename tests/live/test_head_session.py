@@ -2,13 +2,18 @@
 as tasks-vision gives it) reaches the coach, which scores each trial and tells its error and
 direction, and sums the practice up at the end."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from kinesense.exercises import load_exercise
-from kinesense.live.protocol import FrameMessage
+from kinesense.live.protocol import FinishMessage, FrameMessage
 from kinesense.live.session import LiveSession
+from kinesense.live.state import MemoryLiveStore
+from kinesense.services.live import finish_live
 from kinesense.signal.head_pose import rotation_from_angles
+from kinesense.store import Store
 
 FPS = 15.0
 
@@ -30,7 +35,7 @@ def face_frame(seq: int, yaw_deg: float) -> FrameMessage:
                         fm=fm, fb=[0.4, 0.3, 0.6, 0.6], bg=0.5)  # fmt: skip
 
 
-def test_the_face_matrix_drives_the_live_practice() -> None:
+def test_the_face_matrix_drives_the_live_practice(tmp_path: Path) -> None:
     exercise = load_exercise("head_repositioning_practice").with_dose(sets=1, reps=2)
     session = LiveSession(exercise, (640, 480))
     session.skip_setup()
@@ -38,8 +43,13 @@ def test_the_face_matrix_drives_the_live_practice() -> None:
     events = []
     for seq, yaw in enumerate(yaws):
         events += session.feed(face_frame(seq, yaw))["events"]
-    events += [{"kind": e.kind, "message": e.message, "data": e.data}
-               for e in session.finish().events if e.kind == "practice_summary"]  # fmt: skip
+    sessions = MemoryLiveStore()
+    with Store(f"sqlite:///{tmp_path / 'live.db'}") as store:  # a guest's session: not saved
+        saved = finish_live(sessions, sessions.add(session), session, store,
+                            FinishMessage(type="finish"))  # fmt: skip
+    assert saved.record_id is None
+    assert saved.practice_summary is not None
+    assert saved.practice_summary.startswith("2 trials: on average 2.5 deg from centre")
     trials = [e for e in events if e["kind"] == "trial"]
     assert [t["message"].split(".")[0] for t in trials] == [
         "2 deg short of centre, to the left",  # yaw > 0: the person's left
@@ -47,7 +57,8 @@ def test_the_face_matrix_drives_the_live_practice() -> None:
     ]
     assert trials[0]["data"]["error_deg"] == pytest.approx(2.0, abs=0.05)
     assert trials[1]["data"]["error_deg"] == pytest.approx(-3.0, abs=0.05)
-    assert any(e["kind"] == "practice_summary" for e in events)
+    summary = [e["message"] for e in events if e["kind"] == "practice_summary"]
+    assert summary == [saved.practice_summary]  # told live, and again when saved
 
 
 def test_pose_only_frames_carry_no_face() -> None:
