@@ -16,9 +16,14 @@ as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a r
 ``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
 camera, during the camera check and while coaching, overlay, counters and cue showing.
+``--only live-head`` shoots only ``coach-live-head-*.png``: head repositioning practice coached
+live with the face model, a real face tilting its head as the fake camera
+(:mod:`tests.capture.head_clips`, the therapist's lateral-flexion version of the practice),
+each return's error and direction listed.
 """
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -29,16 +34,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+from tests.capture.head_clips import head_tilt_practice, revel_schedule, write_head_clip  # noqa: E402
 from tests.web.browser_support import (  # noqa: E402
     CHROMIUM_ARGS,
     LAPTOP,
     PHONE,
+    camera_browser,
     chromium_binary,
+    demo_cookies,
     fill_join_form,
     launch,
     make_invitation,
     sign_in,
     sign_out,
+    to_y4m,
 )
 from tests.web.live_server import LiveServer  # noqa: E402
 
@@ -354,15 +363,46 @@ def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out:
     return camera.count - LIVE_FIRST + 1
 
 
+def live_head(playwright: Playwright, out: Path) -> None:
+    """Head repositioning practice live (a server of its own, with the practice scored on
+    lateral flexion in its exercise folder): the page once two returns were scored."""
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        practice = head_tilt_practice()
+        (folder / "exercises").mkdir()
+        data = practice.model_dump(by_alias=True, mode="json", exclude_none=True)
+        (folder / "exercises" / f"{practice.id}.json").write_text(json.dumps(data))
+        mp4 = write_head_clip(folder / "face.mp4", revel_schedule(end_s=3.0))
+        clip, _ = to_y4m(mp4, folder / "face.y4m")
+        env = {"KINESENSE_EXERCISES": str(folder / "exercises")}
+        with LiveServer(folder, "--demo", env=env) as server:
+            cookies = demo_cookies(playwright.chromium, server)
+            browser = camera_browser(playwright.chromium, clip)
+            page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
+            page.goto(f"{server.url}/coach/head_repositioning_practice?seconds=60")
+            page.click("#start-now")
+            for _ in range(1200):
+                if page.evaluate("!!(window.kinesenseLive && kinesenseLive.trials.length >= 2)"):
+                    break
+                page.wait_for_timeout(50)
+            page.evaluate("window.kinesenseLive.done = true")  # freeze the picture for the shot
+            Camera(out, clean=False, first=100).shoot(page, "coach-live-head", numbered=False)
+            browser.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["live"], help="shoot only these pages")
+    parser.add_argument("--only", choices=["live", "live-head"], help="shoot only these pages")
     args = parser.parse_args()
     out = args.out
     binary = chromium_binary()
     if binary is None:
         sys.exit("Chromium is not installed: run scripts/chromium.sh first")
+    if args.only == "live-head":
+        with sync_playwright() as playwright:
+            live_head(playwright, out)
+        return
     if args.only == "live":
         with (
             tempfile.TemporaryDirectory() as folder,
@@ -396,6 +436,7 @@ def main() -> None:
         sync_playwright() as playwright,
     ):
         live = live_coaching(playwright, binary, server, out)
+        live_head(playwright, out)
     print(f"{camera.count + live} pages, {2 * (camera.count + live)} screenshots in {out}")
 
 

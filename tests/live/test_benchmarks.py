@@ -46,3 +46,17 @@ def test_the_latency_benchmark_runs_for_a_moment() -> None:
     assert row["frames_processed"] > live_latency.WARMUP_FRAMES
     assert row["detection_p50_ms"] > 0
     assert row["latency_p50_ms"] >= row["detection_p50_ms"]
+
+
+def test_the_latency_benchmark_measures_the_face_model() -> None:
+    if live_latency.chromium() is None:
+        pytest.skip("Chromium is not installed: run scripts/chromium.sh (make test does)")
+    figures = benchmark("live_latency", "--models", "lite", "--seconds", "3", "--face")
+    pose, pose_on_face, face = figures["models"]
+    assert pose["model"] == pose_on_face["model"] == "lite"
+    assert face["model"] == "lite+face"
+    assert face["exercise"] == "head_repositioning_practice"
+    assert face["face_found"] > 0.5  # the clip's face is found
+    assert 0 < face["face_p50_ms"] < face["detection_p50_ms"]
+    assert face["grey_p50_ms"] > 0
+    assert face["detection_vs_pose_only"] > 1

@@ -1,17 +1,27 @@
 """Driving Debian's Chromium with Playwright: finding the browser binary and the steps of the
 journey, shared by the browser tests and ``scripts/screenshots.py``.
 
+The live pages' helpers (a clip as the fake camera, the command line's coaching of the same
+clip, a live session run to its end) are here too, for every live browser test.
+
 Playwright's own browser download is never used (it is not reachable here): the binary of
 Debian's ``chromium`` package is found with ``dpkg -L`` (``scripts/chromium.sh`` installs the
 package and prints the same path; ``make test`` passes it in ``KINESENSE_CHROMIUM``).
 """
 
+import json
 import os
 import re
 import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
+import pytest
+from playwright.sync_api import Browser, BrowserType, ConsoleMessage, Page, Playwright
+
+from tests.web.live_server import LiveServer
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -107,3 +117,122 @@ class Watched:
 def new_page(browser: Browser, viewport: dict[str, int] | None = None) -> Watched:
     """A page in a fresh context (its own cookies), on a phone unless ``viewport`` says."""
     return Watched(browser.new_context(viewport=viewport or PHONE).new_page())
+
+
+# The live pages: a clip as the fake camera, the demo person, a session run to its end.
+
+
+def to_y4m(clip: Path, out: Path, cut: tuple[float, float] | None = None) -> tuple[Path, float]:
+    """``clip`` (or its ``cut``: start and length, seconds) as the fake camera's y4m (640 wide,
+    yuv420p); its duration in seconds."""
+    ffmpeg = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
+    where = ["-ss", f"{cut[0]:g}", "-t", f"{cut[1]:g}"] if cut is not None else []
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-y", *where, "-i", str(clip), "-vf", "scale=640:-2",
+         "-pix_fmt", "yuv420p", str(out)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    header = out.read_bytes()[:200].split(b"\n", 1)[0].decode()
+    num, den = (int(v) for v in re.search(r" F(\d+):(\d+)", header).groups())  # type: ignore[union-attr]
+    frame_size = 640 * int(re.search(r" H(\d+)", header).group(1)) * 3 // 2  # type: ignore[union-attr]
+    frames = (out.stat().st_size - len(header) - 1) // (frame_size + len(b"FRAME\n"))
+    return out, frames * den / num
+
+
+def cli_coach(exercise: str, video: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """``kinesense coach EXERCISE --video VIDEO --json``, run as the command line (``env``:
+    more environment variables, e.g. ``KINESENSE_EXERCISES``)."""
+    answer = subprocess.run(
+        [sys.executable, "-m", "kinesense.cli", "coach", exercise, "--video", str(video), "--json"],
+        capture_output=True, text=True, check=True, timeout=300, env=os.environ | (env or {}),
+    )  # fmt: skip
+    data: dict[str, Any] = json.loads(answer.stdout)
+    return data
+
+
+def problems(watched: Watched) -> list[str]:
+    """The page's CSP violations and script errors, less the pose runtime's own log lines
+    (MediaPipe writes ``INFO: Created TensorFlow Lite XNNPACK delegate`` to the console's
+    error stream)."""
+    return [p for p in watched.problems if not p.startswith("INFO: ")]
+
+
+def until(page: Page, expression: str, timeout_s: float = 60) -> Any:
+    """Poll ``expression`` in the page until it is truthy (``wait_for_function`` evaluates a
+    string, which the page's CSP rightly refuses)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(25)
+
+
+def camera_browser(playwright: BrowserType, y4m: Path) -> Browser:
+    """Headless Chromium whose camera plays ``y4m``."""
+    binary = chromium_binary()
+    assert binary is not None
+    return playwright.launch(
+        executable_path=str(binary),
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={y4m}"],
+    )  # fmt: skip
+
+
+def plain_browser(playwright: BrowserType) -> Browser:
+    """Headless Chromium without a camera."""
+    binary = chromium_binary()
+    assert binary is not None
+    return playwright.launch(executable_path=str(binary), args=CHROMIUM_ARGS)
+
+
+def demo_page(browser: Browser, cookies: Any) -> Watched:
+    """A page of the signed-in demo person."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, storage_state=cookies)
+    return Watched(context.new_page())
+
+
+def coach_live(page: Page, base: str, exercise: str, seconds: float, *, drop_at_s: float = 0.0
+               ) -> dict[str, Any]:  # fmt: skip
+    """Coach ``exercise`` live for ``seconds`` of frames, without the camera check; the
+    ``saved`` message and the page's state. ``drop_at_s``: drop the connection once then."""
+    page.goto(f"{base}/coach/{exercise}?seconds={seconds:.3f}")
+    page.click("#start-now")
+    if drop_at_s:
+        until(page, f"window.kinesenseLive && kinesenseLive.lastT > {drop_at_s * 1000}")
+        page.evaluate("kinesenseLiveSocket.drop()")
+    saved = until(page, "window.kinesenseLive && (kinesenseLive.saved || kinesenseLive.error)", 90)
+    assert saved.get("type") == "saved", saved
+    state: dict[str, Any] = page.evaluate(
+        "({reps: document.querySelector('[data-testid=reps]').textContent, "
+        "sent: kinesenseLive.sent, events: kinesenseLive.events, "
+        "reconnects: kinesenseLiveSocket.reconnects})"
+    )
+    return {"saved": saved, **state}
+
+
+def demo_cookies(playwright: BrowserType, demo: LiveServer) -> Any:
+    """The cookies of ``kinesense serve --demo``'s demo person, signed in once (the demo link
+    works once) with the consent accepted, once the demo's recordings are measured (they are
+    measured in the background: let them finish, not compete with the pose model)."""
+    browser = plain_browser(playwright)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(demo.demo_url)
+        page.wait_for_url(f"{demo.url}/consent")
+        page.check("#agree")
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r".*/people/\d+$"))
+        home = page.url
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            page.goto(home + "/sessions")
+            if page.locator("#sessions > li").count() >= 1:
+                break
+            page.wait_for_timeout(500)
+        return context.storage_state()
+    finally:
+        browser.close()

@@ -168,5 +168,6 @@ async def _finish(
     if saved.record_id is not None:
         url = f"/people/{session.person_id}/sessions/{saved.record_id}"
     await socket.send_json({"type": "saved", "record_id": saved.record_id, "url": url,
-                            "reps": saved.reps, "holds_s": saved.holds_s})  # fmt: skip
+                            "reps": saved.reps, "holds_s": saved.holds_s,
+                            "practice_summary": saved.practice_summary})  # fmt: skip
     await socket.close(code=1000, reason="finished")
