@@ -61,6 +61,15 @@ def coached(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "launched": launched}  # fmt: skip
 
 
+def test_the_camera_check_passes_a_seated_face_close_up(coached: dict[str, Any]) -> None:
+    """The clip is a face close-up (hips and feet out of the picture), as a person sits at a
+    laptop for head practice: the camera check frames the head and shoulders and passes (it
+    asked to "step back until your feet are in the picture" before)."""
+    setup = coached["result"].setup
+    assert setup.ok, setup.instructions
+    assert not setup.details["view_checked"]
+
+
 def test_each_trial_is_told_its_error_and_direction(coached: dict[str, Any]) -> None:
     clip, result = coached["clip"], coached["result"]
     trials = [e for e in result.events if e.kind == "trial"]

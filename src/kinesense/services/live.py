@@ -47,7 +47,7 @@ def check_live(
 def live_supported(exercise: Exercise) -> bool:
     """Whether the live page can coach ``exercise``: every exercise, since the page runs the
     face model besides the pose model for those that track the head's orientation
-    (``kinesense.coach.drivers.needs_face``) and sends its head pose matrix."""
+    (``kinesense.coach.session.needs_face``) and sends its head pose matrix."""
     del exercise  # every tracked quantity comes from the pose or the face model
     return True
 

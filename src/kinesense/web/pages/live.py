@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
 from kinesense.capture.models import FACE_MODEL_FILE, face_model_file, model_file
-from kinesense.coach.drivers import needs_face
+from kinesense.coach.session import needs_face
 from kinesense.errors import InvalidValueError, NotFoundError
 from kinesense.services.live import check_live
 from kinesense.web import access
