@@ -35,7 +35,7 @@ from typing import Final
 
 import numpy as np
 
-from kinesense.arrays import FloatArray
+from kinesense.arrays import FloatArray, IntArray
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
 
 SEGMENT_SHARE: Final = {"thigh": 0.86, "shank": 0.86, "upper_arm": 0.65, "shoulder_width": 0.70}
@@ -104,16 +104,25 @@ def fill(values: FloatArray, value: float) -> FloatArray:
 
 
 @cache
-def _side_index(*parts: str) -> dict[str, list[int]]:
+def _side_index(*parts: str) -> dict[str, IntArray]:
     """Landmark index of each part on the left and on the right side."""
-    return {side: [_I[f"{side}_{part}"] for part in parts] for side in SIDES}
+    return {side: _index([_I[f"{side}_{part}"] for part in parts]) for side in SIDES}
+
+
+def _index(landmarks: list[int]) -> IntArray:
+    """An index array (numpy converts a list at every use)."""
+    return np.array(landmarks, dtype=np.int64)
+
+
+_LIMBS, _LOWER, _ARMS = _index(LIMB_POINTS), _index(LOWER_POINTS), _index(ARM_POINTS)
+_FEET, _KNEES = _index(FEET_POINTS), _index(KNEES)
 
 
 _SEGMENTS: Final = (("hip", "knee", "thigh"), ("knee", "ankle", "shank"),
                     ("shoulder", "elbow", "upper_arm"))  # fmt: skip
 _SEGMENT_ENDS: Final = (
-    [_I[f"{side}_{a}"] for side in SIDES for a, _, _ in _SEGMENTS] + [_I["left_shoulder"]],
-    [_I[f"{side}_{b}"] for side in SIDES for _, b, _ in _SEGMENTS] + [_I["right_shoulder"]],
+    _index([_I[f"{side}_{a}"] for side in SIDES for a, _, _ in _SEGMENTS] + [_I["left_shoulder"]]),
+    _index([_I[f"{side}_{b}"] for side in SIDES for _, b, _ in _SEGMENTS] + [_I["right_shoulder"]]),
 )
 """The two ends of each segment whose length estimates the scale: both sides' thigh, shank and
 upper arm, and the shoulder width."""
@@ -122,14 +131,21 @@ _SEGMENT_SHARES: Final = np.array(
     + [SEGMENT_SHARE["shoulder_width"]]
 )
 _BY_SIDE: Final = {
-    part: [_I[f"{side}_{part}"] for side in SIDES] for part in ("hip", "knee", "shoulder", "elbow")
+    part: _index([_I[f"{side}_{part}"] for side in SIDES])
+    for part in ("hip", "knee", "shoulder", "elbow")
 }
 """(left, right) landmark index of the joints read on both sides."""
 
 
-def _length(points: FloatArray, a: list[int], b: list[int]) -> FloatArray:
+def _norm(vectors: FloatArray) -> FloatArray:
+    """Euclidean length along the last axis, as ``numpy.linalg.norm(vectors, axis=-1)``
+    computes it (without its checks, which cost more than the sum on a few points)."""
+    return np.asarray(np.sqrt(np.add.reduce(vectors * vectors, axis=-1)), dtype=np.float64)
+
+
+def _length(points: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
     """(N, K) distances between the points ``a`` and ``b`` (K indices each)."""
-    return np.asarray(np.linalg.norm(points[:, a] - points[:, b], axis=-1), dtype=np.float64)
+    return _norm(points[:, a] - points[:, b])
 
 
 def _pair_mean(values: FloatArray, *parts: str) -> FloatArray:
@@ -149,7 +165,7 @@ def _pair_mean(values: FloatArray, *parts: str) -> FloatArray:
 def body_scale(points: FloatArray) -> FloatArray:
     """(N,) body scale ``S`` in the points' unit (module docstring); NaN when nothing is seen."""
     shoulder_hip = _pair_mean(points, "shoulder", "hip")
-    trunk = np.linalg.norm(shoulder_hip[:, 0] - shoulder_hip[:, 1], axis=-1)
+    trunk = _norm(shoulder_hip[:, 0] - shoulder_hip[:, 1])
     segments = _length(points, *_SEGMENT_ENDS) / _SEGMENT_SHARES
     scale = np.fmax.reduce(np.column_stack([trunk, segments]), axis=1)
     return np.asarray(np.where(scale > 0, scale, np.nan), dtype=np.float64)
@@ -163,7 +179,7 @@ def body_features(
     right) at once."""
     scale = body_scale(points)
     h = heights / scale[:, None]
-    floor = np.fmin.reduce(h[:, LIMB_POINTS], axis=1)
+    floor = np.fmin.reduce(h[:, _LIMBS], axis=1)
     thighs = h[:, _BY_SIDE["hip"]] - h[:, _BY_SIDE["knee"]]
     right = fill(thighs[:, 1], -np.inf) > fill(thighs[:, 0], -np.inf)
     knee = np.where(right, h[:, _I["right_knee"]], h[:, _I["left_knee"]])
@@ -173,12 +189,12 @@ def body_features(
     vertical = drops / np.where(lengths > 0, lengths, np.nan)
     right_arm = fill(drops * vertical, -np.inf).argmax(axis=1) == 1  # the arm that carries most
     hip_level = _pair_mean(level, "hip")[:, 0]
-    offsets = np.linalg.norm(level - hip_level[:, None], axis=-1) / scale[:, None]
+    offsets = _norm(level - hip_level[:, None]) / scale[:, None]
     features = {
-        "legs_height": np.fmin.reduce(h[:, LOWER_POINTS], axis=1) - floor,
-        "hands_height": np.fmin.reduce(h[:, ARM_POINTS], axis=1) - floor,
-        "hips_over_feet": np.fmin.reduce(offsets[:, FEET_POINTS], axis=1),
-        "hips_over_knees": np.fmin.reduce(offsets[:, KNEES], axis=1),
+        "legs_height": np.fmin.reduce(h[:, _LOWER], axis=1) - floor,
+        "hands_height": np.fmin.reduce(h[:, _ARMS], axis=1) - floor,
+        "hips_over_feet": np.fmin.reduce(offsets[:, _FEET], axis=1),
+        "hips_over_knees": np.fmin.reduce(offsets[:, _KNEES], axis=1),
     }
     shoulder, hip, ear, toes, heel = _pair_mean(h, "shoulder", "hip", "ear", "foot_index",
                                                 "heel").T  # fmt: skip

@@ -210,6 +210,7 @@ _TESTS: Final = {
 """The tests of the rule: name -> (feature, threshold, value of a missing feature (None: stays
 missing), whether the test passes *below* the threshold)."""
 
+_READ = np.array(READ_POINTS)
 _TEST_VALUE = np.array([[THRESHOLDS[t[1]].value] for t in _TESTS.values()])
 _TEST_TWO_BANDS = np.array([[2 * THRESHOLDS[t[1]].band] for t in _TESTS.values()])
 _TEST_FILL = np.array([[np.nan if t[2] is None else t[2]] for t in _TESTS.values()])
@@ -329,9 +330,9 @@ def classify_positions(
         *heights_and_points(image_xyz, visibility, resolution, world_xyz_m, world_up)
     )
     labels, margin = decide(features)
-    seen_share = np.mean(visibility[:, READ_POINTS] >= MIN_VISIBILITY, axis=1)
-    # Every landmark the rule reads seen: factor 1; half of them: 0.75.
-    factor = np.clip(0.5 + seen_share / 2, 0.0, 1.0)
+    seen = np.count_nonzero(visibility[:, _READ] >= MIN_VISIBILITY, axis=1)
+    # Every landmark the rule reads seen: factor 1; half of them: 0.75 (a share: never NaN).
+    factor = np.minimum(np.maximum(0.5 + (seen / len(_READ)) / 2, 0.0), 1.0)
     confidence = np.where([lab == UNKNOWN for lab in labels], 0.0, margin * factor)
     return BodyPositions(tuple(labels), np.asarray(confidence, dtype=np.float64), features)
 

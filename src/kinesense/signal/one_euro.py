@@ -98,7 +98,7 @@ class OneEuroFilter:
                 f"t_s must increase from one update to the next; got {t!r} after {self._last_t!r}"
             )
         value = np.asarray(x, dtype=np.float64)
-        if np.any(np.isinf(value)):
+        if np.isinf(value).any():
             raise ValueError("x must be finite or NaN (missing); found infinite values")
         if self._shape is None:
             self._start(value.shape)
