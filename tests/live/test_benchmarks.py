@@ -1,6 +1,6 @@
-"""Tiny runs of ``benchmarks/live_server.py`` and ``benchmarks/live_latency.py`` so that the
-benchmarks cannot rot: every level and model is measured. Each runs as its own process, as it
-is run by hand (the browser tests keep Playwright's event loop running in this one)."""
+"""Tiny runs of ``benchmarks/live_server.py``, ``live_latency.py`` and ``coach_engine.py`` so
+that the benchmarks cannot rot: every level and model is measured. Each runs as its own process,
+as it is run by hand (the browser tests keep Playwright's event loop running in this one)."""
 
 import json
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks import live_latency
+from benchmarks import live_latency, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +35,26 @@ def test_the_server_benchmark_runs_two_tiny_levels() -> None:
         assert row["server_cpu_ms_per_frame"] > 0
     assert rows[0]["p95_vs_one"] == 1.0
     assert figures["target_p95_ms"] == 5.0
+
+
+@pytest.mark.parametrize("seq", [0, 1, 29, 30, 12345])
+def test_the_clients_frame_message_is_the_text_json_gives(seq: int) -> None:
+    landmarks = [0.51234, 1e-05, -0.0, 0.9, 1.0, 0.0]
+    message = {"type": "frame", "seq": seq, "t": round(seq * 1000 / 30), "lm": landmarks}
+    assert live_server.frame_message(seq, json.dumps(landmarks)) == json.dumps(message)
+
+
+def test_the_engine_benchmark_times_synthetic_and_real_frames() -> None:
+    rows = benchmark("coach_engine", "--frames", "90")
+    assert [row.get("frames_from", "synthetic") for row in rows] == [
+        "synthetic",
+        "synthetic",
+        "sample clip",
+    ]
+    for row in rows:
+        assert row["frames"] == 90
+        assert 0 < row["p50_us"] <= row["p95_us"] <= row["max_us"]
+        assert row["cpu_us"] > 0
 
 
 def test_the_latency_benchmark_runs_for_a_moment() -> None:
