@@ -53,6 +53,7 @@ def test_a_session_continues_in_another_process_as_if_uninterrupted(
     cut = 700  # mid-session: snapshots every second, frames logged since the last one
     for seq in range(cut):
         assert feed(first, token, session, seq, frames[seq])
+    assert first.writer.flush()
     assert client.llen(f"{session_key(token)}:frames") > 0  # type: ignore[attr-defined]
 
     found = second.get(token)
@@ -63,9 +64,13 @@ def test_a_session_continues_in_another_process_as_if_uninterrupted(
     taken = second.attach(token, found)
     assert taken is not None
     assert taken.generation == session.generation + 1
-    assert not feed(first, token, session, cut, frames[cut])  # the old connection stops
+    feed(first, token, session, cut, frames[cut])  # refused by Redis: the generation moved on
+    assert first.writer.flush()
+    assert not first.applied(token, session, None)  # so the old connection stops
     for seq in range(cut, len(frames)):
         assert feed(second, token, taken, seq, frames[seq])
+    assert second.writer.flush()
+    assert RedisLiveStore(client, SECRET).get(token).last_seq == len(frames) - 1  # type: ignore[arg-type,union-attr]
 
     uninterrupted = squat_session(resolution)
     uninterrupted.skip_setup()

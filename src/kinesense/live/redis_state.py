@@ -10,8 +10,13 @@ needs to carry it on after this one dies or the client reconnects elsewhere:
   next frame (every write below is a Lua script that first compares it) and stops (4000);
 * ``{key}:snap`` - a signed snapshot (:mod:`kinesense.live.snapshot`), written when the session
   starts, every :data:`SNAPSHOT_EVERY_S`, after ``skip_setup`` and when a connection ends;
-* ``{key}:frames`` - the text of every frame applied since that snapshot (one ``RPUSH`` in a
-  script per frame: a single round trip), emptied by the next snapshot.
+* ``{key}:frames`` - the text of every frame applied since that snapshot (an ``RPUSH`` in a
+  script), emptied by the next snapshot.
+
+The connection does not wait for Redis: its writes go, in order, through one
+:class:`Writer` thread per process that pipelines whatever is queued (a frame costs the event
+loop a queue put; a snapshot, once a second, its pickle). A superseded connection learns it from
+the writer's refused writes, one frame or so later.
 
 A process asked to resume a token it does not hold (or holds at an older generation) loads the
 snapshot and replays the frames after it: the coach is deterministic, so the session stands
@@ -20,7 +25,10 @@ usable token) and expire :data:`~kinesense.live.state.IDLE_EXPIRY_S` after the l
 """
 
 import hashlib
+import logging
+import queue
 import secrets
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -32,12 +40,19 @@ from kinesense.live.state import IDLE_EXPIRY_S, LiveStore, MemoryLiveStore
 if TYPE_CHECKING:
     import redis
 
+LOG = logging.getLogger(__name__)
 PREFIX = "kinesense:live:"
 """Key prefix of live sessions in the broker's Redis (Celery's keys do not start with it)."""
 SNAPSHOT_EVERY_S = 1.0
 """Seconds between snapshots of a session receiving frames (its frame list stays short)."""
 REDIS_TIMEOUT_S = 2.0
-"""A Redis that does not answer within this is treated as away (the connection closes)."""
+"""A Redis that does not answer within this is treated as away."""
+BATCH_MAX = 512
+"""Writes sent in one pipelined round trip at most."""
+GATHER_S = 0.01
+"""The writer sends what was queued every this many seconds (a third of a frame at 30 fps):
+one round trip, and one moment of the writer holding the interpreter, for many frames; a
+connection queueing a write never wakes a thread (that cost milliseconds under load)."""
 
 _PUSH = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -82,6 +97,59 @@ def replay(session: LiveSession, frames: list[bytes]) -> int:
     return applied
 
 
+Write = tuple[str, int, Any, list[str], list[Any]]
+"""A write for :class:`Writer`: token, generation, script, keys, arguments."""
+
+
+class Writer(threading.Thread):
+    """Sends a process's frame logs and snapshots to Redis off the event loop: the connection
+    only queues a write (microseconds); this thread sends whatever is queued in one pipelined
+    round trip, in order, and notes the (token, generation) pairs Redis refused (another
+    connection owns the session now). A write still queued when the process is killed is lost
+    like a frame still in the network: the client resends what follows ``ready.last_seq``."""
+
+    def __init__(self, client: "redis.Redis") -> None:
+        super().__init__(name="kinesense-live-redis", daemon=True)
+        self.client = client
+        self.queue: queue.SimpleQueue[Write | threading.Event] = queue.SimpleQueue()
+        self.superseded: set[tuple[str, int]] = set()
+
+    def run(self) -> None:
+        while True:
+            time.sleep(GATHER_S)  # polled, not woken: queueing a write wakes no thread
+            batch: list[Write | threading.Event] = []
+            while len(batch) < BATCH_MAX:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            writes = [item for item in batch if not isinstance(item, threading.Event)]
+            try:
+                self._send(writes)
+            except Exception:  # Redis away: the sessions go on in memory; say it once a batch
+                LOG.exception("could not write %d live session updates to Redis", len(writes))
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()
+
+    def _send(self, writes: list[Write]) -> None:
+        if not writes:
+            return
+        with self.client.pipeline(transaction=False) as pipe:
+            for _, _, script, keys, args in writes:
+                script(keys=keys, args=args, client=pipe)
+            answers = pipe.execute()
+        for (token, generation, _, _, _), owned in zip(writes, answers, strict=True):
+            if not owned:
+                self.superseded.add((token, generation))
+
+    def flush(self, timeout_s: float = REDIS_TIMEOUT_S) -> bool:
+        """Wait until every write queued so far is sent; False after ``timeout_s``."""
+        done = threading.Event()
+        self.queue.put(done)
+        return done.wait(timeout_s)
+
+
 class RedisLiveStore:
     """:class:`~kinesense.live.state.LiveStore` shared by every web process through Redis.
 
@@ -100,6 +168,8 @@ class RedisLiveStore:
         self._push = client.register_script(_PUSH)
         self._snapshot = client.register_script(_SNAPSHOT)
         self._attach = client.register_script(_ATTACH)
+        self.writer = Writer(client)
+        self.writer.start()
 
     def add(self, session: LiveSession) -> str:
         token = secrets.token_urlsafe(32)
@@ -158,16 +228,28 @@ class RedisLiveStore:
         return session
 
     def applied(self, token: str, session: LiveSession, frame: str | bytes | None) -> bool:
-        now = time.monotonic()
-        if frame is None or now - self._snapped.get(token, 0.0) >= SNAPSHOT_EVERY_S:
-            return self.checkpoint(token, session)
+        if (token, session.generation) in self.writer.superseded:
+            return False
         key = session_key(token)
-        keys = [f"{key}:gen", f"{key}:frames"]
-        return bool(self._push(keys=keys, args=[session.generation, frame, self.ttl_ms]))
+        if frame is None or time.monotonic() - self._snapped.get(token, 0.0) >= SNAPSHOT_EVERY_S:
+            blob = dump(session, self.key)  # now: the session moves on
+            keys = [f"{key}:gen", f"{key}:snap", f"{key}:frames"]
+            args = [session.generation, blob, self.ttl_ms]
+            self.writer.queue.put((token, session.generation, self._snapshot, keys, args))
+            self._snapped[token] = time.monotonic()
+        else:
+            keys, args = [f"{key}:gen", f"{key}:frames"], [session.generation, frame, self.ttl_ms]
+            self.writer.queue.put((token, session.generation, self._push, keys, args))
+        return True
 
     def checkpoint(self, token: str, session: LiveSession) -> bool:
-        """Write ``session``'s snapshot (and empty its frame list) if its connection still owns
-        it; whether it does."""
+        """Write ``session``'s snapshot (and empty its frame list) now, after the writes queued
+        before it, if its connection still owns it; whether it does."""
+        self.writer.flush()
+        return self.write_snapshot(token, session)
+
+    def write_snapshot(self, token: str, session: LiveSession) -> bool:
+        """:meth:`checkpoint` without waiting for the queued writes (one round trip)."""
         key = session_key(token)
         blob = dump(session, self.key)
         keys = [f"{key}:gen", f"{key}:snap", f"{key}:frames"]
@@ -179,6 +261,7 @@ class RedisLiveStore:
         if not session.finished:
             self.checkpoint(token, session)
         self._snapped.pop(token, None)
+        self.writer.superseded.discard((token, session.generation))
 
     def remove(self, token: str) -> None:
         key = session_key(token)
