@@ -114,8 +114,9 @@ def test_a_live_session_survives_the_death_of_its_web_process(
             assert not step.get("dup")
         socket.send('{"type":"finish","pain_before":3,"pain_after":2}')
         saved = json.loads(socket.recv(timeout=60))
-    # what the dead process had applied, in-flight frames included, was carried over
-    assert KILL_AT - 1 <= resumed["last_seq"] < KILL_AT + IN_FLIGHT
+    # the dead process's last writes (those of its last 10 ms) may be lost, never more than
+    # the frames a client keeps to resend (the live page keeps 300)
+    assert KILL_AT - 300 < resumed["last_seq"] < KILL_AT + IN_FLIGHT
 
     store = Store(stack.url)
     try:
