@@ -20,7 +20,14 @@ from kinesense.services.live import check_live
 from kinesense.store import Store
 from kinesense.store.accounts import Accounts
 from kinesense.store.engine import make_engine
-from tests.clinic.stack import Stack, browser, children, clinic_stack, make_account, needs_stack
+from tests.clinic.stack import (
+    Stack,
+    browser,
+    clinic_stack,
+    make_account,
+    needs_stack,
+    serving_pid,
+)
 from tests.live.frames import message, real_squats, text
 
 pytestmark = needs_stack
@@ -34,24 +41,6 @@ IN_FLIGHT = 15
 def stack(tmp_path: Path) -> Any:
     with clinic_stack(tmp_path) as started:
         yield started
-
-
-def serving_pid(master: int, server_port: int, client_port: int) -> int:
-    """The web process holding the server end of the TCP connection from ``client_port``."""
-    inodes = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local, remote = (int(a.split(":")[1], 16) for a in fields[1:3])
-        if local == server_port and remote == client_port:
-            inodes.add(f"socket:[{fields[9]}]")
-    for pid in children(master):
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
-            try:
-                if os.readlink(fd) in inodes:
-                    return pid
-            except OSError:
-                continue
-    raise AssertionError(f"no web process holds the connection from port {client_port}")
 
 
 def open_socket(base: str, cookie: str) -> ClientConnection:
