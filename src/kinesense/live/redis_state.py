@@ -30,8 +30,11 @@ import queue
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
+from kinesense.clinic.runner import ServiceUnavailableError
 from kinesense.live.protocol import FrameMessage, ProtocolError, parse_client
 from kinesense.live.session import LiveSession
 from kinesense.live.snapshot import SnapshotError, dump, load, snapshot_key
@@ -74,6 +77,21 @@ local generation = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return {generation, redis.call('GET', KEYS[2]), redis.call('LRANGE', KEYS[3], 0, -1)}
 """
+
+
+LIVE_DOWN = "live sessions cannot be kept now (Redis is away); the page will try again"
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """Redis's errors as :class:`ServiceUnavailableError` (the client may try again)."""
+    import redis
+
+    try:
+        yield
+    except redis.RedisError:
+        LOG.warning("Redis is away for live sessions", exc_info=True)
+        raise ServiceUnavailableError(LIVE_DOWN) from None
 
 
 def session_key(token: str) -> str:
@@ -174,7 +192,7 @@ class RedisLiveStore:
     def add(self, session: LiveSession) -> str:
         token = secrets.token_urlsafe(32)
         key = session_key(token)
-        with self.client.pipeline() as pipe:
+        with reachable(), self.client.pipeline() as pipe:
             pipe.set(f"{key}:gen", session.generation, px=self.ttl_ms)
             pipe.set(f"{key}:snap", dump(session, self.key), px=self.ttl_ms)
             pipe.delete(f"{key}:frames")
@@ -185,7 +203,7 @@ class RedisLiveStore:
 
     def get(self, token: str) -> LiveSession | None:
         key = session_key(token)
-        with self.client.pipeline() as pipe:  # MULTI/EXEC: the three as of one moment
+        with reachable(), self.client.pipeline() as pipe:  # MULTI/EXEC: as of one moment
             pipe.get(f"{key}:gen")
             pipe.get(f"{key}:snap")
             pipe.lrange(f"{key}:frames", 0, -1)
@@ -209,7 +227,8 @@ class RedisLiveStore:
     def attach(self, token: str, session: LiveSession) -> LiveSession | None:
         key = session_key(token)
         keys = [f"{key}:gen", f"{key}:snap", f"{key}:frames"]
-        answer: Any = self._attach(keys=keys, args=[self.ttl_ms])
+        with reachable():
+            answer: Any = self._attach(keys=keys, args=[self.ttl_ms])
         if not answer:
             self.local.remove(token)
             return None
@@ -253,19 +272,22 @@ class RedisLiveStore:
         key = session_key(token)
         blob = dump(session, self.key)
         keys = [f"{key}:gen", f"{key}:snap", f"{key}:frames"]
-        owned = bool(self._snapshot(keys=keys, args=[session.generation, blob, self.ttl_ms]))
+        with reachable():
+            owned = bool(self._snapshot(keys=keys, args=[session.generation, blob, self.ttl_ms]))
         self._snapped[token] = time.monotonic()
         return owned
 
     def release(self, token: str, session: LiveSession) -> None:
         if not session.finished:
-            self.checkpoint(token, session)
+            with suppress(ServiceUnavailableError):  # logged; what Redis holds stays valid
+                self.checkpoint(token, session)
         self._snapped.pop(token, None)
         self.writer.superseded.discard((token, session.generation))
 
     def remove(self, token: str) -> None:
         key = session_key(token)
-        self.client.delete(f"{key}:gen", f"{key}:snap", f"{key}:frames")
+        with reachable():
+            self.client.delete(f"{key}:gen", f"{key}:snap", f"{key}:frames")
         self.local.remove(token)
         self._snapped.pop(token, None)
 

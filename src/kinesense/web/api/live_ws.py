@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from kinesense.clinic.runner import ServiceUnavailableError
 from kinesense.errors import KinesenseError
 from kinesense.live.protocol import (
     CLOSE_BAD_MESSAGE,
@@ -57,6 +58,8 @@ from kinesense.web.state import SESSION_IDLE, AppState
 
 LOG = logging.getLogger(__name__)
 SUPERSEDED = "the session continues on another connection"
+CLOSE_TRY_AGAIN = 1013
+"""RFC 6455's "try again later": the live sessions' store is away for now."""
 router = APIRouter()
 
 
@@ -126,6 +129,8 @@ async def live_socket(socket: WebSocket) -> None:
         await _close(socket, exc.code, str(exc))
     except LiveSessionNotFoundError as exc:
         await _close(socket, CLOSE_UNKNOWN_SESSION, str(exc))
+    except ServiceUnavailableError as exc:  # Redis away (clinic stack): the client retries
+        await _close(socket, CLOSE_TRY_AGAIN, str(exc))
     except KinesenseError as exc:
         await _close(socket, CLOSE_REFUSED, str(exc))
 
