@@ -50,6 +50,8 @@ SNAPSHOT_EVERY_S = 1.0
 """Seconds between snapshots of a session receiving frames (its frame list stays short)."""
 REDIS_TIMEOUT_S = 2.0
 """A Redis that does not answer within this is treated as away."""
+COMPLAIN_EVERY_S = 10.0
+"""The writer logs a Redis that is away at most this often."""
 BATCH_MAX = 512
 """Writes sent in one pipelined round trip at most."""
 GATHER_S = 0.01
@@ -131,6 +133,7 @@ class Writer(threading.Thread):
         self.client = client
         self.queue: queue.SimpleQueue[Write | threading.Event] = queue.SimpleQueue()
         self.superseded: set[tuple[str, int]] = set()
+        self.complained = -COMPLAIN_EVERY_S
 
     def run(self) -> None:
         while True:
@@ -144,8 +147,10 @@ class Writer(threading.Thread):
             writes = [item for item in batch if not isinstance(item, threading.Event)]
             try:
                 self._send(writes)
-            except Exception:  # Redis away: the sessions go on in memory; say it once a batch
-                LOG.exception("could not write %d live session updates to Redis", len(writes))
+            except Exception:  # Redis away: the sessions go on in memory; say so now and then
+                if time.monotonic() - self.complained >= COMPLAIN_EVERY_S:
+                    self.complained = time.monotonic()
+                    LOG.exception("could not write %d live session updates to Redis", len(writes))
             for item in batch:
                 if isinstance(item, threading.Event):
                     item.set()
