@@ -8,6 +8,8 @@ Skipped without the test servers."""
 import json
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from websockets.sync.client import ClientConnection, connect
 from kinesense.live.session import LiveSession
 from kinesense.services.live import check_live
 from kinesense.store import Store
-from kinesense.store.accounts import Accounts
+from kinesense.store.accounts import AccountRecord, Accounts
 from kinesense.store.engine import make_engine
 from tests.clinic.stack import (
     Stack,
@@ -51,17 +53,8 @@ def open_socket(base: str, cookie: str) -> ClientConnection:
     )
 
 
-def drain(socket: ClientConnection) -> None:
-    """Read answers until the connection closes (its server died)."""
-    while True:
-        socket.recv(timeout=30)
-
-
-def test_a_live_session_survives_the_death_of_its_web_process(
-    stack: Stack, shared_data: Path
-) -> None:
-    frames, (width, height) = real_squats(shared_data)
-    base = stack.start_web(processes=2)
+def screened_person(stack: Stack, base: str) -> tuple[AccountRecord, str]:
+    """A person with no warning sign at screening, and their sign-in cookie."""
     engine = make_engine(stack.url)
     accounts = Accounts(engine)
     therapist = make_account(accounts, "therapist", "Theo")
@@ -69,9 +62,50 @@ def test_a_live_session_survives_the_death_of_its_web_process(
     engine.dispose()
     assert person.person_id is not None
     client = browser(stack, base, person)
-    assert client.post(f"/api/v1/people/{person.person_id}/screenings",
-                       json={"none": True}).status_code == 201  # fmt: skip
-    cookie = client.cookies["ks_session"]
+    answer = client.post(f"/api/v1/people/{person.person_id}/screenings", json={"none": True})
+    assert answer.status_code == 201
+    return person, client.cookies["ks_session"]
+
+
+@contextmanager
+def other_process_socket(base: str, cookie: str, master: int, owner: int
+                         ) -> Iterator[ClientConnection]:  # fmt: skip
+    """A live socket served by another web process than ``owner`` (new connections until one
+    lands there)."""
+    port = int(base.rsplit(":", 1)[1])
+    for _ in range(40):
+        with open_socket(base, cookie) as socket:
+            if serving_pid(master, port, socket.socket.getsockname()[1]) != owner:
+                yield socket
+                return
+    pytest.fail("every connection went to the same web process")
+
+
+def send_each(socket: ClientConnection, frames: list[Any], seqs: range,
+              answers: list[dict[str, Any]]) -> None:  # fmt: skip
+    """Send frames one by one, keeping each answer."""
+    for seq in seqs:
+        socket.send(text(seq, frames[seq]))
+        answers.append(json.loads(socket.recv(timeout=30)))
+
+
+def drain(socket: ClientConnection) -> None:
+    """Read answers until the connection closes (its server died)."""
+    drain_into(socket, [])
+
+
+def drain_into(socket: ClientConnection, answers: list[dict[str, Any]]) -> None:
+    """Keep the answers until the connection closes."""
+    while True:
+        answers.append(json.loads(socket.recv(timeout=30)))
+
+
+def test_a_live_session_survives_the_death_of_its_web_process(
+    stack: Stack, shared_data: Path
+) -> None:
+    frames, (width, height) = real_squats(shared_data)
+    base = stack.start_web(processes=2)
+    person, cookie = screened_person(stack, base)
     port = int(base.rsplit(":", 1)[1])
 
     with open_socket(base, cookie) as socket:
@@ -128,3 +162,36 @@ def test_a_live_session_survives_the_death_of_its_web_process(
     assert len(stored) == 1  # saved exactly once
     assert stored[0].reps == expected.rep_count
     assert stored[0].summary == json.loads(json.dumps(result.to_json()["summary"]))
+
+
+def test_a_resume_on_the_other_process_stops_the_older_connection(
+    stack: Stack, shared_data: Path
+) -> None:
+    frames, (width, height) = real_squats(shared_data)
+    base = stack.start_web(processes=2)
+    _, cookie = screened_person(stack, base)
+    port = int(base.rsplit(":", 1)[1])
+    master = stack.webs[0].pid
+    with open_socket(base, cookie) as first:
+        first.send(json.dumps({"type": "start", "v": 1, "exercise": "squat", "width": width,
+                               "height": height}))  # fmt: skip
+        ready = json.loads(first.recv(timeout=30))
+        first.send('{"type":"skip_setup"}')
+        for seq in range(60):
+            first.send(text(seq, frames[seq]))
+            first.recv(timeout=30)
+        owner = serving_pid(master, port, first.socket.getsockname()[1])
+        with other_process_socket(base, cookie, master, owner) as second:
+            second.send(json.dumps({"type": "resume", "v": 1, "token": ready["token"]}))
+            resumed = json.loads(second.recv(timeout=30))
+            assert resumed["resumed"]
+            assert resumed["last_seq"] >= 0
+            answers: list[dict[str, Any]] = []
+            with pytest.raises(ConnectionClosed) as closed:  # told within 2 s of frames
+                send_each(first, frames, range(60, 120), answers)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == 4000
+            assert answers[-1]["type"] == "error"
+            for seq in range(resumed["last_seq"] + 1, 90):
+                second.send(text(seq, frames[seq]))
+                assert json.loads(second.recv(timeout=30))["seq"] == seq
