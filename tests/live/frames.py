@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from kinesense.capture.face import FaceDetection, MediaPipeFaceEstimator
 from kinesense.capture.head_extract import extract_head
@@ -98,3 +99,29 @@ def head_messages(path: Path) -> tuple[HeadSeries, list[FrameMessage]]:
         for i, (_, faces) in enumerate(models[0].found)
     ]  # fmt: skip
     return video, messages
+
+
+def real_squats(shared_data: Path, subject: int = 1) -> tuple[list[CoachFrame], tuple[int, int]]:
+    """Ten real deep squats (UI-PRMD subject ``subject``, :mod:`~kinesense.capture.readers.
+    uiprmd_clips`) filmed from the left side (:func:`kinesense.signal.projection.film`): the
+    frames and their resolution. The landmarks Kinect does not track (the face, the hands) are
+    sent as a browser sends a landmark it cannot see: at (0, 0, 0) with visibility 0 (the
+    protocol takes finite numbers only). Skips the test when UI-PRMD is absent."""
+    from kinesense.capture.readers.uiprmd_clips import load_clip
+    from kinesense.coach.offline import frames_from_series
+    from kinesense.signal.projection import film
+
+    root = shared_data / "ui-prmd"
+    if not root.is_dir():
+        pytest.skip("UI-PRMD recordings are absent from ../shared/data")
+    filmed = film(load_clip(root, 1, subject).pose, "left-side")
+    assert filmed.provenance.resolution is not None
+    frames = []
+    for frame in frames_from_series(filmed):
+        if frame.image_xyz is not None and frame.visibility is not None:
+            unseen = ~np.isfinite(frame.image_xyz).all(axis=1)
+            xyz = np.where(unseen[:, None], 0.0, frame.image_xyz)
+            vis = np.where(unseen | ~np.isfinite(frame.visibility), 0.0, frame.visibility)
+            frame = CoachFrame(frame.time_s, xyz, vis, resolution=frame.resolution)
+        frames.append(frame)
+    return frames, filmed.provenance.resolution

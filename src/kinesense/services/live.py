@@ -75,7 +75,8 @@ def start_live(
 
 
 def resume_live(sessions: LiveStore, token: str, account_id: int) -> LiveSession:
-    """The session of ``token``, attached to a new connection (the older one stops).
+    """The session of ``token``, attached to a new connection (the older one stops, in this
+    process or another when the store is shared: :mod:`kinesense.live.redis_state`).
 
     Raises:
         LiveSessionNotFoundError: unknown, expired, finished, or started by another account.
@@ -83,8 +84,10 @@ def resume_live(sessions: LiveStore, token: str, account_id: int) -> LiveSession
     session = sessions.get(token)
     if session is None or session.account_id != account_id or session.finished:
         raise LiveSessionNotFoundError("no live session with this token; start a new one")
-    session.generation += 1
-    return session
+    attached = sessions.attach(token, session)
+    if attached is None or attached.finished:
+        raise LiveSessionNotFoundError("no live session with this token; start a new one")
+    return attached
 
 
 def feed_live(session: LiveSession, frame: FrameMessage) -> dict[str, object]:

@@ -8,8 +8,11 @@ by the service, is answered with an ``error`` message and the socket is closed w
 and a 4xxx code, never a server error.
 
 A frame is coached on the event loop itself (about a millisecond of the engine's work: handing
-it to a thread would cost more than it saves); the store's reads and writes (starting a
-session, saving it) run in the thread pool.
+it to a thread would cost more than it saves), and so is the live store's note of it (nothing in
+memory; one Redis round trip on the clinic stack); the store's other reads and writes (starting,
+resuming and saving a session) run in the thread pool. With several web processes the sessions
+are in Redis (:mod:`kinesense.live.redis_state`): a client that reconnects to another process
+resumes there, and the connection that had the session is closed with 4000 at its next frame.
 """
 
 import logging
@@ -20,6 +23,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from kinesense.clinic.runner import ServiceUnavailableError
 from kinesense.errors import KinesenseError
 from kinesense.live.protocol import (
     CLOSE_BAD_MESSAGE,
@@ -36,8 +40,9 @@ from kinesense.live.protocol import (
     error_message,
     parse_client,
 )
+from kinesense.live.redis_state import live_store_for
 from kinesense.live.session import LiveSession
-from kinesense.live.state import LiveStore, MemoryLiveStore
+from kinesense.live.state import LiveStore
 from kinesense.services.live import (
     LiveSessionNotFoundError,
     feed_live,
@@ -45,20 +50,26 @@ from kinesense.services.live import (
     resume_live,
     start_live,
 )
+from kinesense.settings import load_settings
 from kinesense.store.accounts import AccountRecord
 from kinesense.web import access
 from kinesense.web.security import SESSION_COOKIE
 from kinesense.web.state import SESSION_IDLE, AppState
 
 LOG = logging.getLogger(__name__)
+SUPERSEDED = "the session continues on another connection"
+CLOSE_TRY_AGAIN = 1013
+"""RFC 6455's "try again later": the live sessions' store is away for now."""
 router = APIRouter()
 
 
 def live_store(app_state: Any) -> LiveStore:
-    """The app's live sessions (made on first use, kept on the Starlette app's state)."""
+    """The app's live sessions (made on first use, kept on the Starlette app's state): in Redis
+    with a Redis broker (the clinic stack), otherwise in this process."""
     store: LiveStore | None = getattr(app_state, "live_sessions", None)
     if store is None:
-        store = MemoryLiveStore()
+        secret = app_state.kinesense.config.secret_key
+        store = live_store_for(load_settings().broker_url, secret)
         app_state.live_sessions = store
     return store
 
@@ -118,6 +129,8 @@ async def live_socket(socket: WebSocket) -> None:
         await _close(socket, exc.code, str(exc))
     except LiveSessionNotFoundError as exc:
         await _close(socket, CLOSE_UNKNOWN_SESSION, str(exc))
+    except ServiceUnavailableError as exc:  # Redis away (clinic stack): the client retries
+        await _close(socket, CLOSE_TRY_AGAIN, str(exc))
     except KinesenseError as exc:
         await _close(socket, CLOSE_REFUSED, str(exc))
 
@@ -133,10 +146,22 @@ async def _serve(
         )
         resumed = False
     elif isinstance(first, ResumeMessage):
-        token, session = first.token, resume_live(sessions, first.token, account.id)
+        token = first.token
+        session = await run_in_threadpool(resume_live, sessions, token, account.id)
         resumed = True
     else:
         raise ProtocolError("the first message must be 'start' or 'resume'", CLOSE_BAD_MESSAGE)
+    try:
+        await _stream(socket, state, sessions, token, session, resumed)
+    finally:
+        if not session.finished:
+            await run_in_threadpool(sessions.release, token, session)
+
+
+async def _stream(
+    socket: WebSocket, state: AppState, sessions: LiveStore, token: str, session: LiveSession,
+    resumed: bool,
+) -> None:  # fmt: skip
     generation = session.generation
     await socket.send_json(session.ready_json(token, resumed))
     while True:
@@ -144,14 +169,20 @@ async def _serve(
         began = time.perf_counter()
         message = parse_client(text)
         if session.generation != generation:
-            await _close(socket, CLOSE_SUPERSEDED, "the session continues on another connection")
+            await _close(socket, CLOSE_SUPERSEDED, SUPERSEDED)
             return
         if isinstance(message, FrameMessage):
             step = feed_live(session, message)
+            if not sessions.applied(token, session, None if step.get("dup") else text):
+                await _close(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+                return
             step["server_ms"] = round((time.perf_counter() - began) * 1000, 3)
             await socket.send_json(step)
         elif isinstance(message, SkipSetupMessage):
             session.skip_setup()
+            if not sessions.applied(token, session, None):
+                await _close(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+                return
         elif isinstance(message, FinishMessage):
             await _finish(socket, state, sessions, token, session, message)
             return
