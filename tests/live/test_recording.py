@@ -43,7 +43,9 @@ def test_frames_rebuild_the_video_series_field_by_field() -> None:
     assert live.world_up == video.world_up
     assert live.frame_rate_hz == pytest.approx(video.frame_rate_hz, rel=0.01)
     same = ("resolution", "camera_view", "model")
-    assert [getattr(live.provenance, k) for k in same] == [getattr(video.provenance, k) for k in same]
+    assert [getattr(live.provenance, k) for k in same] == [
+        getattr(video.provenance, k) for k in same
+    ]
     assert (live.provenance.source, live.provenance.reader) == (SOURCE, READER)
     assert "quality_flags" not in live.provenance.details
 
@@ -53,7 +55,8 @@ def test_resent_and_out_of_order_frames() -> None:
     assert video.provenance.resolution is not None
     messages = frame_messages(video)[:3]
     recording = LiveRecording(video.provenance.resolution)
-    assert recording.add(messages[0]) and recording.add(messages[1])
+    assert recording.add(messages[0])
+    assert recording.add(messages[1])
     assert not recording.add(messages[1])  # resent after a dropped connection: kept once
     late = messages[2].model_copy(update={"t": messages[1].t})
     with pytest.raises(ProtocolError) as caught:
@@ -66,7 +69,8 @@ def test_a_recording_takes_no_more_than_its_bound() -> None:
     recording = LiveRecording((640, 480))
     for seq in range(MAX_FRAMES + 5):
         recording.add(FrameMessage(type="frame", seq=seq, t=seq * 10, lm=None))
-    assert len(recording) == MAX_FRAMES and recording.full
+    assert len(recording) == MAX_FRAMES
+    assert recording.full
 
 
 def test_nobody_seen_is_refused() -> None:
