@@ -10,10 +10,12 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, sync_playwright
+from starlette.websockets import WebSocketDisconnect
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
     warnings.filterwarnings("ignore", message="Using `httpx`")
@@ -21,6 +23,7 @@ with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
 
 from kinesense.jobs import JobRecord
 from kinesense.services.people import add_person
+from kinesense.services.screening import run_screening
 from kinesense.store.accounts import AccountRecord, LinkRecord
 from kinesense.web.access import CONSENT_VERSION
 from kinesense.web.app import create_app
@@ -172,6 +175,32 @@ def build_world(app: FastAPI) -> World:
 def world(app: FastAPI) -> World:
     """A fresh :class:`World`."""
     return build_world(app)
+
+
+ORIGIN = {"origin": "http://testserver"}
+"""The ``Origin`` of this site's pages, as a live socket's handshake must carry it."""
+
+
+def screened(world: World, account: AccountRecord, answers: dict[str, Any] | None = None) -> None:
+    """Screen ``account``'s person with ``answers`` (default: no warning sign)."""
+    run_screening(answers or {}, store=world.state.store, person=str(account.person_id))
+
+
+@pytest.fixture
+def person(world: World) -> Iterator[TestClient]:
+    """The world's person, screened with no warning sign, signed in."""
+    screened(world, world.person)
+    browser = signed_in(world.app, world.person)
+    yield browser
+    browser.close()
+
+
+def closed_with(socket: Any) -> tuple[dict[str, Any], int]:
+    """The error message the server sent, and the close code that followed."""
+    error = socket.receive_json()
+    with pytest.raises(WebSocketDisconnect) as caught:
+        socket.receive_json()
+    return error, caught.value.code
 
 
 @pytest.fixture(scope="session")
