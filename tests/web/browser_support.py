@@ -9,9 +9,11 @@ package and prints the same path; ``make test`` passes it in ``KINESENSE_CHROMIU
 import os
 import re
 import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
+from playwright.sync_api import Browser, BrowserType, ConsoleMessage, Page, Playwright
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
@@ -107,3 +109,70 @@ class Watched:
 def new_page(browser: Browser, viewport: dict[str, int] | None = None) -> Watched:
     """A page in a fresh context (its own cookies), on a phone unless ``viewport`` says."""
     return Watched(browser.new_context(viewport=viewport or PHONE).new_page())
+
+
+LOOP_MARGIN_S = 0.2
+"""Seconds before the end of a clip at which a live page stops (the fake camera then loops)."""
+
+
+def to_y4m(clip: Path, out: Path, cut: tuple[float, float] | None = None) -> tuple[Path, float]:
+    """``clip`` (or its ``cut``: start and length, seconds) as the fake camera's y4m (640 wide,
+    yuv420p); its duration in seconds."""
+    import imageio_ffmpeg
+
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    where = ["-ss", f"{cut[0]:g}", "-t", f"{cut[1]:g}"] if cut is not None else []
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-y", *where, "-i", str(clip), "-vf", "scale=640:-2",
+         "-pix_fmt", "yuv420p", str(out)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    header = out.read_bytes()[:200].split(b"\n", 1)[0].decode()
+    num, den = (int(v) for v in re.search(r" F(\d+):(\d+)", header).groups())  # type: ignore[union-attr]
+    frame_size = 640 * int(re.search(r" H(\d+)", header).group(1)) * 3 // 2  # type: ignore[union-attr]
+    frames = (out.stat().st_size - len(header) - 1) // (frame_size + len(b"FRAME\n"))
+    return out, frames * den / num
+
+
+def camera_browser(playwright: BrowserType, y4m: Path) -> Browser:
+    """Headless Chromium whose camera plays ``y4m``."""
+    binary = chromium_binary()
+    assert binary is not None
+    return playwright.launch(
+        executable_path=str(binary),
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={y4m}"],
+    )  # fmt: skip
+
+
+def plain_browser(playwright: BrowserType) -> Browser:
+    """Headless Chromium without a camera."""
+    binary = chromium_binary()
+    assert binary is not None
+    return playwright.launch(executable_path=str(binary), args=CHROMIUM_ARGS)
+
+
+def demo_page(browser: Browser, cookies: Any) -> Watched:
+    """A page of the signed-in demo person."""
+    context = browser.new_context(viewport={"width": 1000, "height": 900}, storage_state=cookies)
+    return Watched(context.new_page())
+
+
+def problems(watched: Watched) -> list[str]:
+    """The page's CSP violations and script errors, less the pose runtime's own log lines
+    (MediaPipe writes ``INFO: Created TensorFlow Lite XNNPACK delegate`` to the console's
+    error stream)."""
+    return [p for p in watched.problems if not p.startswith("INFO: ")]
+
+
+def until(page: Page, expression: str, timeout_s: float = 60) -> Any:
+    """Poll ``expression`` in the page until it is truthy (``wait_for_function`` evaluates a
+    string, which the page's CSP rightly refuses)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(25)

@@ -6,6 +6,7 @@ Accounts are made through the same repository calls the invitation pages use; on
 
 import functools
 import re
+import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserType, sync_playwright
 from starlette.websockets import WebSocketDisconnect
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
@@ -32,6 +33,8 @@ from kinesense.web.config import WebConfig
 from kinesense.web.passwords import hash_password
 from kinesense.web.security import SESSION_COOKIE, new_token
 from kinesense.web.state import INVITATION_LIFETIME, AppState
+from tests.web.browser_support import plain_browser
+from tests.web.live_server import LiveServer
 
 PASSWORD = "a long test password"
 
@@ -216,3 +219,42 @@ def browser() -> Iterator[Browser]:
         chromium = launch(playwright, binary)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def playwright(browser: Browser) -> BrowserType:
+    """Chromium's launcher of the session's Playwright (one event loop per process), skipping
+    the module when Chromium is not installed (the ``browser`` fixture does)."""
+    return browser.browser_type
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``kinesense serve --demo``: the demo person is screened and has a plan."""
+    with LiveServer(tmp_path_factory.mktemp("live"), "--demo") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def demo_cookies(playwright: BrowserType, demo: LiveServer) -> Any:
+    """The cookies of the demo person, signed in once (the demo link works once) with the
+    consent accepted, for every browser of this module."""
+    browser = plain_browser(playwright)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(demo.demo_url)
+        page.wait_for_url(f"{demo.url}/consent")
+        page.check("#agree")
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r".*/people/\d+$"))
+        home = page.url
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # the demo's recordings are measured in the background:
+            page.goto(home + "/sessions")  # let them finish, not compete with the pose model
+            if page.locator("#sessions > li").count() >= 1:
+                break
+            page.wait_for_timeout(500)
+        return context.storage_state()
+    finally:
+        browser.close()

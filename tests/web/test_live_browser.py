@@ -6,19 +6,23 @@ the fake camera loops the clip (``?seconds=``). Also: the page's requests to oth
 refused by the Content-Security-Policy, and a dropped connection resumes."""
 
 import json
-import re
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, BrowserType, Page
+from playwright.sync_api import BrowserType, Page
 
 from tests.conftest import shared_file
-from tests.web.browser_support import CHROMIUM_ARGS, Watched, chromium_binary
+from tests.web.browser_support import (
+    LOOP_MARGIN_S,
+    camera_browser,
+    demo_page,
+    plain_browser,
+    problems,
+    to_y4m,
+    until,
+)
 from tests.web.live_server import LiveServer
 
 SQUAT_CUT = (1.0, 3.6)
@@ -27,25 +31,6 @@ shows no squat (a jump off a box, people walking): ``kinesense coach squat`` cou
 recording but 2 or 3 on its 640-pixel y4m, at moments that move with the frame rate, because
 those "repetitions" are artefacts of jumps. The cut keeps the jump, whose knee bends are
 rejected as incomplete, and leaves those artefacts out; ../shared/data has no clip of squats."""
-LOOP_MARGIN_S = 0.2
-"""Seconds before the end of the clip at which the page stops (the fake camera then loops)."""
-
-
-def to_y4m(clip: Path, out: Path, cut: tuple[float, float] | None = None) -> tuple[Path, float]:
-    """``clip`` (or its ``cut``: start and length, seconds) as the fake camera's y4m (640 wide,
-    yuv420p); its duration in seconds."""
-    ffmpeg = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
-    where = ["-ss", f"{cut[0]:g}", "-t", f"{cut[1]:g}"] if cut is not None else []
-    subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-y", *where, "-i", str(clip), "-vf", "scale=640:-2",
-         "-pix_fmt", "yuv420p", str(out)],
-        check=True, timeout=120,
-    )  # fmt: skip
-    header = out.read_bytes()[:200].split(b"\n", 1)[0].decode()
-    num, den = (int(v) for v in re.search(r" F(\d+):(\d+)", header).groups())  # type: ignore[union-attr]
-    frame_size = 640 * int(re.search(r" H(\d+)", header).group(1)) * 3 // 2  # type: ignore[union-attr]
-    frames = (out.stat().st_size - len(header) - 1) // (frame_size + len(b"FRAME\n"))
-    return out, frames * den / num
 
 
 def cli_coach(exercise: str, video: Path) -> dict[str, Any]:
@@ -56,89 +41,6 @@ def cli_coach(exercise: str, video: Path) -> dict[str, Any]:
     )  # fmt: skip
     data: dict[str, Any] = json.loads(answer.stdout)
     return data
-
-
-def problems(watched: Watched) -> list[str]:
-    """The page's CSP violations and script errors, less the pose runtime's own log lines
-    (MediaPipe writes ``INFO: Created TensorFlow Lite XNNPACK delegate`` to the console's
-    error stream)."""
-    return [p for p in watched.problems if not p.startswith("INFO: ")]
-
-
-def until(page: Page, expression: str, timeout_s: float = 60) -> Any:
-    """Poll ``expression`` in the page until it is truthy (``wait_for_function`` evaluates a
-    string, which the page's CSP rightly refuses)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = page.evaluate(expression)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        page.wait_for_timeout(25)
-
-
-@pytest.fixture(scope="module")
-def playwright(browser: Browser) -> BrowserType:
-    """Chromium's launcher of the session's Playwright (one event loop per process), skipping
-    the module when Chromium is not installed (the ``browser`` fixture does)."""
-    return browser.browser_type
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``kinesense serve --demo``: the demo person is screened and has a plan."""
-    with LiveServer(tmp_path_factory.mktemp("live"), "--demo") as server:
-        yield server
-
-
-def camera_browser(playwright: BrowserType, y4m: Path) -> Browser:
-    """Headless Chromium whose camera plays ``y4m``."""
-    binary = chromium_binary()
-    assert binary is not None
-    return playwright.launch(
-        executable_path=str(binary),
-        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
-              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={y4m}"],
-    )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def signed_in(playwright: BrowserType, demo: LiveServer) -> Any:
-    """The cookies of the demo person, signed in once (the demo link works once) with the
-    consent accepted, for every browser of this module."""
-    browser = plain_browser(playwright)
-    try:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(demo.demo_url)
-        page.wait_for_url(f"{demo.url}/consent")
-        page.check("#agree")
-        page.click("main button[type=submit]")
-        page.wait_for_url(re.compile(r".*/people/\d+$"))
-        home = page.url
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # the demo's recordings are measured in the background:
-            page.goto(home + "/sessions")  # let them finish, not compete with the pose model
-            if page.locator("#sessions > li").count() >= 1:
-                break
-            page.wait_for_timeout(500)
-        return context.storage_state()
-    finally:
-        browser.close()
-
-
-def plain_browser(playwright: BrowserType) -> Browser:
-    """Headless Chromium without a camera."""
-    binary = chromium_binary()
-    assert binary is not None
-    return playwright.launch(executable_path=str(binary), args=CHROMIUM_ARGS)
-
-
-def demo_page(browser: Browser, cookies: Any) -> Watched:
-    """A page of the signed-in demo person."""
-    context = browser.new_context(viewport={"width": 1000, "height": 900}, storage_state=cookies)
-    return Watched(context.new_page())
 
 
 def coach_live(page: Page, base: str, exercise: str, seconds: float, *, drop_at_s: float = 0.0
@@ -161,7 +63,7 @@ def coach_live(page: Page, base: str, exercise: str, seconds: float, *, drop_at_
 
 
 def test_a_hold_matches_the_command_line(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "stance.y4m")
@@ -169,7 +71,7 @@ def test_a_hold_matches_the_command_line(
     truth = cli_coach(exercise, y4m)
     browser = camera_browser(playwright, y4m)
     try:
-        watched = demo_page(browser, signed_in)
+        watched = demo_page(browser, demo_cookies)
         live = coach_live(watched.page, demo.url, exercise, duration_s - LOOP_MARGIN_S)
     finally:
         browser.close()
@@ -181,14 +83,14 @@ def test_a_hold_matches_the_command_line(
 
 
 def test_the_counter_matches_the_command_line_and_resumes(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/sports2d_demo.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "demo.y4m", cut=SQUAT_CUT)
     truth = cli_coach("squat", y4m)
     browser = camera_browser(playwright, y4m)
     try:
-        watched = demo_page(browser, signed_in)
+        watched = demo_page(browser, demo_cookies)
         live = coach_live(watched.page, demo.url, "squat", duration_s - LOOP_MARGIN_S,
                           drop_at_s=1.0)  # fmt: skip
         record = live["saved"]["url"]
@@ -207,11 +109,11 @@ def test_the_counter_matches_the_command_line_and_resumes(
 
 
 def test_outside_hosts_are_refused(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any
 ) -> None:
     browser = plain_browser(playwright)
     try:
-        page = demo_page(browser, signed_in).page
+        page = demo_page(browser, demo_cookies).page
         page.goto(f"{demo.url}/coach/squat")
         found = page.evaluate(
             """async () => {
