@@ -59,8 +59,8 @@ def guided_stance(page: Page, base: str, seconds: float) -> dict[str, Any]:
     frames; the ``result`` message and what the page said."""
     page.goto(f"{base}/measure/live/stance?eyes=open&model=full&countdown=0&seconds={seconds:.3f}")
     page.click("#start-now")
-    state = until(page, "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)"
-                  " && kinesenseGuided", 120)  # fmt: skip
+    over = "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)"
+    state = until(page, f"{over} && kinesenseGuided", 120)
     assert state.get("result"), state.get("error")
     shown = page.inner_text("#guided-done")
     return {"result": state["result"], "said": state["said"], "sent": state["sent"],

@@ -85,6 +85,7 @@ function showResult(message) {
   guided.done = true;
   stopCamera();
   show("guided-controls", false);
+  show("guided-view", false); // the camera is off: its picture would be an empty box
   const box = $("guided-result");
   box.dataset.usable = String(message.usable);
   box.textContent = message.usable
