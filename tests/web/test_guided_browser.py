@@ -96,10 +96,7 @@ def test_stance_on_a_real_balance_gives_the_command_lines_result(
     assert result["metrics"] == truth["metrics"]
     assert live["said"][:2] == ["Stand still on both feet.", "Lift one foot."]
     assert truth["reasons"][0][:30].lower() in live["shown"].lower()
-    assert (
-        "could not be measured" in live["saved_page"].lower()
-        or truth["reasons"][0][1:30] in live["saved_page"]
-    )
+    assert truth["reasons"][0][:40].lower() in live["saved_page"].lower()  # kept as refused
     assert seen == []
 
 
