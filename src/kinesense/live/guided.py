@@ -36,7 +36,7 @@ from kinesense.live.protocol import (
     FrameMessage,
     ProtocolError,
 )
-from kinesense.live.recording import MAX_DURATION_S, LiveRecording
+from kinesense.live.recording import MAX_DURATION_S, LiveRecording, is_new
 from kinesense.validation_errors import one_line
 
 PHASES = ("check", "countdown", "record", "done")
@@ -133,13 +133,8 @@ class GuidedRun:
         """
         if self.phase == "done":
             raise ProtocolError("the test is over", CLOSE_OUT_OF_ORDER)
-        if frame.seq <= self.last_seq:
+        if not is_new(frame, self.last_seq, self.last_t_ms):
             return {"type": "step", "seq": frame.seq, "dup": True}
-        if self.last_t_ms is not None and frame.t <= self.last_t_ms:
-            raise ProtocolError(
-                f"frame {frame.seq}: time {frame.t} ms does not follow {self.last_t_ms} ms",
-                CLOSE_OUT_OF_ORDER,
-            )
         self.last_seq, self.last_t_ms = frame.seq, frame.t
         say: list[str] = []
         if self.phase == "check":

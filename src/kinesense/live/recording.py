@@ -48,6 +48,23 @@ POSE_FIELDS = frozenset({"type", "seq", "t", "lm", "wl", "luma"})
 """The fields of a frame message that make the pose series; any other is kept in ``extras``."""
 
 
+def is_new(frame: FrameMessage, last_seq: int, last_t_ms: int | None) -> bool:
+    """Whether ``frame`` follows the frames applied so far (False: its ``seq`` was applied
+    already, a client resending after a dropped connection).
+
+    Raises:
+        ProtocolError: a new frame whose time does not increase (close code 4409).
+    """
+    if frame.seq <= last_seq:
+        return False
+    if last_t_ms is not None and frame.t <= last_t_ms:
+        raise ProtocolError(
+            f"frame {frame.seq}: time {frame.t} ms does not follow {last_t_ms} ms",
+            CLOSE_OUT_OF_ORDER,
+        )
+    return True
+
+
 @dataclass
 class LiveRecording:
     """The frames of one guided recording, in ``seq`` order.
@@ -87,13 +104,8 @@ class LiveRecording:
         Raises:
             ProtocolError: the frame's time does not increase (close code 4409).
         """
-        if frame.seq <= self.last_seq or self.full:
+        if not is_new(frame, self.last_seq, self.last_t_ms) or self.full:
             return False
-        if self.last_t_ms is not None and frame.t <= self.last_t_ms:
-            raise ProtocolError(
-                f"frame {frame.seq}: time {frame.t} ms does not follow {self.last_t_ms} ms",
-                CLOSE_OUT_OF_ORDER,
-            )
         if self.first_t_ms is None:
             self.first_t_ms = frame.t
         self.frames.add(frame.seq, (frame.t - self.first_t_ms) / 1000.0, detection_of(frame))

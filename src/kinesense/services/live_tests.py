@@ -26,6 +26,7 @@ from kinesense.clock import utc_now
 from kinesense.errors import InvalidValueError
 from kinesense.live.guided import GuidedRun, GuidedStartMessage
 from kinesense.live.guided_tests import GuidedPlan, guided_plan
+from kinesense.live.recording import LiveRecording
 from kinesense.program.records import Person
 from kinesense.series import PoseSeries
 from kinesense.services.assessments import run_assessment, user_values
@@ -51,6 +52,11 @@ class GuidedOutcome:
 
 
 InputsBuilder = Callable[[GuidedPlan, Any, PersonFacts], Any]
+SeriesMaker = Callable[[LiveRecording], Any]
+
+SERIES: Mapping[str, SeriesMaker] = {"pose": LiveRecording.series}
+"""The series a recording makes, by the plan's ``series_kind`` (a test reading the head's
+orientation adds ``"head"``: a series made from the frames' extra fields)."""
 
 
 def _stance(plan: GuidedPlan, pose: PoseSeries, facts: PersonFacts) -> StanceInputs:
@@ -130,7 +136,8 @@ def finish_guided(store: Store, session: GuidedSession) -> GuidedOutcome:
         raise InvalidValueError(
             "nothing was recorded: the test stopped before the countdown; start it again"
         )
-    result = guided_result(session.run.plan, recording.series(), session.facts)
+    plan = session.run.plan
+    result = guided_result(plan, SERIES[plan.series_kind](recording), session.facts)
     saved = save_assessment(store, str(session.person_id), result)
     return GuidedOutcome(result, saved.record_id)
 
