@@ -26,12 +26,17 @@ from kinesense.web.templating import render
 router = APIRouter()
 
 
+LABELS = {"eyes": "eyes {}", "view": "{} view"}
+"""How a choice reads in a link, by the choice's name (a movement reads as itself)."""
+
+
 def guided_choices() -> list[dict[str, object]]:
     """The guided tests and their choices, for the measure page's links."""
     return [
         {"id": test.id, "title": test.title, "summary": test.summary,
          "option_name": test.option_name,
-         "plans": [(option, plan.title) for option, plan in test.plans.items()]}
+         "plans": [(option, LABELS.get(test.option_name, "{}").format(option))
+                   for option in test.plans]}
         for test in GUIDED_TESTS.values()
     ]  # fmt: skip
 
