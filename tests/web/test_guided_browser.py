@@ -54,10 +54,11 @@ def cli_stance(video: Path) -> dict[str, Any]:
     return data
 
 
-def guided_stance(page: Page, base: str, seconds: float) -> dict[str, Any]:
-    """Single-leg stance, eyes open, without the camera check or countdown, for ``seconds`` of
-    frames; the ``result`` message and what the page said."""
-    page.goto(f"{base}/measure/live/stance?eyes=open&model=full&countdown=0&seconds={seconds:.3f}")
+def guided_stance(page: Page, base: str, seconds: float, countdown: int) -> dict[str, Any]:
+    """Single-leg stance, eyes open, without the camera check, ``countdown`` seconds of
+    countdown, for ``seconds`` of frames; the ``result`` message and what the page said."""
+    query = f"eyes=open&model=full&countdown={countdown}&seconds={seconds:.3f}"
+    page.goto(f"{base}/measure/live/stance?{query}")
     page.click("#start-now")
     over = "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)"
     state = until(page, f"{over} && kinesenseGuided", 120)
@@ -67,12 +68,14 @@ def guided_stance(page: Page, base: str, seconds: float) -> dict[str, Any]:
             "shown": shown}  # fmt: skip
 
 
-def run_stance(playwright: BrowserType, demo: LiveServer, cookies: Any, y4m: Path,
-               duration_s: float) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
+def run_stance(
+    playwright: BrowserType, demo: LiveServer, cookies: Any, y4m: Path, duration_s: float,
+    countdown: int = 0,
+) -> tuple[dict[str, Any], list[str]]:  # fmt: skip
     browser = camera_browser(playwright, y4m)
     try:
         watched = demo_page(browser, cookies)
-        live = guided_stance(watched.page, demo.url, duration_s - LOOP_MARGIN_S)
+        live = guided_stance(watched.page, demo.url, duration_s - LOOP_MARGIN_S, countdown)
         record = watched.page.evaluate("kinesenseGuided.result.url")
         watched.page.goto(demo.url + record)
         live["saved_page"] = watched.page.inner_text("main")
@@ -109,8 +112,10 @@ def test_a_side_view_is_refused_with_the_command_lines_reason(
     clip = shared_file(shared_data, "video/sports2d_walk_side.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "walk.y4m", cut=WALK_CUT)
     truth = cli_stance(lossless(y4m))
-    live, seen = run_stance(playwright, demo, demo_cookies, y4m, duration_s)
+    live, seen = run_stance(playwright, demo, demo_cookies, y4m, duration_s, countdown=3)
     assert truth["reasons"][0].startswith("the camera sees the person from the side")
+    # the spoken countdown, recorded (the view of the whole cut is the view of its frames)
+    assert live["said"][:5] == ["Stand still on both feet.", "3", "2", "1", "Lift one foot."]
     assert live["result"]["usable"] is False
     assert live["result"]["reasons"] == truth["reasons"]
     assert seen == []
