@@ -7,7 +7,8 @@ A person never screened, or referred and not cleared, is refused with the coachi
 words (:func:`kinesense.services.safety.require_cleared`) before the camera is asked for. A
 recording the test refuses (a side view for single-leg stance, a seated person for posture) is
 saved and shown as the command line shows it: an unusable result with its reasons, never a
-number. The person's age comes from their birth year, when the store has it (it keeps no sex:
+number. The person's age comes from their birth year, when the store has it
+(:func:`kinesense.services.people.age_this_year`, as the upload form's) (it keeps no sex:
 the page asks for it when a norm needs it).
 
 Front ends call :func:`check_guided` (the page), :func:`start_guided`, then feed the
@@ -31,6 +32,7 @@ from kinesense.program.records import Person
 from kinesense.series import PoseSeries
 from kinesense.services.assessments import run_assessment, user_values
 from kinesense.services.history import save_assessment
+from kinesense.services.people import age_this_year
 from kinesense.services.safety import require_cleared
 from kinesense.store import Store
 
@@ -77,11 +79,6 @@ INPUTS: Mapping[str, InputsBuilder] = {"stance": _stance, "posture": _posture,
 them from a video with its defaults (stance: hands free, the 45 s ceiling)."""
 
 
-def age_of(person: Person) -> float | None:
-    """The person's age in whole years this year, from their birth year (None: not known)."""
-    return None if person.birth_year is None else float(utc_now().year - person.birth_year)
-
-
 def check_guided(
     store: Store, person_id: int, test: str, option: str | None = None
 ) -> tuple[GuidedPlan, Person]:
@@ -113,7 +110,9 @@ def start_guided(store: Store, person_id: int, start: GuidedStartMessage) -> Gui
     plan, person = check_guided(store, person_id, start.test, start.option)
     run = GuidedRun(plan, (start.width, start.height), model=start.model,
                     countdown_s=start.countdown_s, duration_s=start.seconds)  # fmt: skip
-    return GuidedSession(run, person_id, PersonFacts(age_of(person), start.sex))
+    age = age_this_year(person, utc_now())
+    facts = PersonFacts(None if age is None else float(age), start.sex)
+    return GuidedSession(run, person_id, facts)
 
 
 def guided_result(plan: GuidedPlan, series: Any, facts: PersonFacts) -> AssessmentResult:
