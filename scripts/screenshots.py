@@ -15,7 +15,9 @@ as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a r
 
 ``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
-camera, during the camera check and while coaching, overlay, counters and cue showing.
+camera, during the camera check and while coaching, overlay, counters and cue showing; then the
+guided live tests (``/measure/live/...``): instructions, the countdown, a result.
+``--only guided`` shoots only the guided tests' pages (``53-...`` onwards).
 ``--only live-head`` shoots only ``coach-live-head-*.png``: head repositioning practice coached
 live with the face model, a real face tilting its head as the fake camera
 (:mod:`tests.capture.head_clips`, the therapist's lateral-flexion version of the practice),
@@ -41,11 +43,11 @@ from tests.web.browser_support import (  # noqa: E402
     PHONE,
     camera_browser,
     chromium_binary,
-    demo_cookies,
     fill_join_form,
     launch,
     make_invitation,
     sign_in,
+    sign_in_demo,
     sign_out,
     to_y4m,
 )
@@ -323,25 +325,46 @@ LIVE_FIRST = 50
 """The number of the first live coaching screenshot."""
 
 
-def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
-    """The live page of the demo person: the set-up instructions, the camera check with its
-    instruction, a hold being timed; the sample video plays as the camera. Returns the count."""
-    camera = Camera(out, clean=False, first=LIVE_FIRST)
+def camera_page(playwright: Playwright, binary: Path, server: LiveServer) -> tuple[Browser, Page]:
+    """A browser whose camera plays the bundled sample video, and a page of the demo person
+    signed in (the demo link works once: later calls find the page already signed in)."""
     ffmpeg = __import__("imageio_ffmpeg").get_ffmpeg_exe()
     clip = Path(server.folder) / "camera.y4m"
-    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-i", str(sample_video_path()), "-vf",
-                    "scale=640:-2", "-pix_fmt", "yuv420p", str(clip)], check=True)  # fmt: skip
+    if not clip.exists():
+        subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-i", str(sample_video_path()), "-vf",
+                        "scale=640:-2", "-pix_fmt", "yuv420p", str(clip)], check=True)  # fmt: skip
     browser = playwright.chromium.launch(
         executable_path=str(binary),
         args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
               "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={clip}"],
     )  # fmt: skip
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.goto(server.demo_url)
-    if page.url.endswith("/consent"):
-        page.check("#agree")
-        page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/people/\d+$"))
+    state = Path(server.folder) / "demo-cookies.json"
+    context = browser.new_context(viewport=PHONE, storage_state=state if state.exists() else None)
+    page = context.new_page()
+    if not state.exists():
+        page.goto(server.demo_url)
+        if page.url.endswith("/consent"):
+            page.check("#agree")
+            page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r".*/people/\d+$"))
+        context.storage_state(path=state)
+    return browser, page
+
+
+def wait_for(page: Page, expression: str, tries: int = 600) -> None:
+    """Poll ``expression`` in the page every 50 ms until it is truthy (the CSP refuses
+    ``wait_for_function``'s strings)."""
+    for _ in range(tries):
+        if page.evaluate(f"!!({expression})"):
+            return
+        page.wait_for_timeout(50)
+
+
+def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
+    """The live page of the demo person: the set-up instructions, the camera check with its
+    instruction, a hold being timed; the sample video plays as the camera. Returns the count."""
+    camera = Camera(out, clean=False, first=LIVE_FIRST)
+    browser, page = camera_page(playwright, binary, server)
     for start, exercise, shot in (
         ("#start-check", "squat", "coach-live-camera-check"),
         ("#start-now", "single_leg_stance_eyes_open", "coach-live-hold"),
@@ -353,10 +376,7 @@ def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out:
         wanted = ("kinesenseLive.panel && kinesenseLive.panel.instructions.length"
                   if start == "#start-check" else
                   "kinesenseLive.panel && kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
-        for _ in range(600):
-            if page.evaluate(f"!!(window.kinesenseLive && {wanted})"):
-                break
-            page.wait_for_timeout(50)
+        wait_for(page, f"window.kinesenseLive && {wanted}")
         page.evaluate("window.kinesenseLive.done = true")  # freeze the picture for the shot
         camera.shoot(page, shot)
     browser.close()
@@ -376,7 +396,7 @@ def live_head(playwright: Playwright, out: Path) -> None:
         clip, _ = to_y4m(mp4, folder / "face.y4m")
         env = {"KINESENSE_EXERCISES": str(folder / "exercises")}
         with LiveServer(folder, "--demo", env=env) as server:
-            cookies = demo_cookies(playwright.chromium, server)
+            cookies = sign_in_demo(playwright.chromium, server)
             browser = camera_browser(playwright.chromium, clip)
             page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
             page.goto(f"{server.url}/coach/head_repositioning_practice?seconds=60")
@@ -390,10 +410,37 @@ def live_head(playwright: Playwright, out: Path) -> None:
             browser.close()
 
 
+GUIDED_FIRST = 53
+"""The number of the first guided live test screenshot."""
+
+
+def guided_tests(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
+    """The guided live tests of the demo person: a test's instructions (single-leg stance, eyes
+    closed), the spoken countdown and a result (the posture photo); the sample video plays as
+    the camera. Returns the count."""
+    camera = Camera(out, clean=False, first=GUIDED_FIRST)
+    browser, page = camera_page(playwright, binary, server)
+    page.goto(f"{server.url}/measure/live/stance?eyes=closed")
+    camera.shoot(page, "guided-instructions")
+    page.goto(f"{server.url}/measure/live/posture?view=side")
+    page.click("#start-now")
+    wait_for(page, "window.kinesenseGuided && kinesenseGuided.countdown === 2")
+    page.evaluate("window.kinesenseGuided.done = true")  # freeze the picture for the shot
+    camera.shoot(page, "guided-countdown")
+    page.goto(f"{server.url}/measure/live/posture?view=side")
+    page.click("#start-now")
+    wait_for(page, "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)")
+    camera.shoot(page, "guided-result")
+    browser.close()
+    return camera.count - GUIDED_FIRST + 1
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["live", "live-head"], help="shoot only these pages")
+    parser.add_argument(
+        "--only", choices=["live", "guided", "live-head"], help="shoot only these pages"
+    )
     args = parser.parse_args()
     out = args.out
     binary = chromium_binary()
@@ -403,13 +450,14 @@ def main() -> None:
         with sync_playwright() as playwright:
             live_head(playwright, out)
         return
-    if args.only == "live":
+    if args.only is not None:
         with (
             tempfile.TemporaryDirectory() as folder,
             LiveServer(Path(folder), "--demo") as server,
             sync_playwright() as playwright,
         ):
-            count = live_coaching(playwright, binary, server, out)
+            count = live_coaching(playwright, binary, server, out) if args.only == "live" else 0
+            count += guided_tests(playwright, binary, server, out)
         print(f"{count} live pages, {2 * count} screenshots in {out}")
         return
     camera = Camera(out)
@@ -436,6 +484,7 @@ def main() -> None:
         sync_playwright() as playwright,
     ):
         live = live_coaching(playwright, binary, server, out)
+        live += guided_tests(playwright, binary, server, out)
         live_head(playwright, out)
     print(f"{camera.count + live} pages, {2 * (camera.count + live)} screenshots in {out}")
 

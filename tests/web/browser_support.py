@@ -121,6 +121,9 @@ def new_page(browser: Browser, viewport: dict[str, int] | None = None) -> Watche
 
 # The live pages: a clip as the fake camera, the demo person, a session run to its end.
 
+LOOP_MARGIN_S = 0.2
+"""Seconds before the end of a clip at which a live page stops (the fake camera then loops)."""
+
 
 def to_y4m(clip: Path, out: Path, cut: tuple[float, float] | None = None) -> tuple[Path, float]:
     """``clip`` (or its ``cut``: start and length, seconds) as the fake camera's y4m (640 wide,
@@ -213,7 +216,7 @@ def coach_live(page: Page, base: str, exercise: str, seconds: float, *, drop_at_
     return {"saved": saved, **state}
 
 
-def demo_cookies(playwright: BrowserType, demo: LiveServer) -> Any:
+def sign_in_demo(playwright: BrowserType, demo: LiveServer) -> Any:
     """The cookies of ``kinesense serve --demo``'s demo person, signed in once (the demo link
     works once) with the consent accepted, once the demo's recordings are measured (they are
     measured in the background: let them finish, not compete with the pose model)."""

@@ -225,6 +225,9 @@ SPECS: dict[tuple[str, str], Spec] = {
     # live coaching (the socket's own checks: tests/web/test_live_ws.py)
     ("GET", "/coach/{exercise_id}"): Spec(frozenset({"person"}), needs=SCREENED),
     ("WEBSOCKET", "/live/ws"): Spec(public=True),
+    # guided live tests (the socket's own checks: tests/web/test_live_tests_ws.py)
+    ("GET", "/measure/live/{test}"): Spec(frozenset({"person"}), needs=SCREENED),
+    ("WEBSOCKET", "/live/tests/ws"): Spec(public=True),
     # the phone as a sensor: pairing pages; the phone's page and socket need its one-time token
     ("GET", "/pair"): Spec(frozenset({"person"}), 303),
     ("GET", "/people/{person_id}/pair"): Spec(CARERS),
@@ -239,8 +242,8 @@ SPECS: dict[tuple[str, str], Spec] = {
 
 GUARDED = sorted(key for key, spec in SPECS.items() if not spec.public)
 OBJECT_ROUTES = sorted(
-    key for key in GUARDED if "{" in key[1] and not key[1].startswith("/coach/")
-)  # an exercise id names nobody's data
+    key for key in GUARDED if "{" in key[1] and not key[1].startswith(("/coach/", "/measure/live/"))
+)  # an exercise id or a guided test's names nobody's data
 
 
 def route_table(app: FastAPI) -> set[tuple[str, str]]:
@@ -336,7 +339,7 @@ class Case:
         record = self.records.session_id if "/sessions/" in template else self.records.result_id
         return template.format(
             person_id=self.person_id, job_id=self.job_id, invitation_id=self.invitation_id,
-            record_id=record, index=0, kind="html", exercise_id="squat",
+            record_id=record, index=0, kind="html", exercise_id="squat", test="stance",
         )  # fmt: skip
 
 

@@ -5,19 +5,17 @@ line's on the same clip (the y4m the camera plays, 640 pixels wide). Every sessi
 the fake camera loops the clip (``?seconds=``). Also: the page's requests to other hosts are
 refused by the Content-Security-Policy, and a dropped connection resumes."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from playwright.sync_api import Browser, BrowserType
+from playwright.sync_api import BrowserType
 
 from tests.conftest import shared_file
 from tests.web.browser_support import (
+    LOOP_MARGIN_S,
     camera_browser,
     cli_coach,
     coach_live,
-    demo_cookies,
     demo_page,
     plain_browser,
     problems,
@@ -31,32 +29,10 @@ shows no squat (a jump off a box, people walking): ``kinesense coach squat`` cou
 recording but 2 or 3 on its 640-pixel y4m, at moments that move with the frame rate, because
 those "repetitions" are artefacts of jumps. The cut keeps the jump, whose knee bends are
 rejected as incomplete, and leaves those artefacts out; ../shared/data has no clip of squats."""
-LOOP_MARGIN_S = 0.2
-"""Seconds before the end of the clip at which the page stops (the fake camera then loops)."""
-
-
-@pytest.fixture(scope="module")
-def playwright(browser: Browser) -> BrowserType:
-    """Chromium's launcher of the session's Playwright (one event loop per process), skipping
-    the module when Chromium is not installed (the ``browser`` fixture does)."""
-    return browser.browser_type
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``kinesense serve --demo``: the demo person is screened and has a plan."""
-    with LiveServer(tmp_path_factory.mktemp("live"), "--demo") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def signed_in(playwright: BrowserType, demo: LiveServer) -> Any:
-    """The demo person's cookies, for every browser of this module."""
-    return demo_cookies(playwright, demo)
 
 
 def test_a_hold_matches_the_command_line(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/pose2sim_balancing_cam01.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "stance.y4m")
@@ -64,7 +40,7 @@ def test_a_hold_matches_the_command_line(
     truth = cli_coach(exercise, y4m)
     browser = camera_browser(playwright, y4m)
     try:
-        watched = demo_page(browser, signed_in)
+        watched = demo_page(browser, demo_cookies)
         live = coach_live(watched.page, demo.url, exercise, duration_s - LOOP_MARGIN_S)
     finally:
         browser.close()
@@ -76,14 +52,14 @@ def test_a_hold_matches_the_command_line(
 
 
 def test_the_counter_matches_the_command_line_and_resumes(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/sports2d_demo.mp4")
     y4m, duration_s = to_y4m(clip, tmp_path / "demo.y4m", cut=SQUAT_CUT)
     truth = cli_coach("squat", y4m)
     browser = camera_browser(playwright, y4m)
     try:
-        watched = demo_page(browser, signed_in)
+        watched = demo_page(browser, demo_cookies)
         live = coach_live(watched.page, demo.url, "squat", duration_s - LOOP_MARGIN_S,
                           drop_at_s=1.0)  # fmt: skip
         record = live["saved"]["url"]
@@ -102,11 +78,11 @@ def test_the_counter_matches_the_command_line_and_resumes(
 
 
 def test_outside_hosts_are_refused(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any
 ) -> None:
     browser = plain_browser(playwright)
     try:
-        page = demo_page(browser, signed_in).page
+        page = demo_page(browser, demo_cookies).page
         page.goto(f"{demo.url}/coach/squat")
         found = page.evaluate(
             """async () => {

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, BrowserType
+from playwright.sync_api import BrowserType
 
 from kinesense.capture.face import MediaPipeFaceEstimator
 from kinesense.capture.head_extract import background_change, grey_sample
@@ -38,7 +38,6 @@ from tests.web.browser_support import (
     camera_browser,
     cli_coach,
     coach_live,
-    demo_cookies,
     demo_page,
     plain_browser,
     problems,
@@ -58,12 +57,6 @@ WHERE = re.compile(r"deg (short of|past) centre, (to the \w+)")
 
 
 @pytest.fixture(scope="module")
-def playwright(browser: Browser) -> BrowserType:
-    """Chromium's launcher of the session's Playwright (skips without Chromium)."""
-    return browser.browser_type
-
-
-@pytest.fixture(scope="module")
 def exercises(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A therapist's exercise folder: head repositioning practice scored on roll."""
     folder = tmp_path_factory.mktemp("exercises")
@@ -79,12 +72,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory, exercises: Path) -> Iterator[
     env = {"KINESENSE_EXERCISES": str(exercises)}
     with LiveServer(tmp_path_factory.mktemp("live_head"), "--demo", env=env) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def signed_in(playwright: BrowserType, demo: LiveServer) -> Any:
-    """The demo person's cookies, for every browser of this module."""
-    return demo_cookies(playwright, demo)
 
 
 WORKER_RUN = """async (frames) => {
@@ -113,7 +100,7 @@ WORKER_RUN = """async (frames) => {
 
 
 def test_the_browsers_face_model_agrees_with_pythons(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any
 ) -> None:
     image = face_image()
     frames = [tilted_head(image, angle) for angle in TILTS_DEG]
@@ -125,7 +112,7 @@ def test_the_browsers_face_model_agrees_with_pythons(
                      "rgba": base64.b64encode(rgba.tobytes()).decode()})  # fmt: skip
     browser = plain_browser(playwright)
     try:
-        watched = demo_page(browser, signed_in)
+        watched = demo_page(browser, demo_cookies)
         watched.page.goto(f"{demo.url}/coach/head_repositioning_practice")
         results = watched.page.evaluate(WORKER_RUN, sent)
     finally:
@@ -160,7 +147,7 @@ def test_the_browsers_face_model_agrees_with_pythons(
 
 
 def test_live_practice_feedback_matches_the_command_line(
-    playwright: BrowserType, demo: LiveServer, signed_in: Any, exercises: Path, tmp_path: Path
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any, exercises: Path, tmp_path: Path
 ) -> None:
     clip = revel_schedule(held_deg=(3.0, -2.0, 4.0, -2.0, 3.0, -4.0), end_s=3.0)
     mp4 = write_head_clip(tmp_path / "tilts.mp4", clip)
@@ -169,7 +156,7 @@ def test_live_practice_feedback_matches_the_command_line(
     told = [e for e in truth["events"] if e["kind"] == "trial"]
     browser = camera_browser(playwright, y4m)
     try:
-        watched = demo_page(browser, signed_in)
+        watched = demo_page(browser, demo_cookies)
         live = coach_live(watched.page, demo.url, "head_repositioning_practice", duration_s - 0.2)
         page = watched.page.evaluate(
             "({trials: [...document.querySelectorAll('#live-trials li')].map((li) => "

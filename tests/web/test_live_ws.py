@@ -4,12 +4,9 @@ session resumed on a new connection, and the finished session saved at the plan'
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
 
 from kinesense.capture.models import face_model_file
 from kinesense.coach.events import CoachFrame
@@ -22,40 +19,16 @@ from kinesense.live.protocol import (
     CLOSE_UNKNOWN_SESSION,
     MAX_MESSAGE_BYTES,
 )
-from kinesense.services.screening import run_screening
-from kinesense.store.accounts import AccountRecord
 from tests.coach import synthetic as syn
 from tests.live.frames import text
-from tests.web.conftest import World, signed_in
+from tests.web.conftest import ORIGIN, World, closed_with, screened, signed_in
 
-ORIGIN = {"origin": "http://testserver"}
 START = {"type": "start", "v": 1, "exercise": "squat", "width": 1280, "height": 720}
 
 
 def squat_frames(n_reps: int) -> list[CoachFrame]:
     time, angle, _ = syn.rep_profile(n_reps, rest_value=170, peak_value=90)
     return syn.frames(time, syn.squat_points(angle))
-
-
-def screened(world: World, account: AccountRecord, answers: dict[str, Any] | None = None) -> None:
-    run_screening(answers or {}, store=world.state.store, person=str(account.person_id))
-
-
-@pytest.fixture
-def person(world: World) -> Iterator[TestClient]:
-    """The world's person, screened with no warning sign, signed in."""
-    screened(world, world.person)
-    browser = signed_in(world.app, world.person)
-    yield browser
-    browser.close()
-
-
-def closed_with(socket: Any) -> tuple[dict[str, Any], int]:
-    """The error message the server sent, and the close code that followed."""
-    error = socket.receive_json()
-    with pytest.raises(WebSocketDisconnect) as caught:
-        socket.receive_json()
-    return error, caught.value.code
 
 
 def test_a_session_is_coached_resumed_and_saved(world: World, person: TestClient) -> None:

@@ -81,7 +81,8 @@ def same_origin(socket: WebSocket) -> bool:
     return bool(origin) and bool(host) and urlsplit(origin).netloc == host
 
 
-def _account(socket: WebSocket, state: AppState) -> AccountRecord | None:
+def person_account(socket: WebSocket, state: AppState) -> AccountRecord | None:
+    """The signed-in person's account (consent accepted) of the handshake, or None."""
     token = socket.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
@@ -91,7 +92,7 @@ def _account(socket: WebSocket, state: AppState) -> AccountRecord | None:
     return account if access.has_consented(account) else None
 
 
-async def _receive(socket: WebSocket) -> str | bytes:
+async def receive_message(socket: WebSocket) -> str | bytes:
     """The next message, text or binary (a binary one is read as UTF-8 JSON, or refused by
     :func:`~kinesense.live.protocol.parse_client`)."""
     message = await socket.receive()
@@ -103,7 +104,8 @@ async def _receive(socket: WebSocket) -> str | bytes:
     return data
 
 
-async def _close(socket: WebSocket, code: int, message: str) -> None:
+async def close_error(socket: WebSocket, code: int, message: str) -> None:
+    """Send the ``error`` message, then close with ``code`` and the message as reason."""
     await socket.send_json(error_message(code, message))
     await socket.close(code=code, reason=message[:120])
 
@@ -114,11 +116,11 @@ async def live_socket(socket: WebSocket) -> None:
     state: AppState = socket.app.state.kinesense
     await socket.accept()
     if not same_origin(socket):
-        await _close(socket, CLOSE_REFUSED, "the live connection must come from this site")
+        await close_error(socket, CLOSE_REFUSED, "the live connection must come from this site")
         return
-    account = await run_in_threadpool(_account, socket, state)
+    account = await run_in_threadpool(person_account, socket, state)
     if account is None:
-        await _close(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
+        await close_error(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
         return
     sessions = live_store(socket.app.state)
     try:
@@ -126,19 +128,19 @@ async def live_socket(socket: WebSocket) -> None:
     except WebSocketDisconnect:
         return
     except ProtocolError as exc:
-        await _close(socket, exc.code, str(exc))
+        await close_error(socket, exc.code, str(exc))
     except LiveSessionNotFoundError as exc:
-        await _close(socket, CLOSE_UNKNOWN_SESSION, str(exc))
+        await close_error(socket, CLOSE_UNKNOWN_SESSION, str(exc))
     except ServiceUnavailableError as exc:  # Redis away (clinic stack): the client retries
-        await _close(socket, CLOSE_TRY_AGAIN, str(exc))
+        await close_error(socket, CLOSE_TRY_AGAIN, str(exc))
     except KinesenseError as exc:
-        await _close(socket, CLOSE_REFUSED, str(exc))
+        await close_error(socket, CLOSE_REFUSED, str(exc))
 
 
 async def _serve(
     socket: WebSocket, state: AppState, sessions: LiveStore, account: AccountRecord
 ) -> None:
-    first = parse_client(await _receive(socket))
+    first = parse_client(await receive_message(socket))
     assert account.person_id is not None
     if isinstance(first, StartMessage):
         token, session = await run_in_threadpool(
@@ -165,23 +167,23 @@ async def _stream(
     generation = session.generation
     await socket.send_json(session.ready_json(token, resumed))
     while True:
-        text = await _receive(socket)
+        text = await receive_message(socket)
         began = time.perf_counter()
         message = parse_client(text)
         if session.generation != generation:
-            await _close(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+            await close_error(socket, CLOSE_SUPERSEDED, SUPERSEDED)
             return
         if isinstance(message, FrameMessage):
             step = feed_live(session, message)
             if not sessions.applied(token, session, None if step.get("dup") else text):
-                await _close(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+                await close_error(socket, CLOSE_SUPERSEDED, SUPERSEDED)
                 return
             step["server_ms"] = round((time.perf_counter() - began) * 1000, 3)
             await socket.send_json(step)
         elif isinstance(message, SkipSetupMessage):
             session.skip_setup()
             if not sessions.applied(token, session, None):
-                await _close(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+                await close_error(socket, CLOSE_SUPERSEDED, SUPERSEDED)
                 return
         elif isinstance(message, FinishMessage):
             await _finish(socket, state, sessions, token, session, message)

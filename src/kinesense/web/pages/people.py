@@ -13,6 +13,7 @@ from kinesense.services.people import age_this_year
 from kinesense.web.analysis_choices import TEST_CHOICES, conditions
 from kinesense.web.deps import OwnJob, OwnPerson, StateDep, TherapistUser
 from kinesense.web.pages.forms import redirect
+from kinesense.web.pages.live_tests import guided_choices
 from kinesense.web.templating import render
 from kinesense.web.uploads import ACCEPTED_TEXT
 
@@ -60,7 +61,8 @@ def upload_page(request: Request, person_id: OwnPerson, state: StateDep) -> Resp
     context = {"title": "Measure", "person": journey.person, "journey": journey,
                "accepted": ACCEPTED_TEXT, "limit_mb": limit_mb,
                "age": age_this_year(journey.person, utc_now()),
-               "tests": TEST_CHOICES, "conditions": conditions()}  # fmt: skip
+               "tests": TEST_CHOICES, "conditions": conditions(),
+               "guided": guided_choices()}  # fmt: skip
     return render(request, "upload.html", context)
 
 
