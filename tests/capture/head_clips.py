@@ -117,6 +117,38 @@ def revel_schedule(
     return HeadClip(np.asarray(angles), tuple(held_deg), tuple(excursions_deg))
 
 
+REACTION_S = 0.5
+"""Seconds from a spoken line's start to the start of the movement it asks for."""
+MOVE_S = 1.5
+"""Seconds a movement asked for by a spoken line takes (the person moves while listening)."""
+
+
+def prompted_schedule(
+    rest_s: float,
+    prompts: Sequence[tuple[float, str]],
+    end_s: float,
+    held_deg: Sequence[float] = HELD_ERRORS_DEG,
+    excursions_deg: Sequence[float] = EXCURSIONS_DEG,
+) -> HeadClip:
+    """Head angle per frame of a person following spoken prompts (a guided test's plan): still
+    for ``rest_s`` (the countdown), then the prompts (seconds after "go", in pairs: move out,
+    come back), each followed :data:`REACTION_S` after it starts by a :data:`MOVE_S` movement:
+    out to the trial's excursion, back to its held angle, kept still until the next prompt's
+    movement; the recording ends ``end_s`` after "go"."""
+    pairs = list(zip(prompts[0::2], prompts[1::2], strict=True))
+    angles = [0.0] * round(rest_s * FPS)
+    angle = 0.0
+    for ((out_at, _), (back_at, _)), held, excursion in zip(pairs, held_deg, excursions_deg,
+                                                           strict=True):  # fmt: skip
+        angles += [angle] * (round((rest_s + out_at + REACTION_S) * FPS) - len(angles))
+        angles += _ramp(angle, excursion, MOVE_S)
+        angles += [excursion] * (round((rest_s + back_at + REACTION_S) * FPS) - len(angles))
+        angles += _ramp(excursion, held, MOVE_S)
+        angle = held
+    angles += [angle] * (round((rest_s + end_s) * FPS) - len(angles))
+    return HeadClip(np.asarray(angles), tuple(held_deg), tuple(excursions_deg))
+
+
 def write_head_clip(path: Path, clip: HeadClip) -> Path:
     """Render ``clip`` from the stored face and write it as an mp4v video at :data:`FPS`."""
     image = face_image()

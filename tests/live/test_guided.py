@@ -54,7 +54,7 @@ def test_every_plan_is_complete_and_names_a_registered_assessment() -> None:
 
 
 def test_unknown_tests_and_choices_are_refused_naming_the_choices() -> None:
-    with pytest.raises(NotFoundError, match="the guided tests are: stance, posture, mobility"):
+    with pytest.raises(NotFoundError, match="guided tests are: stance, posture, mobility, head"):
         guided_plan("jump")
     with pytest.raises(InvalidValueError, match="eyes must be one of open, closed; got 'shut'"):
         guided_plan("stance", "shut")

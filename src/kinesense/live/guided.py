@@ -5,11 +5,13 @@ from the moment the camera is on; the server decides, on the frames' own times:
 
 1. ``check``: the camera set-up check of live coaching
    (:func:`kinesense.coach.setup_check.check_setup`, over the last
-   :data:`~kinesense.coach.setup_check.SETUP_WINDOW_S` seconds, for the view the plan needs)
-   until it passes or the person skips it (``skip_setup``);
+   :data:`~kinesense.coach.setup_check.SETUP_WINDOW_S` seconds, for the view and the framing
+   the plan needs: the whole body, or the head and shoulders of a seated test) until it passes
+   or the person skips it (``skip_setup``);
 2. ``countdown``: the plan's start line, then "3", "2", "1" a second apart (recorded: the person
    stands still);
-3. ``record``: the plan's "go" line, and the plan's seconds recorded;
+3. ``record``: the plan's "go" line, and the plan's seconds recorded; the plan's timed prompts
+   are said when the recording's clock (the frames' times since "go") reaches them;
 4. ``done``: the end line; the server measures the recording
    (:mod:`kinesense.services.live_tests`).
 
@@ -109,6 +111,7 @@ class GuidedRun:
     _countdown_at_ms: int | None = None
     _go_at_ms: int | None = None
     _numbers_said: int = 0
+    _prompts_said: int = 0
 
     def __post_init__(self) -> None:
         plan = self.plan
@@ -198,7 +201,8 @@ class GuidedRun:
                 image[k], visibility[k] = packed[:, :3], packed[:, 3]
         luma = [f.luma for f in frames if f.luma is not None]
         return check_setup(image, visibility, resolution=self.resolution,
-                           luma=luma or None, camera_view=self.plan.camera_view)  # fmt: skip
+                           luma=luma or None, camera_view=self.plan.camera_view,
+                           framed=self.plan.framed)  # fmt: skip
 
     def _record(self, frame: FrameMessage, say: list[str]) -> None:
         assert self.recording is not None
@@ -218,6 +222,10 @@ class GuidedRun:
                 say.append(self.plan.go_line)
         if self.phase == "record" and self._go_at_ms is not None:
             recorded = (frame.t - self._go_at_ms) / 1000.0
+            prompts = self.plan.prompts[self._prompts_said :]
+            due = [line for at, line in prompts if at <= min(recorded, self.duration_s)]
+            say.extend(due)
+            self._prompts_said += len(due)
             if recorded >= self.duration_s or self.recording.full:
                 self.phase = "done"
                 say.append(self.plan.end_line)

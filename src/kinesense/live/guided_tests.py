@@ -16,8 +16,11 @@ one of these tests needs (the stance test's seconds on both feet before the foot
 neutral posture mobility angles are measured from, the posture's stillness).
 
 The words follow the command line's help (``kinesense assess stance|posture|mobility --help``).
-A fourth test (head repositioning, with the face model) adds a :class:`GuidedTest` whose plans
-read a ``head`` series; nothing here is specific to body landmarks but ``series_kind``.
+The fourth test, ``head`` (head repositioning to neutral, Revel et al. 1991, as ``kinesense
+assess repositioning --joint neck --axis rotation|flexion|lateral --task neutral --video F``),
+reads a ``head`` series (the face model's head pose) and frames the head and shoulders of a
+seated person; the person has their eyes closed throughout, so the trials are paced by lines
+spoken during the recording (:attr:`GuidedPlan.prompts`: seconds after "go", line).
 """
 
 from collections.abc import Mapping
@@ -26,6 +29,7 @@ from types import MappingProxyType
 
 from kinesense.assess.mobility import ROM_MOVEMENTS
 from kinesense.assess.spec import SeriesKind
+from kinesense.coach.setup_check import HEAD_AND_SHOULDERS, KEY_LANDMARKS
 from kinesense.errors import InvalidValueError, NotFoundError
 
 COUNTDOWN_S = 3
@@ -54,7 +58,11 @@ class GuidedPlan:
         go_line: spoken when it ends.
         end_line: spoken when the recording ends.
         assessment: the registered assessment that measures the recording.
-        series_kind: the series the recording makes (``pose``: body landmarks).
+        series_kind: the series the recording makes (``pose``: body landmarks; ``head``: the
+            face model's head pose).
+        framed: the landmarks the set-up check wants in the picture (the whole body; the head
+            and shoulders for a seated test).
+        prompts: lines spoken during the recording: (seconds after "go", line), in time order.
     """
 
     test: str
@@ -69,6 +77,13 @@ class GuidedPlan:
     end_line: str
     assessment: str
     series_kind: SeriesKind = "pose"
+    framed: tuple[str, ...] = KEY_LANDMARKS
+    prompts: tuple[tuple[float, str], ...] = ()
+
+    @property
+    def needs_face(self) -> bool:
+        """Whether the page runs the face model (the recording reads the head's pose)."""
+        return self.series_kind == "head"
 
 
 @dataclass(frozen=True)
@@ -237,6 +252,80 @@ def _mobility(movement: str) -> GuidedPlan:
     )
 
 
+HEAD_TRIALS = 6
+"""Trials of the head repositioning test (Revel et al. 1991)."""
+HEAD_FIRST_S = 2.0
+"""Seconds after "go" of the first trial's line."""
+HEAD_TRIAL_S = 9.0
+"""Seconds from one trial's line to the next: the line (about 3 s spoken) while moving, the
+"come back" line (about 3.5 s) while coming back, then about 3 s of still hold (the analysis
+needs 0.5 s below 5 deg/s: :class:`kinesense.assess.repositioning.RepositioningParameters`)."""
+HEAD_BACK_S = 4.0
+"""Seconds from a trial's line to its "come back" line."""
+HEAD_LAST_HOLD_S = 3.0
+"""Seconds recorded after the last "come back" line (its hold)."""
+HEAD_BACK = "Now come back to where you feel straight ahead, and keep still."
+HEAD_MOVES = {
+    "rotation": ("Turning the head", "Turn your head to the {side}, as far as is comfortable.",
+                 ("left", "right")),
+    "flexion": ("Nodding the head", "{side}, as far as is comfortable.",
+                ("Bend your head forwards, chin towards your chest",
+                 "Tip your head backwards, chin up")),
+    "lateral": ("Tilting the head to the side",
+                "Tilt your head towards your {side} shoulder, as far as is comfortable.",
+                ("left", "right")),
+}  # fmt: skip
+"""For each axis (``--axis`` of the command line): the title, the trial's line and the two
+sides it alternates."""
+HEAD_CAMERA = (
+    "Sit on a chair with your back against it, at arm's length from this device, facing it. "
+    "Put the device on a table, with the camera at the height of your eyes, so that it sees "
+    "your head and shoulders."
+)
+
+
+def head_prompts(axis: str) -> tuple[tuple[float, str], ...]:
+    """The lines spoken during the head test about ``axis``: (seconds after "go", line),
+    alternating sides, each trial's line then its "come back" line."""
+    _, line, sides = HEAD_MOVES[axis]
+    prompts: list[tuple[float, str]] = []
+    for k in range(HEAD_TRIALS):
+        at = HEAD_FIRST_S + k * HEAD_TRIAL_S
+        prompts += [(at, line.format(side=sides[k % 2])), (at + HEAD_BACK_S, HEAD_BACK)]
+    return tuple(prompts)
+
+
+def _head(axis: str) -> GuidedPlan:
+    title, _, _ = HEAD_MOVES[axis]
+    prompts = head_prompts(axis)
+    return GuidedPlan(
+        test="head",
+        option=axis,
+        title=f"Head repositioning: {title.lower()}",
+        steps=(
+            HEAD_CAMERA,
+            "Keep your trunk still against the chair throughout: only the head moves.",
+            "When you hear “close your eyes”, sit still, looking straight ahead, and "
+            "keep your eyes closed until the test is over.",
+            f"You will hear what to do: {HEAD_TRIALS} times, move your head as you are told, "
+            "as far as is comfortable, then come back to where you feel straight ahead and "
+            "keep still until the next instruction.",
+            LIGHT,
+            SOUND,
+        ),
+        camera_view="front",
+        countdown_s=COUNTDOWN_S,
+        duration_s=prompts[-1][0] + HEAD_LAST_HOLD_S,
+        start_line="Sit still, look straight ahead, and close your eyes.",
+        go_line="Keep your eyes closed and listen.",
+        end_line="The test is over: open your eyes.",
+        assessment="repositioning",
+        series_kind="head",
+        framed=HEAD_AND_SHOULDERS,
+        prompts=prompts,
+    )
+
+
 def _frozen(plans: dict[str, GuidedPlan]) -> Mapping[str, GuidedPlan]:
     return MappingProxyType(plans)
 
@@ -253,6 +342,10 @@ GUIDED_TESTS: Mapping[str, GuidedTest] = MappingProxyType({
     "mobility": GuidedTest(
         "mobility", "Trunk mobility", "How far you bend forwards, backwards, sideways, or turn",
         "movement", _frozen({m: _mobility(m) for m in ROM_MOVEMENTS}), "flexion",
+    ),
+    "head": GuidedTest(
+        "head", "Head repositioning", "How exactly you bring your head back to straight ahead, "
+        "eyes closed", "axis", _frozen({axis: _head(axis) for axis in HEAD_MOVES}), "rotation",
     ),
 })  # fmt: skip
 """The guided tests by id, in the order the measure page lists them."""

@@ -17,9 +17,9 @@ The series then passes the plausibility checks every file reader applies
 (:func:`kinesense.series.plausibility.check_pose`): refused when it cannot come from a person,
 flagged otherwise.
 
-Fields of a frame other than the pose (``seq``, ``t``, ``lm``, ``wl``, ``luma``) are kept as
-they came, one dict a frame in :attr:`LiveRecording.extras` (a face matrix, for example), so
-that a recorder for another series kind can read them without this module naming them.
+Fields of a frame other than the pose (``seq``, ``t``, ``lm``, ``wl``) are kept as they came,
+one dict a frame in :attr:`LiveRecording.extras` (a face matrix, the frame's luma, for example),
+so that a recorder for another series kind can read them without this module naming them.
 
 Bounds: at most :data:`MAX_FRAMES` frames and :data:`MAX_DURATION_S` seconds; a recording is
 :attr:`~LiveRecording.full` beyond either and takes no more frames.
@@ -44,7 +44,7 @@ SOURCE = "browser:guided"
 """The ``source`` of a guided live recording."""
 READER = "browser"
 """The ``reader`` of a guided live recording: landmarks found by the browser's pose model."""
-POSE_FIELDS = frozenset({"type", "seq", "t", "lm", "wl", "luma"})
+POSE_FIELDS = frozenset({"type", "seq", "t", "lm", "wl"})
 """The fields of a frame message that make the pose series; any other is kept in ``extras``."""
 
 

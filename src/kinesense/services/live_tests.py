@@ -1,6 +1,9 @@
 """Guided live tests measured and kept: the same test, checks and refusals as ``kinesense assess
 stance|posture|mobility --video``, on the :class:`~kinesense.series.PoseSeries` the browser's
-landmarks make (:mod:`kinesense.live.recording`), saved in the person's history as an upload
+landmarks make (:mod:`kinesense.live.recording`), and as ``kinesense assess repositioning
+--joint neck --axis AXIS --task neutral --video`` on the :class:`~kinesense.series.HeadSeries`
+the face model's frames make (:func:`kinesense.live.head_recording.head_series_from_frames`),
+saved in the person's history as an upload
 or a phone recording is (:mod:`kinesense.services.phone` has the same shape).
 
 A person never screened, or referred and not cleared, is refused with the coaching service's
@@ -21,17 +24,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from kinesense.assess.catalogue_balance import StanceInputs
-from kinesense.assess.catalogue_movement import MobilityInputs, PostureInputs
+from kinesense.assess.catalogue_movement import (
+    MobilityInputs,
+    PostureInputs,
+    RepositioningInputs,
+)
 from kinesense.assess.result import AssessmentResult
 from kinesense.clock import utc_now
 from kinesense.errors import InvalidValueError
 from kinesense.live.guided import GuidedRun, GuidedStartMessage
 from kinesense.live.guided_tests import GuidedPlan, guided_plan
+from kinesense.live.head_recording import head_series_from_frames
+from kinesense.live.protocol import FrameMessage
 from kinesense.live.recording import LiveRecording
 from kinesense.program.records import Person
-from kinesense.series import PoseSeries
+from kinesense.series import HeadSeries, PoseSeries
 from kinesense.services.assessments import run_assessment, user_values
 from kinesense.services.history import save_assessment
+from kinesense.services.live_head import HeadProtocol, head_inputs
 from kinesense.services.people import age_this_year
 from kinesense.services.safety import require_cleared
 from kinesense.store import Store
@@ -56,9 +66,28 @@ class GuidedOutcome:
 InputsBuilder = Callable[[GuidedPlan, Any, PersonFacts], Any]
 SeriesMaker = Callable[[LiveRecording], Any]
 
-SERIES: Mapping[str, SeriesMaker] = {"pose": LiveRecording.series}
-"""The series a recording makes, by the plan's ``series_kind`` (a test reading the head's
-orientation adds ``"head"``: a series made from the frames' extra fields)."""
+
+def head_series(recording: LiveRecording) -> HeadSeries:
+    """The :class:`HeadSeries` of a recording's face frames: the frames rebuilt from the times
+    and the extra fields the recording kept (``fm``, ``fb``, ``luma``, ``bg``).
+
+    Raises:
+        InvalidValueError: fewer than 2 frames, or a frame without luma (not from the face
+            model).
+    """
+    assert recording.first_t_ms is not None or not len(recording)
+    first = recording.first_t_ms or 0
+    frames = [
+        FrameMessage(type="frame", seq=seq, t=first + round(time_s * 1000), lm=None, **extra)
+        for seq, time_s, extra in zip(recording.frames.indices, recording.frames.times_s,
+                                      recording.extras, strict=True)
+    ]  # fmt: skip
+    return head_series_from_frames(frames, recording.resolution)
+
+
+SERIES: Mapping[str, SeriesMaker] = {"pose": LiveRecording.series, "head": head_series}
+"""The series a recording makes, by the plan's ``series_kind``: the body landmarks, or the
+head's orientation from the frames' extra fields."""
 
 
 def _stance(plan: GuidedPlan, pose: PoseSeries, facts: PersonFacts) -> StanceInputs:
@@ -73,10 +102,15 @@ def _mobility(plan: GuidedPlan, pose: PoseSeries, facts: PersonFacts) -> Mobilit
     return MobilityInputs(plan.option, pose=pose)
 
 
+def _head(plan: GuidedPlan, head: HeadSeries, facts: PersonFacts) -> RepositioningInputs:
+    return head_inputs(head, plan.option, HeadProtocol(task="neutral"))
+
+
 INPUTS: Mapping[str, InputsBuilder] = {"stance": _stance, "posture": _posture,
-                                       "mobility": _mobility}  # fmt: skip
+                                       "mobility": _mobility, "head": _head}  # fmt: skip
 """How each guided test's recording becomes its assessment's inputs, as the command line builds
-them from a video with its defaults (stance: hands free, the 45 s ceiling)."""
+them from a video with its defaults (stance: hands free, the 45 s ceiling; head: the neutral
+task about the plan's axis)."""
 
 
 def check_guided(

@@ -3,8 +3,9 @@ camera placement, a camera check, a spoken countdown, a timer, then the result.
 
 The page refuses what the service refuses (an unknown test or choice, a person not screened or
 referred: :func:`kinesense.services.live_tests.check_guided`) before the camera is asked for.
-The pose model runs in the browser (``static/js/live/``); the landmarks go over
-``/live/tests/ws`` (:mod:`kinesense.web.api.live_tests_ws`).
+The pose model runs in the browser (``static/js/live/``), and the face model too for a test
+that reads the head's pose (``data-face-model``, as the coaching page asks for it); the
+landmarks go over ``/live/tests/ws`` (:mod:`kinesense.web.api.live_tests_ws`).
 """
 
 from typing import Annotated
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from kinesense.capture.models import FACE_MODEL_FILE
 from kinesense.errors import InvalidValueError
 from kinesense.live.guided import MAX_COUNTDOWN_S
 from kinesense.live.guided_tests import GUIDED_TESTS, guided_test
@@ -67,6 +69,7 @@ async def guided_test_page(
         "person_id": user.person_id,
         "model": model_name,
         "model_url": f"/models/pose_landmarker_{model_name}.task",
+        "face_model_url": f"/models/{FACE_MODEL_FILE}" if plan.needs_face else None,
         "seconds": seconds,
         "countdown": countdown,
     }

@@ -2,6 +2,9 @@
 // /live/tests/ws -> the server's phases back: the camera check's instructions, the spoken
 // countdown ("3, 2, 1, lift one foot"), the seconds recorded, then the measured result.
 // Video frames stay in this browser: only landmarks are sent (docs/live-protocol.md, "Guided tests").
+// A test that reads the head's pose (data-face-model) runs the face model too and sends its head
+// pose matrix, face box and background change with each frame; the lines the server says during
+// the recording (the head test's timed prompts: the person's eyes are closed) are spoken.
 import { drawSkeleton } from "./overlay.js";
 import { LiveSocket } from "./live-socket.js";
 import { Speaker } from "./speech.js";
@@ -10,6 +13,7 @@ const root = document.getElementById("guided");
 const $ = (id) => document.getElementById(id);
 const video = $("live-video");
 const canvas = $("live-overlay");
+const faceModel = root.dataset.faceModel || null;
 
 // The same protocol and reconnection rules as live coaching, on the guided tests' socket. A
 // guided test has no token, so a dropped connection ends it (the person starts again).
@@ -22,6 +26,7 @@ class GuidedSocket extends LiveSocket {
 const guided = {
   frames: 0, sent: 0, lastT: -1, phase: null, said: [], instructions: [], countdown: null,
   recorded: 0, ready: false, done: false, result: null, error: null, speaker: new Speaker(),
+  face: Boolean(faceModel), faceSent: 0,
 };
 window.kinesenseGuided = guided; // read by the tests and the screenshots
 
@@ -151,7 +156,8 @@ function onResult(result) {
   if (guided.done) return;
   drawSkeleton(canvas, result.lm, true);
   guided.lastT = result.t;
-  socket.frame(result.t, result.lm, result.wl, result.luma);
+  if (guided.face && result.fm) guided.faceSent += 1;
+  socket.frame(result.t, result.lm, result.wl, result.luma, guided.face ? result : null);
   guided.sent += 1;
   guided.speaker.tick();
 }
@@ -164,8 +170,10 @@ function startWorker() {
       else reject(new Error(event.data.message));
     };
     worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
-    worker.postMessage({ type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
-      model: new URL(root.dataset.modelUrl, location.href).href });
+    const init = { type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
+      model: new URL(root.dataset.modelUrl, location.href).href };
+    if (faceModel) init.face = new URL(faceModel, location.href).href;
+    worker.postMessage(init);
   });
 }
 
@@ -182,7 +190,8 @@ function startMessage(width, height) {
 async function start(withCheck) {
   show("guided-intro", false);
   show("guided-stage", true);
-  status("Loading the pose model (it runs on this device)...");
+  status(guided.face ? "Loading the pose and face models (they run on this device)..."
+    : "Loading the pose model (it runs on this device)...");
   try {
     await startWorker();
   } catch (error) {
