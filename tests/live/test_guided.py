@@ -7,11 +7,13 @@ import pytest
 
 from kinesense.assess.registry import get_assessment
 from kinesense.errors import InvalidValueError, NotFoundError
+from kinesense.landmarks import LANDMARK_INDEX
 from kinesense.live.guided import GuidedRun, parse_guided_start
 from kinesense.live.guided_tests import GUIDED_TESTS, guided_plan
 from kinesense.live.protocol import CLOSE_OUT_OF_ORDER, CLOSE_TOO_BIG, FrameMessage, ProtocolError
 from kinesense.series import PoseSeries
 from tests.coach.real_poses import clip_series
+from tests.coach.test_setup_check import RESOLUTION, standing_person
 from tests.live.test_recording import frame_messages
 
 
@@ -130,3 +132,44 @@ def test_a_shorter_recording_or_countdown_is_allowed_never_a_longer_one() -> Non
     run = GuidedRun(plan, (640, 480), countdown_s=9, duration_s=100.0)
     assert (run.countdown_s, run.duration_s) == (plan.countdown_s, plan.duration_s)
     assert np.isclose(GuidedRun(plan, (640, 480), duration_s=1.0).duration_s or 0, 1.0)
+
+
+def test_the_head_tests_prompts_are_said_on_the_recordings_clock() -> None:
+    plan = guided_plan("head", "rotation")
+    assert plan.needs_face
+    assert plan.series_kind == "head"
+    assert [at for at, _ in plan.prompts] == sorted(at for at, _ in plan.prompts)
+    assert plan.prompts[0][1] == "Turn your head to the left, as far as is comfortable."
+    assert plan.prompts[2][1] == "Turn your head to the right, as far as is comfortable."
+    run = GuidedRun(plan, (640, 480))
+    run.skip_setup()
+    frames = [FrameMessage(type="frame", seq=k, t=k * 70, lm=None) for k in range(2000)]
+    steps = run_all(run, frames)
+    assert run.done
+    go = next(s["t"] for s in steps if s["phase"] == "record")
+    lines = [line for _, line in plan.prompts]
+    spoken = [(s["t"], line) for s in steps for line in s["say"] if line in lines]  # type: ignore[attr-defined]
+    assert [line for _, line in spoken] == lines
+    for (at, _), (t, _) in zip(plan.prompts, spoken, strict=True):
+        # said on the first frame at or after its time: frames come every 70 ms
+        assert 0 <= (t - go) / 1000.0 - at < 0.07  # type: ignore[operator]
+    assert said(steps)[-1] == "The test is over: open your eyes."
+
+
+def test_the_head_tests_camera_check_frames_the_head_and_shoulders() -> None:
+    # a person seated at arm's length: head and shoulders in the picture, hips and feet not
+    xyz, vis = standing_person(top=0.2, height=1.6, frames=1)
+    below = [i for n, i in LANDMARK_INDEX.items()
+             if n.endswith(("hip", "knee", "ankle", "heel", "foot_index"))]  # fmt: skip
+    vis[:, below] = 0.02
+    xyz = np.nan_to_num(xyz)
+    lm = [float(v) for v in np.round(np.column_stack([xyz[0], vis[0]]), 5).ravel()]
+    frames = [FrameMessage(type="frame", seq=k, t=k * 70, lm=lm, luma=120.0) for k in range(60)]
+    whole_body = GuidedRun(guided_plan("stance"), RESOLUTION)
+    run_all(whole_body, frames)
+    assert whole_body.phase == "check"
+    assert whole_body.instructions
+    seated = GuidedRun(guided_plan("head", "lateral"), RESOLUTION)
+    steps = run_all(seated, frames)
+    assert seated.phase != "check", seated.instructions
+    assert "Sit still, look straight ahead, and close your eyes." in said(steps)
