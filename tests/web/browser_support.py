@@ -153,6 +153,40 @@ def cli_coach(exercise: str, video: Path, env: dict[str, str] | None = None) -> 
     return data
 
 
+def lossless(y4m: Path) -> Path:
+    """The y4m as a lossless FFV1 video the command line reads (the same pixels)."""
+    ffmpeg = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
+    out = y4m.with_suffix(".mkv")
+    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-i", str(y4m),
+                    "-c:v", "ffv1", str(out)], check=True, timeout=120)  # fmt: skip
+    return out
+
+
+def cli_assess(test: str, video: Path, *options: str) -> dict[str, Any]:
+    """``kinesense assess TEST --video VIDEO OPTIONS --json``, run as the command line."""
+    answer = subprocess.run(
+        [sys.executable, "-m", "kinesense.cli", "assess", test, "--video", str(video), *options,
+         "--json"],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    data: dict[str, Any] = json.loads(answer.stdout)
+    return data
+
+
+def guided_live(page: Page, base: str, test: str, query: str) -> dict[str, Any]:
+    """Guided test ``test`` (``query``: its choice, ``seconds``, ``countdown``...) without the
+    camera check, to its result; the ``result`` message, what the page said, the frames sent
+    (and those with a face) and the result as shown."""
+    page.goto(f"{base}/measure/live/{test}?{query}")
+    page.click("#start-now")
+    over = "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)"
+    state = until(page, f"{over} && kinesenseGuided", 150)
+    assert state.get("result"), state.get("error")
+    shown = page.inner_text("#guided-done")
+    return {"result": state["result"], "said": state["said"], "sent": state["sent"],
+            "face_sent": state["faceSent"], "shown": shown}  # fmt: skip
+
+
 def problems(watched: Watched) -> list[str]:
     """The page's CSP violations and script errors, less the pose runtime's own log lines
     (MediaPipe writes ``INFO: Created TensorFlow Lite XNNPACK delegate`` to the console's

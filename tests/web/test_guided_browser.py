@@ -10,9 +10,6 @@ on which frames of a steady view are seen, so they must be equal; a stance time 
 compared within 0.5 s (a few skipped frames at each end of a trial). Every test stops before
 the fake camera loops the clip (``?seconds=``)."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +19,12 @@ from tests.conftest import shared_file
 from tests.web.browser_support import (
     LOOP_MARGIN_S,
     camera_browser,
+    cli_assess,
     demo_page,
+    guided_live,
+    lossless,
     problems,
     to_y4m,
-    until,
 )
 from tests.web.live_server import LiveServer
 
@@ -33,39 +32,16 @@ WALK_CUT = (0.0, 5.0)
 """The first 5 s of the side-view walk: the person walks across, side-on."""
 
 
-def lossless(y4m: Path) -> Path:
-    """The y4m as a lossless FFV1 video the command line reads (the same pixels)."""
-    import imageio_ffmpeg
-
-    out = y4m.with_suffix(".mkv")
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-y", "-i", str(y4m),
-                    "-c:v", "ffv1", str(out)], check=True, timeout=120)  # fmt: skip
-    return out
-
-
 def cli_stance(video: Path) -> dict[str, Any]:
     """``kinesense assess stance --video VIDEO --json`` (the full model, as the page runs it)."""
-    answer = subprocess.run(
-        [sys.executable, "-m", "kinesense.cli", "assess", "stance", "--video", str(video),
-         "--json"],
-        capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
-    data: dict[str, Any] = json.loads(answer.stdout)
-    return data
+    return cli_assess("stance", video)
 
 
 def guided_stance(page: Page, base: str, seconds: float, countdown: int) -> dict[str, Any]:
     """Single-leg stance, eyes open, without the camera check, ``countdown`` seconds of
     countdown, for ``seconds`` of frames; the ``result`` message and what the page said."""
     query = f"eyes=open&model=full&countdown={countdown}&seconds={seconds:.3f}"
-    page.goto(f"{base}/measure/live/stance?{query}")
-    page.click("#start-now")
-    over = "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)"
-    state = until(page, f"{over} && kinesenseGuided", 120)
-    assert state.get("result"), state.get("error")
-    shown = page.inner_text("#guided-done")
-    return {"result": state["result"], "said": state["said"], "sent": state["sent"],
-            "shown": shown}  # fmt: skip
+    return guided_live(page, base, "stance", query)
 
 
 def run_stance(
