@@ -87,12 +87,18 @@ def test_the_pages_and_the_measure_page_links(world: World, person: TestClient) 
     assert 'data-model-url="/models/pose_landmarker_full.task"' in lateral.text
     assert 'data-countdown="0"' in lateral.text
     assert "Face the camera, arms by your sides." in lateral.text
+    assert "data-face-model" not in lateral.text
+    head = person.get("/measure/live/head?axis=lateral").text
+    assert 'data-face-model="/models/face_landmarker.task"' in head
+    assert "at arm&#39;s length" in head
+    assert person.get("/measure/live/head?axis=sideways").status_code == 422
     assert person.get("/measure/live/mobility?movement=cartwheel").status_code == 422
     assert person.get("/measure/live/juggling").status_code == 404
     measure = person.get(f"/people/{world.person.person_id}/upload").text
     assert "Measure live with the camera" in measure
     for link in ("/measure/live/stance?eyes=open", "/measure/live/posture?view=front",
-                 "/measure/live/mobility?movement=rotation"):  # fmt: skip
+                 "/measure/live/mobility?movement=rotation",
+                 "/measure/live/head?axis=flexion"):  # fmt: skip
         assert f'href="{link}"' in measure
     assert "javascript" in person.get("/static/js/live/guided-live.js").headers["content-type"]
     therapist = signed_in(world.app, world.therapist)
