@@ -17,7 +17,8 @@ as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a r
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
 camera, during the camera check and while coaching, overlay, counters and cue showing; then the
 guided live tests (``/measure/live/...``): instructions, the countdown, a result.
-``--only guided`` shoots only the guided tests' pages (``53-...`` onwards).
+``--only guided`` shoots only the guided tests' pages (``53-...`` onwards, and
+``guided-head-instructions-*.png``: the head repositioning test's instructions).
 ``--only live-head`` shoots only ``coach-live-head-*.png``: head repositioning practice coached
 live with the face model, a real face tilting its head as the fake camera
 (:mod:`tests.capture.head_clips`, the therapist's lateral-flexion version of the practice),
@@ -416,12 +417,14 @@ GUIDED_FIRST = 53
 
 def guided_tests(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
     """The guided live tests of the demo person: a test's instructions (single-leg stance, eyes
-    closed), the spoken countdown and a result (the posture photo); the sample video plays as
-    the camera. Returns the count."""
+    closed; head repositioning, not numbered), the spoken countdown and a result (the posture
+    photo); the sample video plays as the camera. Returns the count."""
     camera = Camera(out, clean=False, first=GUIDED_FIRST)
     browser, page = camera_page(playwright, binary, server)
     page.goto(f"{server.url}/measure/live/stance?eyes=closed")
     camera.shoot(page, "guided-instructions")
+    page.goto(f"{server.url}/measure/live/head?axis=rotation")
+    camera.shoot(page, "guided-head-instructions", numbered=False)
     page.goto(f"{server.url}/measure/live/posture?view=side")
     page.click("#start-now")
     wait_for(page, "window.kinesenseGuided && kinesenseGuided.countdown === 2")
