@@ -11,6 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import imageio_ffmpeg
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright
 
 PHONE = {"width": 390, "height": 844}
@@ -44,6 +45,72 @@ def chromium_binary() -> Path | None:
                 if handle.read(4) == b"\x7fELF":
                     return path
     return None
+
+
+FAKE_CAMERA_WIDTH = 640
+"""Pixels across of the y4m clips Chromium's fake camera plays."""
+
+
+def to_y4m(clip: Path, out: Path, cut: tuple[float, float] | None = None) -> tuple[Path, float]:
+    """``clip`` (or its ``cut``: start and length, seconds) as the fake camera's y4m (640 wide,
+    yuv420p); its duration in seconds."""
+    where = ["-ss", f"{cut[0]:g}", "-t", f"{cut[1]:g}"] if cut is not None else []
+    return _ffmpeg_y4m([*where, "-i", str(clip), "-vf", f"scale={FAKE_CAMERA_WIDTH}:-2"], out)
+
+
+def there_and_back_y4m(
+    clip: Path,
+    out: Path,
+    cut: tuple[float, float],
+    times: int,
+    *,
+    crop_left: float = 0.0,
+    mirror: bool = False,
+    slower: int = 1,
+    still_s: float = 1.0,
+) -> tuple[Path, float]:
+    """The movement in ``clip``'s ``cut`` (start and length, seconds) played forward then
+    reversed, ``times`` over, then its first frame held for ``still_s`` seconds, as the fake
+    camera's y4m at 30 frames per second; its duration in seconds. ``crop_left``: the fraction
+    of the picture's width cut off on the left (to leave another person out); ``mirror``:
+    flipped left to right; ``slower``: every frame shown this many times (the movement that
+    many times slower).
+
+    Known transforms of a real recording (../shared/data/README.md): when the cut goes from
+    standing to a crouch, the clip holds exactly ``times`` real down-and-up movements by
+    construction (a palindrome of one real movement, repeated), so ``times`` is the ground
+    truth of a repetition counter, with no labelling. The still end lets the last return
+    finish well before the fake camera loops the clip."""
+    start, length = cut
+    crop = f"crop=iw*{1 - crop_left:g}:ih:iw*{crop_left:g}:0," if crop_left else ""
+    flip = "hflip," if mirror else ""
+    graph = (
+        f"[0:v]trim=start={start:g}:duration={length:g},setpts=PTS-STARTPTS,{crop}{flip}"
+        f"scale={FAKE_CAMERA_WIDTH}:-2,split[there][copy];[copy]reverse[back];"
+        f"[there][back]concat=n=2,loop=loop={times - 1}:size=32767:start=0,"
+        f"tpad=stop_mode=clone:stop_duration={still_s / slower:g},"
+        f"setpts={slower}*N/30/TB[out]"
+    )
+    arguments = ["-i", str(clip), "-filter_complex", graph, "-map", "[out]", "-r", "30"]
+    return _ffmpeg_y4m(arguments, out)
+
+
+def _ffmpeg_y4m(arguments: list[str], out: Path) -> tuple[Path, float]:
+    """Run ffmpeg with ``arguments`` writing the yuv420p y4m ``out``; ``out`` and its
+    duration in seconds, read from its header and size."""
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-y", *arguments, "-pix_fmt", "yuv420p", str(out)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    header = out.read_bytes()[:200].split(b"\n", 1)[0].decode()
+    rate = re.search(r" F(\d+):(\d+)", header)
+    height = re.search(r" H(\d+)", header)
+    assert rate is not None, header
+    assert height is not None, header
+    frame_size = FAKE_CAMERA_WIDTH * int(height.group(1)) * 3 // 2
+    frames = (out.stat().st_size - len(header) - 1) // (frame_size + len(b"FRAME\n"))
+    return out, frames * int(rate.group(2)) / int(rate.group(1))
 
 
 def launch(playwright: Playwright, binary: Path) -> Browser:
