@@ -15,12 +15,13 @@ as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a r
 
 ``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
-camera, during the camera check and while coaching, overlay, counters and cue showing.
+camera, during the camera check and while timing a hold, then with a real crouch of
+``../shared/data/video/sports2d_demo.mp4`` played there and back while counting, overlay,
+counter and cue showing.
 """
 
 import argparse
 import re
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,11 +35,13 @@ from tests.web.browser_support import (  # noqa: E402
     LAPTOP,
     PHONE,
     chromium_binary,
+    crouches_y4m,
     fill_join_form,
     launch,
     make_invitation,
     sign_in,
     sign_out,
+    to_y4m,
 )
 from tests.web.live_server import LiveServer  # noqa: E402
 
@@ -48,6 +51,7 @@ from kinesense.store.engine import make_engine  # noqa: E402
 
 PASSWORD = "my back hurts on mondays"
 RECORDING = ROOT.parent / "shared" / "data" / "cop" / "eyesOpen_1.csv.gz"
+CROUCHING = ROOT.parent / "shared" / "data" / "video" / "sports2d_demo.mp4"
 
 
 class Camera:
@@ -316,17 +320,14 @@ LIVE_FIRST = 50
 
 def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
     """The live page of the demo person: the set-up instructions, the camera check with its
-    instruction, a hold being timed; the sample video plays as the camera. Returns the count."""
+    instruction, a hold being timed (the sample video plays as the camera), and crouches being
+    counted with a cue (the live counter test's clip: a real crouch of
+    ``../shared/data/video/sports2d_demo.mp4``, BSD-3-Clause, there and back). Returns the
+    count."""
     camera = Camera(out, clean=False, first=LIVE_FIRST)
-    ffmpeg = __import__("imageio_ffmpeg").get_ffmpeg_exe()
-    clip = Path(server.folder) / "camera.y4m"
-    subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-i", str(sample_video_path()), "-vf",
-                    "scale=640:-2", "-pix_fmt", "yuv420p", str(clip)], check=True)  # fmt: skip
-    browser = playwright.chromium.launch(
-        executable_path=str(binary),
-        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
-              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={clip}"],
-    )  # fmt: skip
+    folder = Path(server.folder)
+    sample, _ = to_y4m(sample_video_path(), folder / "camera.y4m")
+    browser = camera_browser(playwright, binary, sample)
     page = browser.new_context(viewport=PHONE).new_page()
     page.goto(server.demo_url)
     if page.url.endswith("/consent"):
@@ -341,17 +342,55 @@ def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out:
         if start == "#start-check":
             camera.shoot(page, "coach-live-setup")
         page.click(start)
-        wanted = ("kinesenseLive.panel && kinesenseLive.panel.instructions.length"
-                  if start == "#start-check" else
-                  "kinesenseLive.panel && kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
-        for _ in range(600):
-            if page.evaluate(f"!!(window.kinesenseLive && {wanted})"):
-                break
-            page.wait_for_timeout(50)
-        page.evaluate("window.kinesenseLive.done = true")  # freeze the picture for the shot
-        camera.shoot(page, shot)
+        wanted = ("kinesenseLive.panel.instructions.length" if start == "#start-check"
+                  else "kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
+        shoot_when(page, wanted, camera, shot)
+    cookies = page.context.storage_state()
+    browser.close()
+    crouches, _ = crouches_y4m(CROUCHING, folder / "crouches.y4m")
+    browser = camera_browser(playwright, binary, crouches)
+    page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
+    # the cue shows for a few seconds after a fault: the clip may loop before one comes
+    page.goto(f"{server.url}/coach/sit_to_stand?seconds=30")
+    page.click("#start-now")
+    shoot_when(page, "kinesenseLive.panel.reps >= 2 && kinesenseLive.panel.cue", camera,
+               "coach-live-reps")  # fmt: skip
     browser.close()
     return camera.count - LIVE_FIRST + 1
+
+
+def camera_browser(playwright: Playwright, binary: Path, clip: Path) -> Browser:
+    """Headless Chromium whose camera plays the y4m ``clip``."""
+    return playwright.chromium.launch(
+        executable_path=str(binary),
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
+              "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={clip}"],
+    )  # fmt: skip
+
+
+FREEZE = """(() => {
+    if (!(window.kinesenseLive && kinesenseLive.panel && (WANTED))) return false;
+    kinesenseLive.done = true;
+    document.getElementById("live-video").pause();
+    if (window.kinesenseLiveSocket && kinesenseLiveSocket.socket)
+        kinesenseLiveSocket.socket.onmessage = null;
+    return true;
+})()"""
+"""Once ``WANTED`` holds, freeze the live page in the same turn of its event loop: no more
+frames, the picture paused (the camera plays on behind it) and no more messages from the coach,
+so both shots show the counter, cue and skeleton of the moment ``WANTED`` held."""
+
+
+def shoot_when(page: Page, wanted: str, camera: Camera, shot: str) -> None:
+    """Wait (up to 30 s) until ``wanted`` holds on the live page, freeze it and shoot it; stop
+    the script if it never does."""
+    for _ in range(600):
+        if page.evaluate(FREEZE.replace("WANTED", wanted)):
+            break
+        page.wait_for_timeout(50)
+    else:
+        sys.exit(f"{shot}: the live page never showed {wanted} within 30 s")
+    camera.shoot(page, shot)
 
 
 def main() -> None:

@@ -95,6 +95,31 @@ def there_and_back_y4m(
     return _ffmpeg_y4m(arguments, out)
 
 
+CROUCH_CUT = (6.25, 0.5)
+"""The cut of ``video/sports2d_demo.mp4`` (start, length in seconds) in which a man, landed on
+his feet, goes down into a deep crouch, hands to the ground: one real descent."""
+CROUCHES = 3
+"""Down-and-up movements in the counter's clip: the crouch there and back, this many times,
+so ``kinesense coach sit_to_stand`` must count exactly this many (the knee goes from about
+160 degrees to about 70 and back: below the exercise's 110-degree target, above its
+150-degree exit). The squat's own exit, 160 degrees, is about where this man stands after
+landing, so ``squat`` counts him by chance or not at all."""
+LOOP_MARGIN_S = 0.2
+"""Seconds before the end of a clip at which the live page stops (the fake camera then loops)."""
+
+
+def crouches_y4m(clip: Path, out: Path) -> tuple[Path, float]:
+    """:data:`CROUCHES` crouches of ``clip`` (``video/sports2d_demo.mp4``) as the fake camera's
+    y4m; its duration in seconds. The left quarter of the picture is cut off (the 4:3 right
+    part: a woman walking at the left edge is left out, or ``kinesense coach`` follows her steps
+    instead), the picture mirrored (as a front camera shows a person) and the movement at half
+    speed (2 s down and up, a usual exercise pace; at full speed the page, which reads 10 to 15
+    frames a second on a busy 2-core machine, sees too few frames of the bottom)."""
+    return there_and_back_y4m(
+        clip, out, CROUCH_CUT, CROUCHES, crop_left=0.25, mirror=True, slower=2, still_s=1.0
+    )
+
+
 def _ffmpeg_y4m(arguments: list[str], out: Path) -> tuple[Path, float]:
     """Run ffmpeg with ``arguments`` writing the yuv420p y4m ``out``; ``out`` and its
     duration in seconds, read from its header and size."""

@@ -1,9 +1,12 @@
 """Live coaching end to end in headless Chromium, a real clip from ../shared/data as the fake
 camera: the pose model runs in the page's Web Worker, the landmarks go over the WebSocket to the
 same coach as ``kinesense coach --video``, and the page's counter and holds equal the command
-line's on the same clip (the y4m the camera plays, 640 pixels wide). Every session stops before
+line's on the same clip (the y4m the camera plays, 640 pixels wide). The counter is checked on
+a clip with a known number of repetitions: a real crouch played there and back
+(``crouches_y4m``), whose count the command line must find too. Every session stops before
 the fake camera loops the clip (``?seconds=``). Also: the page's requests to other hosts are
-refused by the Content-Security-Policy, and a dropped connection resumes."""
+refused by the Content-Security-Policy, and a dropped connection resumes with the count
+carrying on."""
 
 import json
 import re
@@ -20,30 +23,15 @@ from playwright.sync_api import Browser, BrowserType, Page
 from tests.conftest import shared_file
 from tests.web.browser_support import (
     CHROMIUM_ARGS,
+    CROUCHES,
+    LOOP_MARGIN_S,
     Watched,
     chromium_binary,
-    there_and_back_y4m,
+    crouches_y4m,
     to_y4m,
 )
 from tests.web.live_server import LiveServer
 
-CROUCH_CUT = (6.25, 0.5)
-"""The cut of ``video/sports2d_demo.mp4`` (start, length in seconds) in which a man, landed on
-his feet, goes down into a deep crouch, hands to the ground: one real descent."""
-CROUCHES = 3
-"""Down-and-up movements in the counter's clip: the crouch there and back, this many times,
-so ``kinesense coach sit_to_stand`` must count exactly this many (the knee goes from about
-160 degrees to about 70 and back: below the exercise's 110-degree target, above its
-150-degree exit). The squat's own exit, 160 degrees, is about where this man stands after
-landing, so ``squat`` counts him by chance or not at all."""
-CROUCH_CLIP = {"crop_left": 0.25, "mirror": True, "slower": 2}
-"""How the crouch is shown (``there_and_back_y4m``): the left quarter of the picture cut off
-(the 4:3 right part: a woman walking at the left edge is left out, or the command line follows
-her steps), mirrored (as a front camera shows a person), at half speed (a crouch of 2 s down
-and up, a usual exercise pace; at full speed the page, which reads 10 to 15 frames a second
-here, sees too few frames of the bottom)."""
-LOOP_MARGIN_S = 0.2
-"""Seconds before the end of the clip at which the page stops (the fake camera then loops)."""
 DROP_AT_S = 3.0
 """Seconds into the counter's clip at which the connection drops: after the first crouch, so
 the count must carry on across the resume."""
@@ -187,9 +175,7 @@ def test_the_counter_matches_the_command_line_and_resumes(
     playwright: BrowserType, demo: LiveServer, signed_in: Any, shared_data: Path, tmp_path: Path
 ) -> None:
     clip = shared_file(shared_data, "video/sports2d_demo.mp4")
-    y4m, duration_s = there_and_back_y4m(
-        clip, tmp_path / "crouches.y4m", CROUCH_CUT, CROUCHES, **CROUCH_CLIP
-    )
+    y4m, duration_s = crouches_y4m(clip, tmp_path / "crouches.y4m")
     truth = cli_coach("sit_to_stand", y4m)
     assert truth["reps"] == CROUCHES, [(e["kind"], e["time_s"]) for e in truth["events"]]
     browser = camera_browser(playwright, y4m)
