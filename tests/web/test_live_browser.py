@@ -32,9 +32,9 @@ from tests.web.browser_support import (
 )
 from tests.web.live_server import LiveServer
 
-DROP_AT_S = 3.0
-"""Seconds into the counter's clip at which the connection drops: after the first crouch, so
-the count must carry on across the resume."""
+DROP_AT_S = 4.0
+"""Seconds into the counter's clip at which the connection drops: after the first crouch
+(counted at 2.3 to 3 s), so the count must carry on across the resume."""
 
 
 def cli_coach(exercise: str, video: Path) -> dict[str, Any]:
@@ -189,7 +189,7 @@ def test_the_counter_matches_the_command_line_and_resumes(
     finally:
         browser.close()
     assert int(live["reps"]) == live["saved"]["reps"] == truth["reps"], (
-        live["sent"],
+        f"{live['sent']} frames read in {duration_s - LOOP_MARGIN_S:.1f} s",
         [(e["kind"], e["t"]) for e in live["events"]],
         [(e["kind"], e["time_s"]) for e in truth["events"]],
     )
