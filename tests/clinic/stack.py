@@ -70,6 +70,24 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def serving_pid(master: int, server_port: int, client_port: int) -> int:
+    """The web process holding the server end of the TCP connection from ``client_port``."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = (int(a.split(":")[1], 16) for a in fields[1:3])
+        if local == server_port and remote == client_port:
+            inodes.add(f"socket:[{fields[9]}]")
+    for pid in children(master):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                if os.readlink(fd) in inodes:
+                    return pid
+            except OSError:
+                continue
+    raise AssertionError(f"no web process holds the connection from port {client_port}")
+
+
 def cpu_ticks(pid: int) -> int:
     """User + system CPU time of ``pid`` so far, in clock ticks."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

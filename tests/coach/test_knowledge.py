@@ -12,23 +12,8 @@ from kinesense.coach.engine import Coach
 from kinesense.coach.events import CoachFrame
 from kinesense.coach.session import Step
 from kinesense.coach.speech import Speaker
-from kinesense.exercises import exercise_from_dict, load_exercise
-from kinesense.exercises.schema import Exercise
 from kinesense.signal.head_pose import matrix_from_column_major, rotation_from_angles
-from tests.capture.head_clips import revel_schedule, write_head_clip
-
-
-def head_tilt_practice() -> Exercise:
-    """The library's head practice, scored on roll (lateral flexion) instead of yaw, one set of
-    six, with thresholds for the clip's 20-deg tilts."""
-    data = load_exercise("head_repositioning_practice").model_dump(by_alias=True)
-    for item in data["tracked"]:
-        item["axis"] = "roll"
-    data["repetition"] |= {"enter": 12.0, "target": 16.0, "exit": 9.0, "min_duration_s": 0.5}
-    data["form_rules"] = []
-    data["feedback"] |= {"positive_words": "to the right", "negative_words": "to the left"}
-    data["dose"] |= {"sets": 1, "reps": 6}
-    return exercise_from_dict(data, source="<head tilt practice>")
+from tests.capture.head_clips import head_tilt_practice, revel_schedule, write_head_clip
 
 
 class _Finished:
@@ -74,6 +59,15 @@ def coached(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     result = coach_video(path, head_tilt_practice(), speaker=speaker, on_step=on_step)
     return {"clip": clip, "result": result, "spoken": speaker.spoken, "shown": shown,
             "launched": launched}  # fmt: skip
+
+
+def test_the_camera_check_passes_a_seated_face_close_up(coached: dict[str, Any]) -> None:
+    """The clip is a face close-up (hips and feet out of the picture), as a person sits at a
+    laptop for head practice: the camera check frames the head and shoulders and passes (it
+    asked to "step back until your feet are in the picture" before)."""
+    setup = coached["result"].setup
+    assert setup.ok, setup.instructions
+    assert not setup.details["view_checked"]
 
 
 def test_each_trial_is_told_its_error_and_direction(coached: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ import pytest
 from numpy.typing import NDArray
 
 from kinesense.coach.setup_check import (
+    HEAD_AND_SHOULDERS,
     INSTRUCTIONS,
     KEY_LANDMARKS,
     SetupReport,
@@ -219,3 +220,21 @@ def test_the_view_is_not_judged_when_lying_down() -> None:
     assert check_setup(xyz, vis, resolution=landscape).details["view_checked"] is True
     assert trunk_from_vertical_deg(lying, landscape) == pytest.approx(90.0)
     assert trunk_from_vertical_deg(xyz, landscape) == pytest.approx(0.0)
+
+
+def test_a_seated_close_up_frames_the_head_and_shoulders_only() -> None:
+    """A person at arm's length of a laptop (head practice): the head and shoulders fill the
+    picture, hips and feet far below it. The whole-body check asks to step back; the head
+    exercises' framing does not, and has no view rule (it reads the hips)."""
+    xyz, vis = standing_person(top=0.2, height=1.6)  # shoulders at half height, hips below
+    below = [i for n, i in LANDMARK_INDEX.items() if n.endswith(("hip", "knee", "ankle", "heel",
+                                                                  "foot_index"))]  # fmt: skip
+    vis[:, below] = 0.02
+    assert "feet_out" in codes(check_setup(xyz, vis, resolution=RESOLUTION))
+    close_up = check_setup(xyz, vis, resolution=RESOLUTION, camera_view="front",
+                           framed=HEAD_AND_SHOULDERS)  # fmt: skip
+    assert close_up.ok, close_up.instructions
+    assert close_up.details["view_checked"] is False
+    xyz_off, vis_off = standing_person(top=-0.35, height=1.6)  # the head above the picture
+    off = check_setup(xyz_off, vis_off, resolution=RESOLUTION, framed=HEAD_AND_SHOULDERS)
+    assert codes(off) == ["head_out"]

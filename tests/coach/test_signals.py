@@ -7,9 +7,11 @@ import pytest
 
 from kinesense.coach.signals import SignalTracker, compute_quantities, mirror_name
 from kinesense.exercises import load_exercise
-from kinesense.exercises.schema import Tracked
+from kinesense.exercises.schema import VIRTUAL_POINTS, Tracked
 from kinesense.landmarks import LANDMARK_INDEX as IDX
+from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
 from tests.coach import synthetic as syn
+from tests.coach.real_poses import clip_series, pixels
 
 W, H = syn.RESOLUTION
 
@@ -112,3 +114,58 @@ def test_tracker_smooths_noise_and_settles_on_a_constant() -> None:
     assert np.mean(smooth[100:]) == pytest.approx(120.0, abs=1.0)
     values = tracker.update(10.1, None, None)
     assert values["knee_angle_deg"] is None
+
+
+def _reference_points(px: np.ndarray, name: str) -> np.ndarray:
+    """(N, 2) pixel positions of a landmark or a virtual midpoint over a whole recording."""
+    if name in VIRTUAL_POINTS:
+        a, b = VIRTUAL_POINTS[name]
+        return (px[:, IDX[a]] + px[:, IDX[b]]) / 2.0
+    return px[:, IDX[name]]
+
+
+def _reference_visibility(vis: np.ndarray, name: str) -> np.ndarray:
+    if name in VIRTUAL_POINTS:
+        a, b = VIRTUAL_POINTS[name]
+        return np.minimum(vis[:, IDX[a]], vis[:, IDX[b]])
+    return vis[:, IDX[name]]
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_angles_on_a_real_recording_equal_the_geometry_functions_to_the_last_bit(
+    mirrored: bool,
+) -> None:
+    # The tracker computes one frame on plain floats; the vectorised geometry functions over
+    # the whole recording must give the very same numbers (the results are golden-tested).
+    series = clip_series("walk")
+    px, vis = pixels(series), np.where(series.detected[:, None], series.visibility, 0.0)
+    by_name = {
+        t.name: t
+        for exercise in ("squat", "bird_dog", "cat_camel", "clock_reach")
+        for t in load_exercise(exercise).tracked
+        if t.kind in ("joint_angle", "segment_inclination")
+    }
+    tracked = list(by_name.values())
+    assert {t.kind for t in tracked} == {"joint_angle", "segment_inclination"}
+    expected = {}
+    for t in tracked:
+        names = [mirror_name(p) if mirrored else p for p in t.points]
+        points = [_reference_points(px, p) for p in names]
+        if t.kind == "joint_angle":
+            value = joint_angle_deg(*points)
+        else:
+            value = (-1.0 if mirrored else 1.0) * signed_inclination_2d_deg(*points)
+        value = np.abs(value) if t.absolute else value
+        seen = np.all([_reference_visibility(vis, p) >= 0.5 for p in names], axis=0)
+        expected[t.name] = np.where(seen, value, np.nan)
+    resolution = series.provenance.resolution
+    checked = 0
+    for i in range(0, len(series.time_s), 3):
+        got = compute_quantities(
+            tracked, series.image_xyz[i], vis[i], resolution, mirrored=mirrored
+        )
+        for name, value in got.items():
+            want = float(expected[name][i])
+            assert (value is None and want != want) or value == want, (i, name, value, want)
+            checked += value is not None
+    assert checked > 100

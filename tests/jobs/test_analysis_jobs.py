@@ -82,6 +82,32 @@ def test_a_sway_measurement_equals_the_command_lines(
     assert stages.calls[-1] == (0.95, "saving the result")
 
 
+def test_the_age_and_sex_given_on_the_upload_compare_a_trial_with_its_reference(
+    shared_data: Path, store: Store, tmp_path: Path
+) -> None:
+    """Subject 1 of Santos & Duarte 2016 (a woman of 33, firm floor, eyes open, feet apart): the
+    upload's age and sex reach the reference comparison, with the command line's percentiles."""
+    source = shared_file(shared_data, "bds/BDS00001.txt.gz")
+    pid = add_person(store, "Nia").person.id
+    request = AnalysisRequest(test="sway", stance="feet-apart", age=33, sex="female")
+    assert request.command("f", "cop-csv")[-4:] == ["--age", "33", "--sex", "female"]
+    job_input = {"file": kept(tmp_path, source, pid), "name": "standing.txt.gz",
+                 "format": "cop-csv", "person_id": pid,
+                 "analysis": request.model_dump()}  # fmt: skip
+    done = assess_job(tmp_path, store)(job_input, Stages())
+    saved = person_journey(store, pid).assessment(done["record_id"]).result
+    expected = cli_json(request.command(str(source), "cop-csv"))
+    assert saved.norm is not None
+    assert saved.norm.compared
+    assert saved.norm.to_json() == expected["norm"]
+    assert "mean_velocity_mm_s" in saved.norm.percentile
+    unknown = AnalysisRequest(test="sway", stance="feet-apart")
+    blind = assess_job(tmp_path, store)({**job_input, "analysis": unknown.model_dump()}, Stages())
+    unjudged = person_journey(store, pid).assessment(blind["record_id"]).result
+    assert unjudged.norm is not None
+    assert not unjudged.norm.compared
+
+
 def test_a_video_that_cannot_be_judged_keeps_the_reasons(store: Store, tmp_path: Path) -> None:
     video = sample_video_path()
     pid = add_person(store, "Bo").person.id
@@ -135,6 +161,9 @@ def test_the_commands_of_each_test() -> None:
     ]  # fmt: skip
     assert AnalysisRequest(test="posture").command("f", "video") == [
         "assess", "posture", "--video", "f",
+    ]  # fmt: skip
+    assert AnalysisRequest(test="stance", sex="male", age=70).command("f", "video") == [
+        "assess", "stance", "--video", "f", "--age", "70", "--sex", "male", "--eyes", "open",
     ]  # fmt: skip
 
 

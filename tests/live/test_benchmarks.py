@@ -1,6 +1,6 @@
-"""Tiny runs of ``benchmarks/live_server.py`` and ``benchmarks/live_latency.py`` so that the
-benchmarks cannot rot: every level and model is measured. Each runs as its own process, as it
-is run by hand (the browser tests keep Playwright's event loop running in this one)."""
+"""Tiny runs of ``benchmarks/live_server.py``, ``live_latency.py`` and ``coach_engine.py`` so
+that the benchmarks cannot rot: every level and model is measured. Each runs as its own process,
+as it is run by hand (the browser tests keep Playwright's event loop running in this one)."""
 
 import json
 import subprocess
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks import live_latency
+from benchmarks import live_latency, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +37,26 @@ def test_the_server_benchmark_runs_two_tiny_levels() -> None:
     assert figures["target_p95_ms"] == 5.0
 
 
+@pytest.mark.parametrize("seq", [0, 1, 29, 30, 12345])
+def test_the_clients_frame_message_is_the_text_json_gives(seq: int) -> None:
+    landmarks = [0.51234, 1e-05, -0.0, 0.9, 1.0, 0.0]
+    message = {"type": "frame", "seq": seq, "t": round(seq * 1000 / 30), "lm": landmarks}
+    assert live_server.frame_message(seq, json.dumps(landmarks)) == json.dumps(message)
+
+
+def test_the_engine_benchmark_times_synthetic_and_real_frames() -> None:
+    rows = benchmark("coach_engine", "--frames", "90")
+    assert [row.get("frames_from", "synthetic") for row in rows] == [
+        "synthetic",
+        "synthetic",
+        "sample clip",
+    ]
+    for row in rows:
+        assert row["frames"] == 90
+        assert 0 < row["p50_us"] <= row["p95_us"] <= row["max_us"]
+        assert row["cpu_us"] > 0
+
+
 def test_the_latency_benchmark_runs_for_a_moment() -> None:
     if live_latency.chromium() is None:
         pytest.skip("Chromium is not installed: run scripts/chromium.sh (make test does)")
@@ -46,3 +66,17 @@ def test_the_latency_benchmark_runs_for_a_moment() -> None:
     assert row["frames_processed"] > live_latency.WARMUP_FRAMES
     assert row["detection_p50_ms"] > 0
     assert row["latency_p50_ms"] >= row["detection_p50_ms"]
+
+
+def test_the_latency_benchmark_measures_the_face_model() -> None:
+    if live_latency.chromium() is None:
+        pytest.skip("Chromium is not installed: run scripts/chromium.sh (make test does)")
+    figures = benchmark("live_latency", "--models", "lite", "--seconds", "3", "--face")
+    pose, pose_on_face, face = figures["models"]
+    assert pose["model"] == pose_on_face["model"] == "lite"
+    assert face["model"] == "lite+face"
+    assert face["exercise"] == "head_repositioning_practice"
+    assert face["face_found"] > 0.5  # the clip's face is found
+    assert 0 < face["face_p50_ms"] < face["detection_p50_ms"]
+    assert face["grey_p50_ms"] > 0
+    assert face["detection_vs_pose_only"] > 1

@@ -1,8 +1,11 @@
 """The pairing token rules: 128 random bits, ten minutes, used once, bound to the person, the
-account and the test; only the account that made a pairing may read it."""
+account and the test; only the account that made a pairing may read it. On SQLite (the embedded
+app) and on PostgreSQL (the clinic stack) when ``KINESENSE_TEST_POSTGRES_URL`` is set."""
 
 import base64
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +14,13 @@ from kinesense.phone.protocols import PhoneTest
 from kinesense.phone.tokens import (
     MAX_OPEN_PER_ACCOUNT,
     PAIRING_LIFETIME,
-    MemoryPairings,
+    DatabasePairings,
     PairingRefusedError,
     token_hash,
 )
+from kinesense.store import Store
+from kinesense.store.engine import make_engine
+from tests.store.postgres import POSTGRES_URL, emptied_database
 
 SWAY = PhoneTest(test="sway", placement="lower back", eyes="closed")
 
@@ -29,8 +35,30 @@ class Clock:
         return self.now
 
 
-def test_a_token_is_128_random_bits_and_only_its_hash_is_kept() -> None:
-    store = MemoryPairings()
+Pairings = Callable[..., DatabasePairings]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pairings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Pairings]:
+    """Pairing stores on an empty, migrated database with people 1 to 7."""
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("KINESENSE_TEST_POSTGRES_URL is not set")
+        url = emptied_database()
+    else:
+        url = f"sqlite:///{tmp_path / 'pairings.db'}"
+    with Store(url, migrate=True) as store, store.transaction() as unit:
+        for number in range(1, 8):
+            unit.add_person(f"Person {number}")
+    engine = make_engine(url)
+    yield (
+        lambda now=None: DatabasePairings(engine) if now is None else DatabasePairings(engine, now)
+    )
+    engine.dispose()
+
+
+def test_a_token_is_128_random_bits_and_only_its_hash_is_kept(pairings: Pairings) -> None:
+    store = pairings()
     issued = [store.issue(1, 10, SWAY) for _ in range(5)]
     for item in issued:
         raw = base64.urlsafe_b64decode(item.token + "=" * (-len(item.token) % 4))
@@ -40,16 +68,16 @@ def test_a_token_is_128_random_bits_and_only_its_hash_is_kept() -> None:
     assert len({item.token for item in issued}) == 5
 
 
-def test_the_token_is_bound_to_person_account_and_test() -> None:
-    store = MemoryPairings()
+def test_the_token_is_bound_to_person_account_and_test(pairings: Pairings) -> None:
+    store = pairings()
     issued = store.issue(7, 70, SWAY)
     claimed = store.claim(issued.token)
     assert (claimed.person_id, claimed.account_id, claimed.test) == (7, 70, SWAY)
     assert claimed.status == "recording"
 
 
-def test_checking_does_not_spend_but_claiming_does() -> None:
-    store = MemoryPairings()
+def test_checking_does_not_spend_but_claiming_does(pairings: Pairings) -> None:
+    store = pairings()
     issued = store.issue(1, 10, SWAY)
     store.check(issued.token)
     store.check(issued.token)
@@ -60,9 +88,9 @@ def test_checking_does_not_spend_but_claiming_does() -> None:
         store.claim(issued.token)
 
 
-def test_a_token_expires_after_ten_minutes() -> None:
+def test_a_token_expires_after_ten_minutes(pairings: Pairings) -> None:
     clock = Clock()
-    store = MemoryPairings(now=clock)
+    store = pairings(clock)
     issued = store.issue(1, 10, SWAY)
     assert timedelta(minutes=10) == PAIRING_LIFETIME
     clock.now += PAIRING_LIFETIME - timedelta(seconds=1)
@@ -72,8 +100,8 @@ def test_a_token_expires_after_ten_minutes() -> None:
         store.claim(issued.token)
 
 
-def test_unknown_and_altered_tokens_are_refused() -> None:
-    store = MemoryPairings()
+def test_unknown_and_altered_tokens_are_refused(pairings: Pairings) -> None:
+    store = pairings()
     issued = store.issue(1, 10, SWAY)
     altered = issued.token[:-1] + ("A" if issued.token[-1] != "A" else "B")
     for token in ("", "nope", altered):
@@ -82,8 +110,8 @@ def test_unknown_and_altered_tokens_are_refused() -> None:
         assert caught.value.http_status == 410
 
 
-def test_a_pairing_and_its_outcome_are_read_through_its_person() -> None:
-    store = MemoryPairings()
+def test_a_pairing_and_its_outcome_are_read_through_its_person(pairings: Pairings) -> None:
+    store = pairings()
     issued = store.issue(1, 10, SWAY)
     pairing_id = issued.pairing.pairing_id
     with pytest.raises(PairingRefusedError, match="never used"):
@@ -98,8 +126,8 @@ def test_a_pairing_and_its_outcome_are_read_through_its_person() -> None:
         store.for_person("no-such-id", 1)
 
 
-def test_an_account_holds_a_bounded_number_of_open_pairings() -> None:
-    store = MemoryPairings()
+def test_an_account_holds_a_bounded_number_of_open_pairings(pairings: Pairings) -> None:
+    store = pairings()
     issued = [store.issue(1, 10, SWAY) for _ in range(MAX_OPEN_PER_ACCOUNT + 3)]
     for old in issued[:3]:
         with pytest.raises(PairingRefusedError):

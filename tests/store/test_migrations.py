@@ -24,7 +24,7 @@ def test_an_empty_file_is_migrated_to_head(tmp_path: Path) -> None:
     with Store(f"sqlite:///{path}") as store, store.transaction() as unit:
         unit.add_person("Ann")
     engine = make_engine(f"sqlite:///{path}")
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision() == "0004"
     tables = set(inspect(engine).get_table_names())
     assert {"alembic_version", "people", "records"} <= tables
     indexes = {i["name"] for i in inspect(engine).get_indexes("records")}

@@ -10,10 +10,12 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserType, sync_playwright
+from starlette.websockets import WebSocketDisconnect
 
 with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
     warnings.filterwarnings("ignore", message="Using `httpx`")
@@ -21,6 +23,7 @@ with warnings.catch_warnings():  # newer Starlette asks for httpx2; httpx works
 
 from kinesense.jobs import JobRecord
 from kinesense.services.people import add_person
+from kinesense.services.screening import run_screening
 from kinesense.store.accounts import AccountRecord, LinkRecord
 from kinesense.web.access import CONSENT_VERSION
 from kinesense.web.app import create_app
@@ -29,6 +32,8 @@ from kinesense.web.config import WebConfig
 from kinesense.web.passwords import hash_password
 from kinesense.web.security import SESSION_COOKIE, new_token
 from kinesense.web.state import INVITATION_LIFETIME, AppState
+from tests.web.browser_support import sign_in_demo
+from tests.web.live_server import LiveServer
 
 PASSWORD = "a long test password"
 
@@ -174,6 +179,32 @@ def world(app: FastAPI) -> World:
     return build_world(app)
 
 
+ORIGIN = {"origin": "http://testserver"}
+"""The ``Origin`` of this site's pages, as a live socket's handshake must carry it."""
+
+
+def screened(world: World, account: AccountRecord, answers: dict[str, Any] | None = None) -> None:
+    """Screen ``account``'s person with ``answers`` (default: no warning sign)."""
+    run_screening(answers or {}, store=world.state.store, person=str(account.person_id))
+
+
+@pytest.fixture
+def person(world: World) -> Iterator[TestClient]:
+    """The world's person, screened with no warning sign, signed in."""
+    screened(world, world.person)
+    browser = signed_in(world.app, world.person)
+    yield browser
+    browser.close()
+
+
+def closed_with(socket: Any) -> tuple[dict[str, Any], int]:
+    """The error message the server sent, and the close code that followed."""
+    error = socket.receive_json()
+    with pytest.raises(WebSocketDisconnect) as caught:
+        socket.receive_json()
+    return error, caught.value.code
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, one for the whole test session (skipped with the reason
@@ -187,3 +218,24 @@ def browser() -> Iterator[Browser]:
         chromium = launch(playwright, binary)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def playwright(browser: Browser) -> BrowserType:
+    """Chromium's launcher of the session's Playwright (one event loop per process), skipping
+    the module when Chromium is not installed (the ``browser`` fixture does)."""
+    return browser.browser_type
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``kinesense serve --demo``: the demo person is screened and has a plan."""
+    with LiveServer(tmp_path_factory.mktemp("live"), "--demo") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def demo_cookies(playwright: BrowserType, demo: LiveServer) -> Any:
+    """The cookies of the demo person, signed in once (the demo link works once) with the
+    consent accepted, for every browser of this module (:func:`sign_in_demo`)."""
+    return sign_in_demo(playwright, demo)

@@ -2,21 +2,33 @@
 out everywhere, consent, export and deletion."""
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from kinesense.phone.protocols import PhoneTest
+from kinesense.phone.tokens import DatabasePairings
 from kinesense.program.records import CheckIn
 from kinesense.services.people import list_people
+from kinesense.store import Store
+from kinesense.store.models import Record
+from kinesense.store.pairing_table import PairingRow
+from kinesense.store.web_tables import JobRow
 from kinesense.web import ratelimit
 from kinesense.web.access import CONSENT_VERSION
+from kinesense.web.app import create_app
 from kinesense.web.auth import setup_link, signin_link
 from kinesense.web.demo import DEMO_PERSON, DEMO_THERAPIST, prepare_demo
 from kinesense.web.uploads import upload_folder
-from tests.web.conftest import PASSWORD, World, csrf_from, state_of
+from tests.store.postgres import POSTGRES_URL, emptied_database
+from tests.web.conftest import PASSWORD, World, build_world, csrf_from, make_config, state_of
 
 
 def browser(app: FastAPI) -> TestClient:
@@ -179,7 +191,30 @@ def test_signing_out_ends_only_this_browser(world: World) -> None:
     assert phone.get("/api/v1/me").status_code == 200
 
 
-def test_the_export_holds_the_persons_data_and_no_one_elses(world: World) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def stored_world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """A fresh :class:`World` on SQLite (the embedded app) and on PostgreSQL (the clinic stack's
+    database, when ``KINESENSE_TEST_POSTGRES_URL`` is set)."""
+    changes: dict[str, object] = {}
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("KINESENSE_TEST_POSTGRES_URL is not set")
+        changes["database_url"] = emptied_database()
+        Store(changes["database_url"], migrate=True).close()  # type: ignore[arg-type]
+    app = create_app(make_config(tmp_path, **changes))
+    yield build_world(app)
+    state_of(app).close()
+
+
+def rows_of(world: World, table: type[Any], person_id: int) -> int:
+    """How many rows of ``table`` are about ``person_id``."""
+    query = select(func.count()).select_from(table).where(table.person_id == person_id)
+    with Session(world.state.engine) as session:
+        return int(session.scalar(query) or 0)
+
+
+def test_the_export_holds_the_persons_data_and_no_one_elses(stored_world: World) -> None:
+    world = stored_world
     person_id = world.person.person_id
     assert person_id is not None
     with world.state.store.transaction() as unit:
@@ -202,9 +237,19 @@ def test_the_export_holds_the_persons_data_and_no_one_elses(world: World) -> Non
     assert world.other_person.name not in download.text
 
 
-def test_deleting_the_account_needs_the_password_and_takes_everything(world: World) -> None:
+def test_deleting_the_account_needs_the_password_and_takes_everything(
+    stored_world: World,
+) -> None:
+    world = stored_world
     person_id = world.person.person_id
     assert person_id is not None
+    pairings = DatabasePairings(world.state.engine)
+    pairings.issue(person_id, world.person.id, PhoneTest(test="sway"))
+    with world.state.store.transaction() as unit:
+        unit.save_checkin(person_id, CheckIn(pain_now=5, pain_week=5))
+    assert rows_of(world, JobRow, person_id) == 1
+    assert rows_of(world, PairingRow, person_id) == 1
+    assert rows_of(world, Record, person_id) == 1
     folder = upload_folder(world.state.config.data_dir, person_id)
     folder.mkdir(parents=True)
     (folder / "walk.csv").write_text("time\n")
@@ -222,6 +267,9 @@ def test_deleting_the_account_needs_the_password_and_takes_everything(world: Wor
     assert client.get("/api/v1/me").status_code == 401
     assert sign_in(browser(world.app), world.person.email, PASSWORD).status_code == 401
     assert world.other_person.person_id in [p.id for p in list_people(world.state.store)]
+    for table in (JobRow, PairingRow, Record):  # their jobs, phone pairings, history
+        assert rows_of(world, table, person_id) == 0, table.__tablename__
+    assert rows_of(world, JobRow, world.other_person.person_id or 0) == 1
 
 
 def test_therapists_and_admins_cannot_delete_or_export_here(world: World) -> None:

@@ -1,8 +1,10 @@
 """Every route of the app x every role x their own or someone else's data.
 
 :data:`SPECS` says, for each route, which roles may use it on their own data and what they get.
-The first test checks that :data:`SPECS` lists exactly the app's route table, so a new route
-cannot be added without saying who may use it; the others derive every case from it:
+Every test runs on SQLite and again on PostgreSQL (the clinic stack's database, when
+``KINESENSE_TEST_POSTGRES_URL`` is set). The first test checks that :data:`SPECS` lists exactly
+the app's route table, so a new route cannot be added without saying who may use it; the others
+derive every case from it:
 
 * signed out: 401 (API and forms) or the sign-in page (pages);
 * a role not allowed: 403 (or 404 when the route names an object); a person who has not
@@ -38,9 +40,11 @@ from kinesense.sample import sample_video_path
 from kinesense.services.history import save_assessment, save_payload
 from kinesense.services.plans import PlanRequest, make_or_show_plan
 from kinesense.services.screening import questions, run_screening
+from kinesense.store import Store
 from kinesense.store.accounts import AccountRecord
 from kinesense.web.access import CONSENT_VERSION
 from kinesense.web.app import create_app
+from tests.store.postgres import POSTGRES_URL, emptied_database
 from tests.web.conftest import (
     PASSWORD,
     World,
@@ -221,6 +225,9 @@ SPECS: dict[tuple[str, str], Spec] = {
     # live coaching (the socket's own checks: tests/web/test_live_ws.py)
     ("GET", "/coach/{exercise_id}"): Spec(frozenset({"person"}), needs=SCREENED),
     ("WEBSOCKET", "/live/ws"): Spec(public=True),
+    # guided live tests (the socket's own checks: tests/web/test_live_tests_ws.py)
+    ("GET", "/measure/live/{test}"): Spec(frozenset({"person"}), needs=SCREENED),
+    ("WEBSOCKET", "/live/tests/ws"): Spec(public=True),
     # the phone as a sensor: pairing pages; the phone's page and socket need its one-time token
     ("GET", "/pair"): Spec(frozenset({"person"}), 303),
     ("GET", "/people/{person_id}/pair"): Spec(CARERS),
@@ -235,8 +242,8 @@ SPECS: dict[tuple[str, str], Spec] = {
 
 GUARDED = sorted(key for key, spec in SPECS.items() if not spec.public)
 OBJECT_ROUTES = sorted(
-    key for key in GUARDED if "{" in key[1] and not key[1].startswith("/coach/")
-)  # an exercise id names nobody's data
+    key for key in GUARDED if "{" in key[1] and not key[1].startswith(("/coach/", "/measure/live/"))
+)  # an exercise id or a guided test's names nobody's data
 
 
 def route_table(app: FastAPI) -> set[tuple[str, str]]:
@@ -287,11 +294,22 @@ def prepare(world: World, person_id: int, needs: frozenset[str]) -> Records:
 EVERYTHING = frozenset({"screened", "planned", "result", "session"})
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One app and world for the module; every case makes its own objects to act on. The
-    people no case may reach have everything a route can name."""
-    app = create_app(make_config(tmp_path_factory.mktemp("matrix")))
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[World]:  # fmt: skip
+    """One app and world for the module, on SQLite (the embedded app) and on PostgreSQL (the
+    clinic stack's database, when ``KINESENSE_TEST_POSTGRES_URL`` is set); every case makes its
+    own objects to act on. The people no case may reach have everything a route can name."""
+    folder = tmp_path_factory.mktemp("matrix")
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("KINESENSE_TEST_POSTGRES_URL is not set")
+        url = emptied_database()
+        Store(url, migrate=True).close()  # kinesense db upgrade
+        app = create_app(make_config(folder, database_url=url))
+    else:
+        app = create_app(make_config(folder))
+    OTHERS.clear()
     built = build_world(app)
     assert built.other_person.person_id is not None
     OTHERS[built.other_person.person_id] = prepare(built, built.other_person.person_id, EVERYTHING)
@@ -321,7 +339,7 @@ class Case:
         record = self.records.session_id if "/sessions/" in template else self.records.result_id
         return template.format(
             person_id=self.person_id, job_id=self.job_id, invitation_id=self.invitation_id,
-            record_id=record, index=0, kind="html", exercise_id="squat",
+            record_id=record, index=0, kind="html", exercise_id="squat", test="stance",
         )  # fmt: skip
 
 

@@ -4,13 +4,11 @@ session resumed on a new connection, and the finished session saved at the plan'
 
 import json
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
 
+from kinesense.capture.models import face_model_file
 from kinesense.coach.events import CoachFrame
 from kinesense.live.protocol import (
     CLOSE_BAD_MESSAGE,
@@ -21,40 +19,16 @@ from kinesense.live.protocol import (
     CLOSE_UNKNOWN_SESSION,
     MAX_MESSAGE_BYTES,
 )
-from kinesense.services.screening import run_screening
-from kinesense.store.accounts import AccountRecord
 from tests.coach import synthetic as syn
 from tests.live.frames import text
-from tests.web.conftest import World, signed_in
+from tests.web.conftest import ORIGIN, World, closed_with, screened, signed_in
 
-ORIGIN = {"origin": "http://testserver"}
 START = {"type": "start", "v": 1, "exercise": "squat", "width": 1280, "height": 720}
 
 
 def squat_frames(n_reps: int) -> list[CoachFrame]:
     time, angle, _ = syn.rep_profile(n_reps, rest_value=170, peak_value=90)
     return syn.frames(time, syn.squat_points(angle))
-
-
-def screened(world: World, account: AccountRecord, answers: dict[str, Any] | None = None) -> None:
-    run_screening(answers or {}, store=world.state.store, person=str(account.person_id))
-
-
-@pytest.fixture
-def person(world: World) -> Iterator[TestClient]:
-    """The world's person, screened with no warning sign, signed in."""
-    screened(world, world.person)
-    browser = signed_in(world.app, world.person)
-    yield browser
-    browser.close()
-
-
-def closed_with(socket: Any) -> tuple[dict[str, Any], int]:
-    """The error message the server sent, and the close code that followed."""
-    error = socket.receive_json()
-    with pytest.raises(WebSocketDisconnect) as caught:
-        socket.receive_json()
-    return error, caught.value.code
 
 
 def test_a_session_is_coached_resumed_and_saved(world: World, person: TestClient) -> None:
@@ -228,7 +202,11 @@ def test_the_live_page_and_its_models(world: World, person: TestClient) -> None:
     assert model.status_code == 200
     assert model.content[:2] == b"PK"
     assert "immutable" in model.headers["cache-control"]
-    assert person.get("/models/face_landmarker.task").status_code == 404
+    assert "data-face-model" not in page.text  # the pose model only
+    face = person.get("/models/face_landmarker.task")
+    assert face.status_code == 200
+    assert face.content == face_model_file().read_bytes()
+    assert person.get("/models/face_landmarker_v2.task").status_code == 404
     assert person.get("/models/..%2Fpose_landmarker_lite.task").status_code == 404
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy
@@ -248,19 +226,19 @@ def test_the_live_page_and_its_models(world: World, person: TestClient) -> None:
     assert wasm.headers["content-type"] == "application/wasm"
 
 
-def test_an_exercise_coached_from_the_head_is_refused_with_what_to_do(
+def test_an_exercise_coached_from_the_head_runs_the_face_model_too(
     world: World, person: TestClient
 ) -> None:
-    """The browser sends body landmarks only: head repositioning practice (the face model's
-    head orientation) is refused on the page and on the socket, saying how to do it instead."""
+    """Head repositioning practice (the face model's head orientation): the page asks its
+    worker for the face model, and the socket starts the session."""
     page = person.get("/coach/head_repositioning_practice")
-    assert page.status_code == 422
-    assert "is coached from the head&#39;s orientation" in page.text
+    assert page.status_code == 200
+    assert 'data-face-model="/models/face_landmarker.task"' in page.text
     with person.websocket_connect("/live/ws", headers=ORIGIN) as socket:
         socket.send_text(json.dumps(START | {"exercise": "head_repositioning_practice"}))
-        refused, code = closed_with(socket)
-    assert code == CLOSE_REFUSED
-    assert "send the video" in refused["message"]
+        ready = socket.receive_json()
+    assert ready["type"] == "ready"
+    assert ready["exercise"]["id"] == "head_repositioning_practice"
 
 
 def test_the_plan_offers_live_coaching_for_what_the_page_can_coach(
@@ -279,7 +257,7 @@ def test_the_plan_offers_live_coaching_for_what_the_page_can_coach(
     assert offered
     for exercise_id in offered:
         assert person.get(f"/coach/{exercise_id}").status_code == 200
-    assert not live_supported(load_exercise("head_repositioning_practice"))
+    assert live_supported(load_exercise("head_repositioning_practice"))
     therapist = signed_in(world.app, world.therapist)
     try:
         seen = therapist.get(f"/people/{world.person.person_id}/plan").text

@@ -192,3 +192,33 @@ def test_uploads_live_in_the_data_folder(world: World, shared_data: Path) -> Non
     [kept] = stored_files(world, person_id)
     assert kept.parent == world.state.config.data_dir / "uploads" / f"person-{person_id}"
     shutil.rmtree(kept.parent)
+
+
+def test_the_age_and_sex_of_an_upload_reach_the_reference(world: World, shared_data: Path) -> None:
+    """The upload form asks age and sex for the two tests compared by them (sway, stance), and
+    the API's ``age`` and ``sex`` reach the comparison: subject 1 of Santos & Duarte 2016 (a
+    woman of 33, eyes open, feet apart, firm floor) is compared with her group."""
+    client = signed_in(world.app, world.person)
+    person_id = world.person.person_id or 0
+    form = client.get(f"/people/{person_id}/upload").text
+    for field in ("option-age", "option-sex"):
+        block = form.split(f'id="{field}"')[0].rsplit('<div class="condition"', 1)[1]
+        assert 'data-tests="sway stance"' in block
+    source = shared_file(shared_data, "bds/BDS00001.txt.gz")
+    answer = client.post(
+        f"/api/v1/people/{person_id}/uploads", content=source.read_bytes(), headers=OCTETS,
+        params={"name": "bds1.txt.gz", "test": "sway", "stance": "feet-apart", "age": 33,
+                "sex": "female"},
+    )  # fmt: skip
+    assert answer.status_code == 202, answer.text
+    job = finished_job(world, client, answer.json()["id"])
+    assert job["status"] == "done", job
+    record = job["result"]["record_id"]
+    page = client.get(f"/people/{person_id}/results/{record}").text
+    assert "Compared with a reference" in page
+    assert "percentile" in page
+    refused = client.post(
+        f"/api/v1/people/{person_id}/uploads", content=b"x", headers=OCTETS,
+        params={"name": "a.csv", "test": "sway", "sex": "other"},
+    )  # fmt: skip
+    assert refused.status_code == 422

@@ -30,7 +30,13 @@ from kinesense.capture.follower import (
 )
 from kinesense.capture.person import PersonCriteria
 from kinesense.capture.video import Frame
-from kinesense.coach.session import SETUP_TIMEOUT_S, CoachSession, SessionResult, Step
+from kinesense.coach.session import (
+    SETUP_TIMEOUT_S,
+    CoachSession,
+    SessionResult,
+    Step,
+    needs_face,
+)
 from kinesense.coach.setup_check import frame_luma
 from kinesense.coach.sinks import AnnotatedVideo, FrameSink, LiveWindow
 from kinesense.coach.speech import Speaker
@@ -46,11 +52,6 @@ SPOKEN_KINDS = frozenset(
 """Event kinds whose message is spoken (when it has one)."""
 
 FrameCallback = Callable[[Step, float], None]
-
-
-def needs_face(exercise: Exercise) -> bool:
-    """Whether the exercise tracks the head's orientation (the face model must run too)."""
-    return any(item.kind == "head_angle" for item in exercise.tracked)
 
 
 def _open_face_model(stack: ExitStack, exercise: Exercise) -> FaceEstimator | None:

@@ -27,7 +27,13 @@ from numpy.typing import NDArray
 from kinesense.capture.estimator import PoseDetection
 from kinesense.coach.engine import Coach, CoachEvent, CoachFrame
 from kinesense.coach.overlay import Panel
-from kinesense.coach.setup_check import SETUP_WINDOW_S, SetupReport, check_setup
+from kinesense.coach.setup_check import (
+    HEAD_AND_SHOULDERS,
+    KEY_LANDMARKS,
+    SETUP_WINDOW_S,
+    SetupReport,
+    check_setup,
+)
 from kinesense.coach.summary import SessionSummary
 from kinesense.errors import KinesenseError
 from kinesense.exercises import Exercise
@@ -94,6 +100,12 @@ class Step:
     events: list[CoachEvent]
     panel: Panel
     coaching: bool
+
+
+def needs_face(exercise: Exercise) -> bool:
+    """Whether the exercise tracks the head's orientation: the face model must run too, and the
+    camera frames the head and shoulders of a seated person, not the whole body."""
+    return any(item.kind == "head_angle" for item in exercise.tracked)
 
 
 class CoachSession:
@@ -243,6 +255,7 @@ class CoachSession:
             side=self.side if self.exercise.camera_view == "side" else None,
             people_seen=people_seen,
             person_switches=person_switches,
+            framed=HEAD_AND_SHOULDERS if needs_face(self.exercise) else KEY_LANDMARKS,
         )
         return report
 

@@ -51,6 +51,11 @@ KEY_LANDMARKS: tuple[str, ...] = (
 )
 """Landmarks that must be in the picture for whole-body exercises."""
 
+HEAD_AND_SHOULDERS: tuple[str, ...] = ("nose", "left_shoulder", "right_shoulder")
+"""Landmarks that must be in the picture for exercises coached from the head's orientation: the
+person sits at arm's length facing the camera, so hips and feet are out of the picture. The face
+itself is checked by the face model's own quality flags (:mod:`kinesense.signal.head_quality`)."""
+
 FEET: tuple[str, ...] = tuple(n for n in KEY_LANDMARKS if n.endswith(("ankle", "heel", "index")))
 
 EDGE_MARGIN = 0.02
@@ -199,12 +204,13 @@ PARTS: tuple[tuple[str, str], ...] = (
 """Body parts named in the instruction for hidden landmarks, by landmark."""
 
 
-def _hidden(hidden: NDArray[np.bool_]) -> SetupProblem | None:
-    """The problem when both landmarks of a pair are hidden, naming the parts; None when at most
-    one side of each pair is (the far side in a side view)."""
-    names = KEY_LANDMARKS
+def _hidden(hidden: NDArray[np.bool_], names: tuple[str, ...]) -> SetupProblem | None:
+    """The problem when both landmarks of a pair of ``names`` are hidden, naming the parts;
+    None when at most one side of each pair is (the far side in a side view)."""
     parts = []
     for part, landmark in PARTS:
+        if f"left_{landmark}" not in names:
+            continue
         pair = [names.index(f"{side}_{landmark}") for side in ("left", "right")]
         if all(hidden[pair]) and part not in parts:
             parts.append(part)
@@ -214,15 +220,16 @@ def _hidden(hidden: NDArray[np.bool_]) -> SetupProblem | None:
     return SetupProblem("hidden", INSTRUCTIONS["hidden"].format(parts=listed))
 
 
-def _framing_problems(xy: NDArray[np.float64], seen: NDArray[np.bool_]) -> list[SetupProblem]:
-    """Problems of framing from (N, K, 2) key landmarks and (N, K) 'seen' flags.
+def _framing_problems(
+    xy: NDArray[np.float64], seen: NDArray[np.bool_], names: tuple[str, ...]
+) -> list[SetupProblem]:
+    """Problems of framing from (N, K, 2) landmarks ``names`` and (N, K) 'seen' flags.
 
     Where a landmark is comes from the pose model's estimate, which it gives for hidden
     landmarks too: a landmark estimated inside the picture but not seen is hidden (by the body
     itself, by furniture), not out of the picture. A far leg hidden behind the body in a side
     view is normal; both of a pair hidden is a problem of its own (see :func:`_hidden`).
     """
-    names = KEY_LANDMARKS
     low, high = EDGE_MARGIN, 1.0 - EDGE_MARGIN
     with np.errstate(invalid="ignore"):
         inside = np.all((xy >= low) & (xy <= high), axis=2)
@@ -233,8 +240,8 @@ def _framing_problems(xy: NDArray[np.float64], seen: NDArray[np.bool_]) -> list[
     # Why each landmark is out: beyond a side edge, or below / above the picture.
     sideways = out & ((x < low) | (x > high))
     problems: list[SetupProblem] = []
-    feet = [names.index(n) for n in FEET]
-    if np.any(out[feet] & ~sideways[feet] & (y[feet] > high)):
+    feet = [names.index(n) for n in FEET if n in names]
+    if feet and np.any(out[feet] & ~sideways[feet] & (y[feet] > high)):
         problems.append(_problem("feet_out"))
     head = names.index("nose")
     if out[head] and not sideways[head]:
@@ -244,7 +251,7 @@ def _framing_problems(xy: NDArray[np.float64], seen: NDArray[np.bool_]) -> list[
     if np.any(sideways & (x > high)):
         problems.append(_problem("off_right"))
     if not problems:
-        hidden = _hidden(in_picture & ~(np.mean(seen, axis=0) >= 0.5))
+        hidden = _hidden(in_picture & ~(np.mean(seen, axis=0) >= 0.5), names)
         if hidden is not None:
             problems.append(hidden)
     if not problems:
@@ -281,6 +288,7 @@ def check_setup(
     side: str | None = None,
     people_seen: int = 1,
     person_switches: int = 0,
+    framed: tuple[str, ...] = KEY_LANDMARKS,
 ) -> SetupReport:
     """Check the camera set-up from the first frames of a session.
 
@@ -294,6 +302,9 @@ def check_setup(
         side: the body side exercised (``"left"``/``"right"``) when it must face the camera.
         people_seen: most people found in one frame by the multi-person check.
         person_switches: times the pose model turned to somebody else in these frames.
+        framed: the landmarks that must be in the picture (:data:`KEY_LANDMARKS`, the whole
+            body; :data:`HEAD_AND_SHOULDERS` for a seated close-up). The view rule reads the
+            hips: it is applied only when they are framed.
 
     Returns:
         The :class:`SetupReport`; ``report.ok`` when nothing needs fixing.
@@ -305,7 +316,7 @@ def check_setup(
     image_xyz = np.asarray(image_xyz, dtype=np.float64)
     visibility = np.asarray(visibility, dtype=np.float64)
     frames = image_xyz.shape[0]
-    key = [LANDMARK_INDEX[n] for n in KEY_LANDMARKS]
+    key = [LANDMARK_INDEX[n] for n in framed]
     # A frame has the person when any key landmark is placed (the pose model places all 33;
     # other tools' keypoints lack some, which are then left out of every check).
     located = np.asarray(np.isfinite(image_xyz[:, key, :2]).all(axis=2), dtype=bool)
@@ -329,7 +340,7 @@ def check_setup(
         # Landmarks the source never gives count as in the picture and seen.
         xy = np.where(known[None, :, None], xy, 0.5)
         seen = seen | ~known[None, :]
-        framing = _framing_problems(xy, seen)
+        framing = _framing_problems(xy, seen, framed)
         faint = mean_visibility < MIN_MEAN_VISIBILITY
         if light_bad or faint:  # everything seen faintly: the light, not something in the way
             framing = [p for p in framing if p.code != "hidden"]
@@ -343,7 +354,9 @@ def check_setup(
         trunk_deg = trunk_from_vertical_deg(image_xyz[detected], (width, height))
         # The view rule reads shoulder and hip widths of an upright trunk; lying or kneeling on
         # all fours, it cannot tell a front view from a side view, so it is not applied.
-        view_checked = bool(np.isfinite(trunk_deg) and trunk_deg <= MAX_UPRIGHT_TRUNK_DEG)
+        view_checked = bool(
+            "left_hip" in framed and np.isfinite(trunk_deg) and trunk_deg <= MAX_UPRIGHT_TRUNK_DEG
+        )
         if view_checked:
             turn = _view_problem(view, camera_view, side)
             if turn is not None:

@@ -32,16 +32,15 @@ of the body (the value of whichever side is seen when only one is), and keeps th
 written (quantities that compare the two sides, and signed inclinations).
 """
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
 from kinesense.arrays import FloatArray
 from kinesense.exercises.schema import HEAD_AXES, VIRTUAL_POINTS, Exercise, Tracked
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY, N_LANDMARKS
-from kinesense.signal.geometry import joint_angle_deg, signed_inclination_2d_deg
 from kinesense.signal.one_euro import OneEuroFilter
 
 DEFAULT_BETA = {
@@ -58,11 +57,10 @@ the cut-off by 2 Hz; a length moving one torso length per second by 2 Hz. A prac
 
 _VIRTUAL = tuple(VIRTUAL_POINTS)
 _POINT_INDEX = {**LANDMARK_INDEX, **{name: N_LANDMARKS + i for i, name in enumerate(_VIRTUAL)}}
-_VIRTUAL_PAIRS = np.array(
-    [[LANDMARK_INDEX[a], LANDMARK_INDEX[b]] for a, b in VIRTUAL_POINTS.values()], dtype=np.intp
-)
-_SHOULDERS = (_POINT_INDEX["mid_shoulder"],)
-_HIPS = (_POINT_INDEX["mid_hip"],)
+_VIRTUAL_PAIRS = tuple((LANDMARK_INDEX[a], LANDMARK_INDEX[b]) for a, b in VIRTUAL_POINTS.values())
+_SHOULDERS = _POINT_INDEX["mid_shoulder"]
+_HIPS = _POINT_INDEX["mid_hip"]
+_NAN = float("nan")
 
 
 def mirror_name(name: str) -> str:
@@ -78,11 +76,37 @@ def mirror_name(name: str) -> str:
 class _Group:
     kind: str
     names: tuple[str, ...]
-    points: NDArray[np.intp]  # (K, P) point indices
+    points: tuple[tuple[int, ...], ...]  # per quantity, its point indices (padded to one width)
     sign: float
-    absolute: NDArray[np.bool_]  # (K,) take the absolute value
+    absolute: tuple[bool, ...]  # per quantity: take the absolute value
     smoother: tuple[float, float] | None  # (min_cutoff_hz, beta) or None
-    axes: NDArray[np.intp]  # (K,) head_angle: 0 yaw, 1 pitch, 2 roll
+    axes: tuple[int, ...]  # head_angle: 0 yaw, 1 pitch, 2 roll
+
+
+@dataclass(frozen=True)
+class _FramePoints:
+    """One frame's 38 points (33 landmarks, then the virtual midpoints) as plain floats: the
+    per-frame geometry of a few quantities costs less on floats than on tiny numpy arrays."""
+
+    x: list[float]
+    y: list[float]
+    vis: list[float]
+    vis_nan: bool  # a visibility is NaN (min and max must then give NaN, as numpy's do)
+
+
+def _frame_points(
+    image_xyz: FloatArray, visibility: FloatArray, resolution: tuple[int, int] | None
+) -> _FramePoints:
+    xy = np.asarray(image_xyz, dtype=np.float64)[:, :2]
+    if resolution is not None:
+        xy = xy * np.array([float(resolution[0]), float(resolution[1])])
+    x, y = xy.T.tolist()
+    vis = np.asarray(visibility, dtype=np.float64).tolist()
+    for a, b in _VIRTUAL_PAIRS:
+        x.append((x[a] + x[b]) / 2.0)
+        y.append((y[a] + y[b]) / 2.0)
+        vis.append(_least((vis[a], vis[b])))
+    return _FramePoints(x, y, vis, any(v != v for v in vis))
 
 
 def points_of_frame(
@@ -90,13 +114,8 @@ def points_of_frame(
 ) -> tuple[FloatArray, FloatArray]:
     """(38, 2) point positions (pixels if ``resolution``) and (38,) visibility, with the
     virtual midpoints (``mid_shoulder``...) appended after the 33 landmarks."""
-    xy = np.asarray(image_xyz, dtype=np.float64)[:, :2]
-    if resolution is not None:
-        xy = xy * np.array([float(resolution[0]), float(resolution[1])])
-    vis = np.asarray(visibility, dtype=np.float64)
-    mids = (xy[_VIRTUAL_PAIRS[:, 0]] + xy[_VIRTUAL_PAIRS[:, 1]]) / 2.0
-    mid_vis = np.minimum(vis[_VIRTUAL_PAIRS[:, 0]], vis[_VIRTUAL_PAIRS[:, 1]])
-    return np.concatenate([xy, mids]), np.concatenate([vis, mid_vis])
+    frame = _frame_points(image_xyz, visibility, resolution)
+    return np.column_stack([frame.x, frame.y]), np.array(frame.vis)
 
 
 def compute_quantities(
@@ -108,9 +127,12 @@ def compute_quantities(
     mirrored: bool = False,
 ) -> dict[str, float | None]:
     """Raw (unsmoothed) values of ``tracked`` on one frame; see the module docstring."""
-    groups = _groups(tracked, mirrored, smooth=False)
-    raw = _compute(groups, *points_of_frame(image_xyz, visibility, resolution))
-    return {name: _scalar(value) for name, value in raw.items()}
+    frame = _frame_points(image_xyz, visibility, resolution)
+    return {
+        name: _scalar(value)
+        for group in _groups(tracked, mirrored, smooth=False)
+        for name, value in zip(group.names, _group_values(group, frame)[0], strict=True)
+    }
 
 
 def one_sided(item: Tracked) -> bool:
@@ -160,9 +182,7 @@ class SignalTracker:
         self._groups = _groups(tracked, self.mirrored, smooth=True)
         self._other = _groups(tracked, True, smooth=False) if side == "both" else None
         averaged = {t.name for t in tracked if one_sided(t)}
-        self._averaged = [
-            np.array([name in averaged for name in g.names], dtype=bool) for g in self._groups
-        ]
+        self._averaged = [tuple(name in averaged for name in g.names) for g in self._groups]
 
     def update(
         self,
@@ -175,30 +195,33 @@ class SignalTracker:
         """Compute and smooth the quantities at ``time_s``; ``None`` for missing ones.
         ``head_deg``: the head's (yaw, pitch, roll) in degrees, or None (no face seen)."""
         if image_xyz is None or visibility is None:
-            raw_by_group = [np.full(len(g.names), np.nan) for g in self._groups]
-            seen_by_group = [np.full(len(g.names), np.nan) for g in self._groups]
+            raw_by_group = [[_NAN] * len(g.names) for g in self._groups]
+            seen_by_group = [[_NAN] * len(g.names) for g in self._groups]
         else:
-            points, vis = points_of_frame(image_xyz, visibility, resolution)
-            raw_by_group = [_group_values(g, points, vis) for g in self._groups]
-            seen_by_group = [vis[g.points].min(axis=1) for g in self._groups]
+            frame = _frame_points(image_xyz, visibility, resolution)
+            raw_by_group, seen_by_group = map(
+                list, zip(*(_group_values(g, frame) for g in self._groups), strict=True)
+            )
             if self._other is not None:
                 for k, other in enumerate(self._other):
-                    mirror = _group_values(other, points, vis)
-                    pair = np.stack([raw_by_group[k], mirror])
-                    count = np.isfinite(pair).sum(axis=0)
-                    both = np.where(count > 0, np.nansum(pair, axis=0) / np.maximum(count, 1),
-                                    np.nan)  # fmt: skip
-                    raw_by_group[k] = np.where(self._averaged[k], both, raw_by_group[k])
-                    seen = np.maximum(seen_by_group[k], vis[other.points].min(axis=1))
-                    seen_by_group[k] = np.where(self._averaged[k], seen, seen_by_group[k])
+                    averaged = self._averaged[k]
+                    mirror, mirror_seen = _group_values(other, frame)
+                    raw_by_group[k] = [
+                        _mean_of_seen(a, b) if both else a
+                        for a, b, both in zip(raw_by_group[k], mirror, averaged, strict=True)
+                    ]
+                    seen_by_group[k] = [
+                        _most((a, b)) if both else a
+                        for a, b, both in zip(seen_by_group[k], mirror_seen, averaged, strict=True)
+                    ]
         for k, group in enumerate(self._groups):
             if group.kind == "head_angle":
                 raw_by_group[k] = _head_values(group, head_deg)
-                seen_by_group[k] = np.where(np.isfinite(raw_by_group[k]), 1.0, np.nan)
+                seen_by_group[k] = [1.0 if math.isfinite(v) else _NAN for v in raw_by_group[k]]
         for group, flt, values, seen in zip(
             self._groups, self._filters, raw_by_group, seen_by_group, strict=True
         ):
-            smooth = values if flt is None else flt.update(time_s, values)
+            smooth = values if flt is None else flt.update(time_s, values).tolist()
             for i, name in enumerate(group.names):
                 self.raw[name] = _scalar(values[i])
                 self.values[name] = _scalar(smooth[i])
@@ -211,8 +234,29 @@ def _scalar(value: float) -> float | None:
     return None if number != number else number
 
 
+def _least(values: Iterable[float]) -> float:
+    """The smallest of ``values``, NaN if one is NaN (as ``numpy.min``)."""
+    listed = list(values)
+    return _NAN if any(v != v for v in listed) else min(listed)
+
+
+def _most(values: Iterable[float]) -> float:
+    """The largest of ``values``, NaN if one is NaN (as ``numpy.max``)."""
+    listed = list(values)
+    return _NAN if any(v != v for v in listed) else max(listed)
+
+
+def _mean_of_seen(a: float, b: float) -> float:
+    """The mean of the finite ones of ``a`` and ``b`` (NaN when neither is), summed as
+    ``numpy.nansum`` sums them."""
+    count = math.isfinite(a) + math.isfinite(b)
+    if count == 0:
+        return _NAN
+    return ((a if a == a else 0.0) + (b if b == b else 0.0)) / count
+
+
 def _groups(tracked: Sequence[Tracked], mirrored: bool, *, smooth: bool) -> list[_Group]:
-    # One group per (kind, smoothing parameters), so each group is a single vector computation.
+    # One group per (kind, smoothing parameters), so each group has a single filter.
     keyed: dict[tuple[str, float, float], list[Tracked]] = {}
     for item in tracked:
         beta = DEFAULT_BETA[item.kind] if item.beta is None else item.beta
@@ -220,19 +264,19 @@ def _groups(tracked: Sequence[Tracked], mirrored: bool, *, smooth: bool) -> list
     groups = []
     for (kind, cutoff, beta), items in keyed.items():
         width = max(1, max(len(t.points) for t in items))
-        index = np.zeros((len(items), width), dtype=np.intp)
-        for row, item in enumerate(items):
+        index = []
+        for item in items:
             names = [mirror_name(p) if mirrored else p for p in item.points] or ["nose"]
             names += [names[-1]] * (width - len(names))  # pad visible lists with repeats
-            index[row] = [_POINT_INDEX[p] for p in names]
+            index.append(tuple(_POINT_INDEX[p] for p in names))
         no_smoothing = not smooth or kind == "landmark_visible"
         groups.append(
             _Group(
                 kind=kind,
                 names=tuple(t.name for t in items),
-                points=index,
-                absolute=np.array([t.absolute for t in items], dtype=bool),
-                axes=np.array([HEAD_AXES.index(t.axis) if t.axis else 0 for t in items]),
+                points=tuple(index),
+                absolute=tuple(t.absolute for t in items),
+                axes=tuple(HEAD_AXES.index(t.axis) if t.axis else 0 for t in items),
                 sign=-1.0 if (mirrored and kind == "segment_inclination") else 1.0,
                 smoother=None if no_smoothing else (cutoff, beta),
             )
@@ -240,44 +284,90 @@ def _groups(tracked: Sequence[Tracked], mirrored: bool, *, smooth: bool) -> list
     return groups
 
 
-def _compute(groups: Sequence[_Group], points: FloatArray, vis: FloatArray) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for group in groups:
-        values = _group_values(group, points, vis)
-        out.update(zip(group.names, (float(v) for v in values), strict=True))
-    return out
-
-
-def _head_values(group: _Group, head_deg: FloatArray | None) -> FloatArray:
+def _head_values(group: _Group, head_deg: FloatArray | None) -> list[float]:
     if head_deg is None:
-        return np.full(len(group.names), np.nan)
-    values = np.asarray(head_deg, dtype=np.float64)[group.axes]
-    return np.asarray(np.where(group.absolute, np.abs(values), values), dtype=np.float64)
+        return [_NAN] * len(group.names)
+    head = np.asarray(head_deg, dtype=np.float64).tolist()
+    return [
+        abs(head[axis]) if absolute else head[axis]
+        for axis, absolute in zip(group.axes, group.absolute, strict=True)
+    ]
 
 
-def _group_values(group: _Group, points: FloatArray, vis: FloatArray) -> FloatArray:
-    if group.kind == "head_angle":
-        return np.full(len(group.names), np.nan)  # from the face model, not the landmarks
-    idx = group.points
-    seen = vis[idx] >= MIN_VISIBILITY
-    if group.kind == "landmark_visible":
-        return np.asarray(seen.mean(axis=1), dtype=np.float64)
-    p = points[idx]  # (K, P, 2)
-    if group.kind == "joint_angle":
-        values = joint_angle_deg(p[:, 0], p[:, 1], p[:, 2])
-    elif group.kind == "segment_inclination":
-        values = group.sign * signed_inclination_2d_deg(p[:, 0], p[:, 1])
+def _group_seen(group: _Group, frame: _FramePoints) -> list[float]:
+    """The lowest visibility of each quantity's points."""
+    vis = frame.vis
+    if frame.vis_nan:
+        return [_least([vis[i] for i in points]) for points in group.points]
+    return [min(map(vis.__getitem__, points)) for points in group.points]
+
+
+def _group_values(group: _Group, frame: _FramePoints) -> tuple[list[float], list[float]]:
+    """The raw values of a group's quantities on one frame, NaN where a point is not seen, and
+    the lowest visibility of each one's points.
+
+    The arithmetic is that of :mod:`kinesense.signal.geometry` term by term (so the values are
+    the same to the last bit), and the arc tangents are taken by numpy in one call (its
+    ``arctan2`` may differ from ``math.atan2`` in the last bit)."""
+    kind, x, y, vis = group.kind, frame.x, frame.y, frame.vis
+    seen = _group_seen(group, frame)
+    if kind == "head_angle":
+        return [_NAN] * len(group.names), seen  # from the face model, not the landmarks
+    if kind == "landmark_visible":
+        return [sum(vis[i] >= MIN_VISIBILITY for i in p) / len(p) for p in group.points], seen
+    if kind == "joint_angle":
+        values = _joint_angles(group.points, x, y)
+    elif kind == "segment_inclination":
+        values = [group.sign * v for v in _inclinations(group.points, x, y)]
     else:
-        torso = float(np.linalg.norm(points[_SHOULDERS[0]] - points[_HIPS[0]]))
-        torso_seen = min(vis[_SHOULDERS[0]], vis[_HIPS[0]]) >= MIN_VISIBILITY
+        dx, dy = x[_SHOULDERS] - x[_HIPS], y[_SHOULDERS] - y[_HIPS]
+        torso = float(np.linalg.norm(np.array([dx, dy])))  # numpy's own rounding, as before
+        torso_seen = min(vis[_SHOULDERS], vis[_HIPS]) >= MIN_VISIBILITY
         if not torso_seen or torso <= 0:
-            return np.full(len(idx), np.nan)
-        if group.kind == "distance":
-            values = np.linalg.norm(p[:, 0] - p[:, 1], axis=-1) / torso
+            return [_NAN] * len(group.names), seen
+        if kind == "distance":
+            values = [_length(x[a] - x[b], y[a] - y[b]) / torso for a, b, *_ in group.points]
         else:  # height_difference, image y points down
-            values = (p[:, 1, 1] - p[:, 0, 1]) / torso
-    values = np.where(group.absolute, np.abs(values), values)
-    return np.asarray(np.where(seen.all(axis=1), values, np.nan), dtype=np.float64)
+            values = [(y[b] - y[a]) / torso for a, b, *_ in group.points]
+    # every point seen: its lowest visibility is (a NaN one is not)
+    values = [
+        (abs(v) if absolute else v) if least >= MIN_VISIBILITY else _NAN
+        for v, absolute, least in zip(values, group.absolute, seen, strict=True)
+    ]
+    return values, seen
+
+
+def _length(dx: float, dy: float) -> float:
+    """The length of (dx, dy), rounded as ``numpy.linalg.norm(..., axis=-1)`` rounds it."""
+    return math.sqrt(dx * dx + dy * dy)
+
+
+def _degrees_atan2(sines: list[float], cosines: list[float]) -> list[float]:
+    angles: list[float] = np.degrees(np.arctan2(np.array(sines), np.array(cosines))).tolist()
+    return angles
+
+
+def _joint_angles(points: Sequence[Sequence[int]], x: list[float], y: list[float]) -> list[float]:
+    """:func:`~kinesense.signal.geometry.joint_angle_deg` at the middle point of each triple."""
+    crosses, dots, degenerate = [], [], []
+    for a, b, c, *_ in points:
+        ux, uy, vx, vy = x[a] - x[b], y[a] - y[b], x[c] - x[b], y[c] - y[b]
+        crosses.append(abs(ux * vy - uy * vx))
+        dots.append(ux * vx + uy * vy)
+        degenerate.append(ux * ux + uy * uy == 0 or vx * vx + vy * vy == 0)
+    angles = _degrees_atan2(crosses, dots)
+    return [_NAN if bad else v for v, bad in zip(angles, degenerate, strict=True)]
+
+
+def _inclinations(points: Sequence[Sequence[int]], x: list[float], y: list[float]) -> list[float]:
+    """:func:`~kinesense.signal.geometry.signed_inclination_2d_deg` of each pair lower->upper."""
+    dxs = [x[hi] - x[lo] for lo, hi, *_ in points]
+    dys = [y[hi] - y[lo] for lo, hi, *_ in points]
+    angles = _degrees_atan2(dxs, [-dy for dy in dys])
+    return [
+        _NAN if dx == 0 and dy == 0 else (180.0 if v == -180.0 else v)
+        for v, dx, dy in zip(angles, dxs, dys, strict=True)
+    ]
 
 
 __all__ = [

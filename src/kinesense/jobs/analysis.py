@@ -3,8 +3,9 @@
 command line's on the same file.
 
 =================  ========================================================================
-``sway``           ``kinesense assess sway --cop|--imu|--video FILE --eyes --stance --surface``
-``stance``         ``kinesense assess stance --video FILE [--age] --eyes``
+``sway``           ``kinesense assess sway --cop|--imu|--video FILE --eyes --stance --surface
+                   [--age] [--sex]``
+``stance``         ``kinesense assess stance --video FILE [--age] [--sex] --eyes``
 ``repositioning``  ``kinesense assess repositioning --joint J --imu|--video FILE``
 ``mobility``       ``kinesense assess mobility --movement M --video FILE | --imu-trunk FILE``
 ``posture``        ``kinesense assess posture --video FILE``
@@ -49,7 +50,10 @@ class AnalysisRequest(BaseModel):
     stance: Stance = Field(default="feet-together", description="sway: how the feet stood.")
     surface: Literal["firm", "foam"] = Field(default="firm", description="sway: what was stood on.")
     age: int | None = Field(
-        default=None, ge=1, le=120, description="stance: age in years, for the norm."
+        default=None, ge=1, le=120, description="sway, stance: age in years, for the reference."
+    )
+    sex: Literal["female", "male"] | None = Field(
+        default=None, description="sway, stance: sex, for the reference by sex."
     )
     joint: Literal["trunk", "neck"] = Field(
         default="trunk", description="repositioning: the joint."
@@ -63,10 +67,10 @@ class AnalysisRequest(BaseModel):
         if self.test == "sway":
             flag = "--" + SWAY_SOURCES.get(fmt, "video")
             return ["assess", "sway", flag, path, "--eyes", self.eyes, "--stance", self.stance,
-                    "--surface", self.surface]  # fmt: skip
+                    "--surface", self.surface, *self._person_options()]  # fmt: skip
         if self.test == "stance":
-            age = ["--age", str(self.age)] if self.age is not None else []
-            return ["assess", "stance", "--video", path, *age, "--eyes", self.eyes]
+            return ["assess", "stance", "--video", path, *self._person_options(),
+                    "--eyes", self.eyes]  # fmt: skip
         if self.test == "repositioning":
             flag = "--imu" if is_imu else "--video"
             return ["assess", "repositioning", "--joint", self.joint, flag, path]
@@ -74,6 +78,11 @@ class AnalysisRequest(BaseModel):
             flag = "--imu-trunk" if is_imu else "--video"
             return ["assess", "mobility", "--movement", self.movement, flag, path]
         return ["assess", "posture", "--video", path]
+
+    def _person_options(self) -> list[str]:
+        """``--age`` and ``--sex`` as given (the reference comparison's)."""
+        age = ["--age", str(self.age)] if self.age is not None else []
+        return age + (["--sex", self.sex] if self.sex is not None else [])
 
 
 def check_format(request: AnalysisRequest, fmt: str, name: str) -> None:
@@ -106,9 +115,11 @@ def analyse(
     if request.test == "sway":
         kind = recording_kind(SWAY_SOURCES.get(fmt, "auto" if fmt == "series" else "video"))
         inputs = sway_inputs(path, kind, eyes=request.eyes, stance=request.stance,
-                                 surface=request.surface, progress=progress)  # fmt: skip
+                                 surface=request.surface, progress=progress,
+                                 age=request.age, sex=request.sex)  # fmt: skip
     elif request.test == "stance":
-        inputs = stance_inputs(path, age=request.age, eyes=request.eyes, progress=progress)
+        inputs = stance_inputs(path, age=request.age, eyes=request.eyes, sex=request.sex,
+                               progress=progress)  # fmt: skip
     elif request.test == "repositioning":
         inputs = repositioning_inputs(
             request.joint, imu=path if is_imu else None, video=None if is_imu else path,

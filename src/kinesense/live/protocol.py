@@ -11,7 +11,7 @@ strictly increasing within a session (MediaPipe's VIDEO mode needs that too).
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from kinesense.landmarks import N_LANDMARKS
 from kinesense.validation_errors import Wording, one_line
@@ -33,6 +33,14 @@ CLOSE_SUPERSEDED = 4000
 
 Landmarks = Annotated[list[float], Field(min_length=N_LANDMARKS * 4, max_length=N_LANDMARKS * 4)]
 World = Annotated[list[float], Field(min_length=N_LANDMARKS * 3, max_length=N_LANDMARKS * 3)]
+FaceMatrix = Annotated[list[float], Field(min_length=16, max_length=16)]
+"""The face model's 4x4 head pose matrix, column-major as ``@mediapipe/tasks-vision`` gives it
+(:func:`kinesense.signal.head_pose.matrix_from_column_major`)."""
+FaceBox = Annotated[
+    list[Annotated[float, Field(ge=-1.0, le=2.0)]], Field(min_length=4, max_length=4)
+]
+"""The face landmarks' box ``x0, y0, x1, y1`` normalised to the frame's width and height (the
+landmarks of a face at the frame's edge fall slightly outside 0-1)."""
 
 
 class _Message(BaseModel):
@@ -62,7 +70,12 @@ class ResumeMessage(_Message):
 class FrameMessage(_Message):
     """One frame: ``seq`` counts the client's frames from 0; ``t`` its time in milliseconds;
     ``lm`` the person's landmarks (null: nobody found); ``wl`` world landmarks in metres (33 x 3,
-    optional); ``luma`` the frame's mean brightness 0-255 (optional, for the set-up check)."""
+    optional); ``luma`` the frame's mean brightness 0-255 (optional, for the set-up check).
+
+    With the face model (exercises and tests that track the head): ``fm`` the head pose matrix
+    (16 numbers, column-major; null: no face found), ``fb`` the face box (normalised ``x0, y0,
+    x1, y1``, with ``fm``) and ``bg`` the mean grey-level change outside the face box since the
+    previous frame (0-255, :func:`kinesense.capture.head_extract.background_change`)."""
 
     type: Literal["frame"]
     seq: Annotated[int, Field(ge=0, le=2**31)]
@@ -70,6 +83,17 @@ class FrameMessage(_Message):
     lm: Landmarks | None
     wl: World | None = None
     luma: Annotated[float, Field(ge=0, le=255)] | None = None
+    fm: FaceMatrix | None = None
+    fb: FaceBox | None = None
+    bg: Annotated[float, Field(ge=0, le=255)] | None = None
+
+    @model_validator(mode="after")
+    def _face_box_with_matrix(self) -> "FrameMessage":
+        if (self.fm is None) != (self.fb is None):
+            raise ValueError("fm (face matrix) and fb (face box) come together or not at all")
+        if self.fb is not None and not (self.fb[0] < self.fb[2] and self.fb[1] < self.fb[3]):
+            raise ValueError("fb (face box) must be x0, y0, x1, y1 with x0 < x1 and y0 < y1")
+        return self
 
 
 class SkipSetupMessage(_Message):

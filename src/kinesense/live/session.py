@@ -32,6 +32,7 @@ from kinesense.coach.session import CoachSession, SessionResult
 from kinesense.exercises import Exercise
 from kinesense.landmarks import N_LANDMARKS
 from kinesense.live.protocol import CLOSE_OUT_OF_ORDER, FrameMessage, ProtocolError
+from kinesense.signal.head_pose import matrix_from_column_major
 
 SOURCE = "browser:live"
 """The ``source`` of a live session's result."""
@@ -157,6 +158,7 @@ class LiveSession:
             detection,
             luma=frame.luma if frame.luma is not None else float("nan"),
             partial=self.follower.provisional,
+            face_matrix=None if frame.fm is None else matrix_from_column_major(frame.fm),
         )
         self.last_seq, self.last_t_ms = frame.seq, frame.t
         return {

@@ -14,21 +14,29 @@ log of the store does not hold a usable token. The computer page follows a pairi
 ``pairing_id``, a second random value that is no credential: it is read through the person it
 was made for (:meth:`PairingStore.for_person`), by whoever may see that person.
 
-:class:`MemoryPairings` keeps pairings in this process (one ``kinesense serve`` process, as the
-web app runs); another store (a database table) can replace it behind :class:`PairingStore`.
+:class:`DatabasePairings` keeps them in the database (the ``phone_pairings`` table), for the
+embedded app as for the clinic stack: a pairing issued by one web process is accepted by any
+other (issue 13), and one code path serves both. The comparison of the token is the database's
+lookup of its SHA-256 (an index), as for sign-in sessions.
 """
 
 import hashlib
 import secrets
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
+
+from sqlalchemy import Engine, delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from kinesense.clock import utc_now
 from kinesense.errors import KinesenseError, NotFoundError
 from kinesense.phone.protocols import PhoneTest
+from kinesense.store.codec import stored_time
+from kinesense.store.engine import session_scope
+from kinesense.store.pairing_table import PairingRow
 
 PAIRING_LIFETIME = timedelta(minutes=10)
 """How long a pairing token may be used after it was made."""
@@ -118,14 +126,51 @@ class PairingStore(Protocol):
         ...
 
 
-class MemoryPairings:
-    """:class:`PairingStore` in this process's memory (lost at restart, which only cancels the
-    pairings in progress)."""
+def usable(pairing: Pairing | None, now: datetime) -> Pairing:
+    """``pairing`` if a phone may still use it; :class:`PairingRefusedError` saying why not."""
+    if pairing is None:
+        raise PairingRefusedError(
+            "this phone link is not valid: make a new one on the computer (Pair a phone)"
+        )
+    if pairing.used_at is not None:
+        raise PairingRefusedError(
+            "this phone link was already used: make a new one on the computer"
+        )
+    if now >= pairing.expires_at:
+        raise PairingRefusedError(
+            "this phone link has expired (links last 10 minutes): make a new one on the computer"
+        )
+    return pairing
 
-    def __init__(self, now: Callable[[], datetime] = utc_now) -> None:
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.replace(tzinfo=UTC)
+
+
+def _pairing(row: PairingRow) -> Pairing:
+    return Pairing(
+        pairing_id=row.pairing_id, token_hash=row.token_hash, person_id=row.person_id,
+        account_id=row.account_id, test=PhoneTest.model_validate_json(row.test),
+        created_at=row.created_at.replace(tzinfo=UTC),
+        expires_at=row.expires_at.replace(tzinfo=UTC), used_at=_aware(row.used_at),
+        status=row.status,  # type: ignore[arg-type]
+        record_id=row.record_id, message=row.message,
+    )  # fmt: skip
+
+
+class DatabasePairings:
+    """:class:`PairingStore` in the database's ``phone_pairings`` table, for every web app,
+    embedded or clinic: any web process accepts a pairing another issued, a pairing in progress
+    survives a restart, and a token is spent by one ``UPDATE`` that only an unused, unexpired
+    row matches, so two processes cannot both claim it."""
+
+    def __init__(self, engine: Engine, now: Callable[[], datetime] = utc_now) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._now = now
-        self._by_hash: dict[str, Pairing] = {}
-        self._lock = threading.Lock()
+
+    def _transaction(self) -> AbstractContextManager[Session]:
+        return session_scope(self._sessions, self._engine)
 
     def issue(self, person_id: int, account_id: int, test: PhoneTest) -> IssuedPairing:
         token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -135,69 +180,71 @@ class MemoryPairings:
             person_id=person_id, account_id=account_id, test=test, created_at=created,
             expires_at=created + PAIRING_LIFETIME,
         )  # fmt: skip
-        with self._lock:
-            self._forget_old(created)
-            mine = sorted(
-                (p for p in self._by_hash.values()
-                 if p.account_id == account_id and p.status == "waiting"),
-                key=lambda p: p.created_at,
-            )  # fmt: skip
-            for old in mine[: max(0, len(mine) - MAX_OPEN_PER_ACCOUNT + 1)]:
-                del self._by_hash[old.token_hash]
-            self._by_hash[pairing.token_hash] = pairing
+        with self._transaction() as session:
+            session.execute(
+                delete(PairingRow).where(
+                    PairingRow.expires_at <= stored_time(created - KEEP_FINISHED)
+                )
+            )
+            waiting = select(PairingRow.token_hash).where(
+                PairingRow.account_id == account_id, PairingRow.status == "waiting"
+            )
+            mine = list(session.scalars(waiting.order_by(PairingRow.created_at)))
+            old = mine[: max(0, len(mine) - MAX_OPEN_PER_ACCOUNT + 1)]
+            if old:
+                session.execute(delete(PairingRow).where(PairingRow.token_hash.in_(old)))
+            session.add(PairingRow(
+                token_hash=pairing.token_hash, pairing_id=pairing.pairing_id,
+                person_id=person_id, account_id=account_id, test=test.model_dump_json(),
+                created_at=stored_time(created), expires_at=stored_time(pairing.expires_at),
+                used_at=None, status="waiting", record_id=None, message="",
+            ))  # fmt: skip
         return IssuedPairing(token, pairing)
 
     def check(self, token: str) -> Pairing:
-        with self._lock:
-            return self._usable(token)
+        with self._transaction() as session:
+            row = session.get(PairingRow, token_hash(token))
+            return usable(None if row is None else _pairing(row), self._now())
 
     def claim(self, token: str) -> Pairing:
-        with self._lock:
-            pairing = replace(self._usable(token), used_at=self._now(), status="recording")
-            self._by_hash[pairing.token_hash] = pairing
-            return pairing
+        now = self._now()
+        spend = (
+            update(PairingRow)
+            .where(PairingRow.token_hash == token_hash(token), PairingRow.used_at.is_(None),
+                   PairingRow.expires_at > stored_time(now))
+            .values(used_at=stored_time(now), status="recording")
+        )  # fmt: skip
+        with self._transaction() as session:
+            spent = int(getattr(session.execute(spend), "rowcount", 0) or 0)
+            row = session.get(PairingRow, token_hash(token))
+            pairing = None if row is None else _pairing(row)
+        if not spent:
+            usable(pairing, now)  # says why
+            raise PairingRefusedError("this phone link was already used: make a new one")
+        assert pairing is not None
+        return pairing
 
     def finish(self, pairing_id: str, status: Status, *, record_id: int | None = None,
                message: str = "") -> Pairing:  # fmt: skip
-        with self._lock:
-            pairing = self._by_id(pairing_id)
-            if pairing.used_at is None:
+        with self._transaction() as session:
+            row = self._by_id(session, pairing_id)
+            if row.used_at is None:
                 raise PairingRefusedError("this pairing was never used by a phone")
-            done = replace(pairing, status=status, record_id=record_id, message=message)
-            self._by_hash[done.token_hash] = done
-            return done
+            row.status, row.record_id, row.message = status, record_id, message
+            return _pairing(row)
 
     def for_person(self, pairing_id: str, person_id: int) -> Pairing:
-        with self._lock:
-            pairing = self._by_id(pairing_id)
-        if pairing.person_id != person_id:
+        with self._transaction() as session:
+            row = self._by_id(session, pairing_id)
+            if row.person_id != person_id:
+                raise NotFoundError(f"no pairing {pairing_id}")
+            return _pairing(row)
+
+    @staticmethod
+    def _by_id(session: Session, pairing_id: str) -> PairingRow:
+        row = session.scalars(
+            select(PairingRow).where(PairingRow.pairing_id == pairing_id[:32])
+        ).first()
+        if row is None:
             raise NotFoundError(f"no pairing {pairing_id}")
-        return pairing
-
-    def _by_id(self, pairing_id: str) -> Pairing:
-        for pairing in self._by_hash.values():
-            if secrets.compare_digest(pairing.pairing_id, pairing_id):
-                return pairing
-        raise NotFoundError(f"no pairing {pairing_id}")
-
-    def _usable(self, token: str) -> Pairing:
-        pairing = self._by_hash.get(token_hash(token))
-        if pairing is None:
-            raise PairingRefusedError(
-                "this phone link is not valid: make a new one on the computer (Pair a phone)"
-            )
-        if pairing.used_at is not None:
-            raise PairingRefusedError(
-                "this phone link was already used: make a new one on the computer"
-            )
-        if self._now() >= pairing.expires_at:
-            raise PairingRefusedError(
-                "this phone link has expired (links last 10 minutes): make a new one on the "
-                "computer"
-            )
-        return pairing
-
-    def _forget_old(self, now: datetime) -> None:
-        stale = [h for h, p in self._by_hash.items() if now >= p.expires_at + KEEP_FINISHED]
-        for key in stale:
-            del self._by_hash[key]
+        return row

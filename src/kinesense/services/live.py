@@ -11,8 +11,7 @@ The live sessions themselves wait in a :class:`~kinesense.live.state.LiveStore`.
 
 from dataclasses import dataclass
 
-from kinesense.coach.drivers import needs_face
-from kinesense.errors import InvalidValueError, NotFoundError
+from kinesense.errors import NotFoundError
 from kinesense.exercises import Exercise
 from kinesense.live.protocol import FinishMessage, FrameMessage, StartMessage
 from kinesense.live.session import LiveSession
@@ -28,34 +27,29 @@ class LiveSessionNotFoundError(NotFoundError):
 
 @dataclass(frozen=True)
 class LiveSaved:
-    """A finished live session and where it was saved (``record_id`` None: not saved)."""
+    """A finished live session and where it was saved (``record_id`` None: not saved);
+    ``practice_summary``: the knowledge-of-results summary of a practice that gives one."""
 
     reps: int
     holds_s: list[float]
     record_id: int | None
+    practice_summary: str | None = None
 
 
 def check_live(
     store: Store, person_id: int, exercise_id: str, settings: Settings | None = None
 ) -> Prepared:
-    """The exercise at ``person_id``'s planned dose, or the refusal the CLI gives; an exercise
-    coached from the head's orientation (the face model, :func:`live_supported`) is refused:
-    the browser sends body landmarks only."""
+    """The exercise at ``person_id``'s planned dose, or the refusal the CLI gives."""
     request = CoachingRequest(exercise_id=exercise_id, camera="browser", person=str(person_id))
-    prepared = prepare(request, store, settings)
-    if not live_supported(prepared.exercise):
-        raise InvalidValueError(
-            f"{prepared.exercise.name} is coached from the head's orientation, which live "
-            "coaching in the browser does not measure yet: film yourself doing it and send the "
-            "video (Send a recorded session)"
-        )
-    return prepared
+    return prepare(request, store, settings)
 
 
 def live_supported(exercise: Exercise) -> bool:
-    """Whether the live page can coach ``exercise``: every exercise but those that track the
-    head's orientation (they need the face model, which the browser does not run yet)."""
-    return not needs_face(exercise)
+    """Whether the live page can coach ``exercise``: every exercise, since the page runs the
+    face model besides the pose model for those that track the head's orientation
+    (``kinesense.coach.session.needs_face``) and sends its head pose matrix."""
+    del exercise  # every tracked quantity comes from the pose or the face model
+    return True
 
 
 def start_live(
@@ -81,7 +75,8 @@ def start_live(
 
 
 def resume_live(sessions: LiveStore, token: str, account_id: int) -> LiveSession:
-    """The session of ``token``, attached to a new connection (the older one stops).
+    """The session of ``token``, attached to a new connection (the older one stops, in this
+    process or another when the store is shared: :mod:`kinesense.live.redis_state`).
 
     Raises:
         LiveSessionNotFoundError: unknown, expired, finished, or started by another account.
@@ -89,8 +84,10 @@ def resume_live(sessions: LiveStore, token: str, account_id: int) -> LiveSession
     session = sessions.get(token)
     if session is None or session.account_id != account_id or session.finished:
         raise LiveSessionNotFoundError("no live session with this token; start a new one")
-    session.generation += 1
-    return session
+    attached = sessions.attach(token, session)
+    if attached is None or attached.finished:
+        raise LiveSessionNotFoundError("no live session with this token; start a new one")
+    return attached
 
 
 def feed_live(session: LiveSession, frame: FrameMessage) -> dict[str, object]:
@@ -111,10 +108,12 @@ def finish_live(
     sessions.remove(token)
     summary = result.summary
     holds = [round(h.duration_s, 3) for h in summary.holds]
+    practice = [e.message for e in result.events if e.kind == "practice_summary"]
+    told = practice[-1] if practice else None
     if session.person_id is None or not session.session.coaching:
-        return LiveSaved(summary.rep_count, holds, None)
+        return LiveSaved(summary.rep_count, holds, None, told)
     _, record_id = save_coached(
         store, session.person_id, result.to_json(), session.started_at,
         pain=(finish.pain_before, finish.pain_after), where="live coached session",
     )  # fmt: skip
-    return LiveSaved(summary.rep_count, holds, record_id)
+    return LiveSaved(summary.rep_count, holds, record_id, told)

@@ -5,6 +5,7 @@ name made only of digits is refused when the person is added, so that no name ca
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from kinesense.program.records import Person
 from kinesense.store import Store
@@ -38,3 +39,9 @@ def list_people(store: Store) -> list[Person]:
     """Everyone, in the order they were added."""
     with store.transaction(write=False) as unit:
         return unit.people()
+
+
+def age_this_year(person: Person, today: date) -> int | None:
+    """The age (years) the person reaches this year, from their birth year (None if unknown):
+    at most a year more than their age today, which the age-group references tolerate."""
+    return today.year - person.birth_year if person.birth_year else None

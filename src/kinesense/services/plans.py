@@ -37,6 +37,7 @@ from kinesense.program.planner import build_plan
 from kinesense.program.records import CLEARANCE, OVERRIDE_ACTIONS, ClinicianOverride, Person
 from kinesense.program.tracks import load_tracks
 from kinesense.services.library import exercise_library
+from kinesense.services.people import age_this_year
 from kinesense.services.safety import require_screened
 from kinesense.settings import Settings
 from kinesense.store import Store, Unit
@@ -104,7 +105,7 @@ def profile_for(
             )
     return Profile.from_json(
         {
-            "age": today.year - person.birth_year if person.birth_year else None,
+            "age": age_this_year(person, today),
             "goals": request.goals or base.goals,
             "minutes_per_session": request.minutes or base.minutes_per_session,
             "sessions_per_week": request.sessions_per_week or base.sessions_per_week,

@@ -30,11 +30,12 @@ Features (heights up; lengths in ``S``; NaN where a landmark needed is not seen)
 """
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Final
 
 import numpy as np
 
-from kinesense.arrays import FloatArray
+from kinesense.arrays import FloatArray, IntArray
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
 
 SEGMENT_SHARE: Final = {"thigh": 0.86, "shank": 0.86, "upper_arm": 0.65, "shoulder_width": 0.70}
@@ -102,14 +103,57 @@ def fill(values: FloatArray, value: float) -> FloatArray:
     return np.where(np.isnan(values), value, values)
 
 
-def _length(points: FloatArray, a: int, b: int) -> FloatArray:
-    return np.asarray(np.linalg.norm(points[:, a] - points[:, b], axis=-1), dtype=np.float64)
+@cache
+def _side_index(*parts: str) -> dict[str, IntArray]:
+    """Landmark index of each part on the left and on the right side."""
+    return {side: _index([_I[f"{side}_{part}"] for part in parts]) for side in SIDES}
 
 
-def _pair_mean(values: FloatArray, part: str) -> FloatArray:
-    """Mean of the left and right landmark where both are seen, else the one seen."""
-    left, right = values[:, _I[f"left_{part}"]], values[:, _I[f"right_{part}"]]
-    if left.ndim > 1:  # (N, D) points: a point is missing when any coordinate is
+def _index(landmarks: list[int]) -> IntArray:
+    """An index array (numpy converts a list at every use)."""
+    return np.array(landmarks, dtype=np.int64)
+
+
+_LIMBS, _LOWER, _ARMS = _index(LIMB_POINTS), _index(LOWER_POINTS), _index(ARM_POINTS)
+_FEET, _KNEES = _index(FEET_POINTS), _index(KNEES)
+
+
+_SEGMENTS: Final = (("hip", "knee", "thigh"), ("knee", "ankle", "shank"),
+                    ("shoulder", "elbow", "upper_arm"))  # fmt: skip
+_SEGMENT_ENDS: Final = (
+    _index([_I[f"{side}_{a}"] for side in SIDES for a, _, _ in _SEGMENTS] + [_I["left_shoulder"]]),
+    _index([_I[f"{side}_{b}"] for side in SIDES for _, b, _ in _SEGMENTS] + [_I["right_shoulder"]]),
+)
+"""The two ends of each segment whose length estimates the scale: both sides' thigh, shank and
+upper arm, and the shoulder width."""
+_SEGMENT_SHARES: Final = np.array(
+    [SEGMENT_SHARE[share] for _ in SIDES for _, _, share in _SEGMENTS]
+    + [SEGMENT_SHARE["shoulder_width"]]
+)
+_BY_SIDE: Final = {
+    part: _index([_I[f"{side}_{part}"] for side in SIDES])
+    for part in ("hip", "knee", "shoulder", "elbow")
+}
+"""(left, right) landmark index of the joints read on both sides."""
+
+
+def _norm(vectors: FloatArray) -> FloatArray:
+    """Euclidean length along the last axis, as ``numpy.linalg.norm(vectors, axis=-1)``
+    computes it (without its checks, which cost more than the sum on a few points)."""
+    return np.asarray(np.sqrt(np.add.reduce(vectors * vectors, axis=-1)), dtype=np.float64)
+
+
+def _length(points: FloatArray, a: IntArray, b: IntArray) -> FloatArray:
+    """(N, K) distances between the points ``a`` and ``b`` (K indices each)."""
+    return _norm(points[:, a] - points[:, b])
+
+
+def _pair_mean(values: FloatArray, *parts: str) -> FloatArray:
+    """(N, K[, D]): for each part, the mean of the left and right landmark where both are seen,
+    else the one seen."""
+    index = _side_index(*parts)
+    left, right = values[:, index["left"]], values[:, index["right"]]
+    if left.ndim > 2:  # (N, K, D) points: a point is missing when any coordinate is
         left_missing = np.isnan(left).any(axis=-1, keepdims=True)
         right_missing = np.isnan(right).any(axis=-1, keepdims=True)
     else:
@@ -120,19 +164,10 @@ def _pair_mean(values: FloatArray, part: str) -> FloatArray:
 
 def body_scale(points: FloatArray) -> FloatArray:
     """(N,) body scale ``S`` in the points' unit (module docstring); NaN when nothing is seen."""
-    trunk = np.linalg.norm(_pair_mean(points, "shoulder") - _pair_mean(points, "hip"), axis=-1)
-    estimates = [trunk]
-    for side in SIDES:
-        for a, b, share in (
-            ("hip", "knee", "thigh"),
-            ("knee", "ankle", "shank"),
-            ("shoulder", "elbow", "upper_arm"),
-        ):
-            length = _length(points, _I[f"{side}_{a}"], _I[f"{side}_{b}"])
-            estimates.append(length / SEGMENT_SHARE[share])
-    shoulders = _length(points, _I["left_shoulder"], _I["right_shoulder"])
-    estimates.append(shoulders / SEGMENT_SHARE["shoulder_width"])
-    scale = np.fmax.reduce(np.stack(estimates), axis=0)
+    shoulder_hip = _pair_mean(points, "shoulder", "hip")
+    trunk = _norm(shoulder_hip[:, 0] - shoulder_hip[:, 1])
+    segments = _length(points, *_SEGMENT_ENDS) / _SEGMENT_SHARES
+    scale = np.fmax.reduce(np.column_stack([trunk, segments]), axis=1)
     return np.asarray(np.where(scale > 0, scale, np.nan), dtype=np.float64)
 
 
@@ -140,46 +175,42 @@ def body_features(
     heights: FloatArray, points: FloatArray, level: FloatArray
 ) -> dict[str, FloatArray]:
     """The features of the module docstring, (N,) each, in units of ``S`` (``scale`` in the
-    points' unit), from :func:`heights_and_points`."""
+    points' unit), from :func:`heights_and_points`. Each step reads both sides (columns left,
+    right) at once."""
     scale = body_scale(points)
     h = heights / scale[:, None]
-
-    def at(side: str, part: str) -> FloatArray:
-        return h[:, _I[f"{side}_{part}"]]
-
-    floor = np.fmin.reduce(h[:, LIMB_POINTS], axis=1)
-    thighs = np.stack([at(s, "hip") - at(s, "knee") for s in SIDES])
-    right = fill(thighs[1], -np.inf) > fill(thighs[0], -np.inf)
-    knee = np.where(right, at("right", "knee"), at("left", "knee"))
-    ankle = np.where(right, at("right", "ankle"), at("left", "ankle"))
-    drops = np.stack([at(s, "shoulder") - at(s, "elbow") for s in SIDES])
-    lengths = np.stack(
-        [_length(points, _I[f"{s}_shoulder"], _I[f"{s}_elbow"]) / scale for s in SIDES]
-    )
+    floor = np.fmin.reduce(h[:, _LIMBS], axis=1)
+    thighs = h[:, _BY_SIDE["hip"]] - h[:, _BY_SIDE["knee"]]
+    right = fill(thighs[:, 1], -np.inf) > fill(thighs[:, 0], -np.inf)
+    knee = np.where(right, h[:, _I["right_knee"]], h[:, _I["left_knee"]])
+    ankle = np.where(right, h[:, _I["right_ankle"]], h[:, _I["left_ankle"]])
+    drops = h[:, _BY_SIDE["shoulder"]] - h[:, _BY_SIDE["elbow"]]
+    lengths = _length(points, _BY_SIDE["shoulder"], _BY_SIDE["elbow"]) / scale[:, None]
     vertical = drops / np.where(lengths > 0, lengths, np.nan)
-    carrying = fill(drops * vertical, -np.inf).argmax(axis=0)[None]
-    hip_level = _pair_mean(level, "hip")
-    offsets = np.linalg.norm(level - hip_level[:, None], axis=-1) / scale[:, None]
+    right_arm = fill(drops * vertical, -np.inf).argmax(axis=1) == 1  # the arm that carries most
+    hip_level = _pair_mean(level, "hip")[:, 0]
+    offsets = _norm(level - hip_level[:, None]) / scale[:, None]
     features = {
-        "legs_height": np.fmin.reduce(h[:, LOWER_POINTS], axis=1) - floor,
-        "hands_height": np.fmin.reduce(h[:, ARM_POINTS], axis=1) - floor,
-        "hips_over_feet": np.fmin.reduce(offsets[:, FEET_POINTS], axis=1),
-        "hips_over_knees": np.fmin.reduce(offsets[:, KNEES], axis=1),
+        "legs_height": np.fmin.reduce(h[:, _LOWER], axis=1) - floor,
+        "hands_height": np.fmin.reduce(h[:, _ARMS], axis=1) - floor,
+        "hips_over_feet": np.fmin.reduce(offsets[:, _FEET], axis=1),
+        "hips_over_knees": np.fmin.reduce(offsets[:, _KNEES], axis=1),
     }
-    shoulder, hip = _pair_mean(h, "shoulder"), _pair_mean(h, "hip")
+    shoulder, hip, ear, toes, heel = _pair_mean(h, "shoulder", "hip", "ear", "foot_index",
+                                                "heel").T  # fmt: skip
     return {
         "scale": scale,
         "floor": floor,
         "trunk_rise": shoulder - hip,
-        "thigh_drop": np.where(right, thighs[1], thighs[0]),
+        "thigh_drop": np.where(right, thighs[:, 1], thighs[:, 0]),
         "shank_drop": knee - ankle,
         "knee_height": np.where(np.isfinite(ankle), knee - floor, np.nan),
-        "arm_drop": np.take_along_axis(drops, carrying, axis=0)[0],
-        "arm_vertical": np.take_along_axis(vertical, carrying, axis=0)[0],
+        "arm_drop": np.where(right_arm, drops[:, 1], drops[:, 0]),
+        "arm_vertical": np.where(right_arm, vertical[:, 1], vertical[:, 0]),
         "hip_height": hip - floor,
         "shoulder_height": shoulder - floor,
         **features,
-        "shoulders_stacked": np.abs(at("left", "shoulder") - at("right", "shoulder")),
-        "face_up": h[:, _I["nose"]] - _pair_mean(h, "ear"),
-        "toes_up": _pair_mean(h, "foot_index") - _pair_mean(h, "heel"),
+        "shoulders_stacked": np.abs(h[:, _I["left_shoulder"]] - h[:, _I["right_shoulder"]]),
+        "face_up": h[:, _I["nose"]] - ear,
+        "toes_up": toes - heel,
     }

@@ -33,6 +33,7 @@ keypoints), Sports2D demo and walking clips (standing), and their frames rotated
 (lying); tests/signal/test_body_position.py holds the figures.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -41,7 +42,7 @@ import numpy as np
 
 from kinesense.arrays import BoolArray, FloatArray
 from kinesense.landmarks import LANDMARK_INDEX, MIN_VISIBILITY
-from kinesense.signal.body_features import READ_POINTS, body_features, fill, heights_and_points
+from kinesense.signal.body_features import READ_POINTS, body_features, heights_and_points
 
 if TYPE_CHECKING:
     from kinesense.series import PoseSeries
@@ -187,49 +188,63 @@ class BodyPositions:
         return out
 
 
-def _above(value: FloatArray, name: str) -> FloatArray:
-    """Confidence in [0, 1] that ``value`` is above the named threshold (0.5 at it; NaN kept)."""
-    t = THRESHOLDS[name]
-    return np.asarray(np.clip(0.5 + (value - t.value) / (2 * t.band), 0.0, 1.0), dtype=np.float64)
+_TESTS: Final = {
+    "thigh_down": ("thigh_drop", "thigh_down", None, False),
+    "knee_up": ("knee_height", "knee_off_floor", None, False),
+    "trunk_up": ("trunk_rise", "trunk_up", None, False),
+    "head_down": ("trunk_rise", "trunk_head_down", None, True),
+    "arm_drop": ("arm_drop", "arm_support", -9.0, False),
+    "arm_vertical": ("arm_vertical", "arm_vertical", -9.0, False),
+    "shoulders_raised": ("shoulder_height", "shoulders_raised", None, False),
+    "hips_off_floor": ("hip_height", "hips_off_floor", None, False),
+    "hips_pike": ("hip_height", "hips_pike", None, False),
+    "hips_on_feet": ("hip_height", "hips_on_feet", None, False),
+    "knee_low": ("knee_height", "knee_low", None, True),
+    "thigh_vertical": ("thigh_drop", "thigh_vertical", None, False),
+    "legs_up": ("legs_height", "legs_on_floor", 9.0, False),
+    "hands_up": ("hands_height", "hands_on_floor", 9.0, False),
+    "stacked": ("shoulders_stacked", "shoulders_stacked", None, False),
+    "over_feet": ("hips_over_feet", "hips_over_support", 9.0, True),
+    "over_knees": ("hips_over_knees", "hips_over_support", 9.0, True),
+}
+"""The tests of the rule: name -> (feature, threshold, value of a missing feature (None: stays
+missing), whether the test passes *below* the threshold)."""
+
+_READ = np.array(READ_POINTS)
+_TEST_VALUE = np.array([[THRESHOLDS[t[1]].value] for t in _TESTS.values()])
+_TEST_TWO_BANDS = np.array([[2 * THRESHOLDS[t[1]].band] for t in _TESTS.values()])
+_TEST_FILL = np.array([[np.nan if t[2] is None else t[2]] for t in _TESTS.values()])
+_TEST_BELOW = np.array([t[3] for t in _TESTS.values()])
 
 
 def _all_above(*tests: float) -> float:
     """The margin of several tests that must all pass (the smallest; NaN counts as 0)."""
-    return float(min(0.0 if not np.isfinite(t) else t for t in tests))
+    return float(min(0.0 if not math.isfinite(t) else t for t in tests))
+
+
+def rule_confidences(features: dict[str, FloatArray]) -> dict[str, FloatArray]:
+    """(N,) confidence of each of the rule's tests (``_TESTS``) in [0, 1] (0.5 at its
+    threshold, 1 a band or more on the passing side; NaN where the feature is missing), and
+    ``arm_support`` (both arm tests), ``face_up`` and ``toes_up`` as they are. The tests are
+    computed together, in one array."""
+    values = np.stack([features[t[0]] for t in _TESTS.values()])
+    values = np.where(np.isnan(values) & ~np.isnan(_TEST_FILL), _TEST_FILL, values)
+    above = np.clip(0.5 + (values - _TEST_VALUE) / _TEST_TWO_BANDS, 0.0, 1.0)
+    above = np.where(_TEST_BELOW[:, None], 1 - above, above)
+    c = dict(zip(_TESTS, above, strict=True))
+    c["arm_support"] = np.minimum(c.pop("arm_drop"), c.pop("arm_vertical"))
+    return {**c, "face_up": features["face_up"], "toes_up": features["toes_up"]}
 
 
 def decide(features: dict[str, FloatArray]) -> tuple[list[str], FloatArray]:
     """Labels and margins (confidence before the visibility factor) from the features."""
-    f = features
-    c = {
-        "thigh_down": _above(f["thigh_drop"], "thigh_down"),
-        "knee_up": _above(f["knee_height"], "knee_off_floor"),
-        "trunk_up": _above(f["trunk_rise"], "trunk_up"),
-        "head_down": 1 - _above(f["trunk_rise"], "trunk_head_down"),
-        "arm_support": np.minimum(
-            _above(fill(f["arm_drop"], -9.0), "arm_support"),
-            _above(fill(f["arm_vertical"], -9.0), "arm_vertical"),
-        ),
-        "shoulders_raised": _above(f["shoulder_height"], "shoulders_raised"),
-        "hips_off_floor": _above(f["hip_height"], "hips_off_floor"),
-        "hips_pike": _above(f["hip_height"], "hips_pike"),
-        "hips_on_feet": _above(f["hip_height"], "hips_on_feet"),
-        "knee_low": 1 - _above(f["knee_height"], "knee_low"),
-        "thigh_vertical": _above(f["thigh_drop"], "thigh_vertical"),
-        "legs_up": _above(fill(f["legs_height"], 9.0), "legs_on_floor"),
-        "hands_up": _above(fill(f["hands_height"], 9.0), "hands_on_floor"),
-        "stacked": _above(f["shoulders_stacked"], "shoulders_stacked"),
-        "over_feet": 1 - _above(fill(f["hips_over_feet"], 9.0), "hips_over_support"),
-        "over_knees": 1 - _above(fill(f["hips_over_knees"], 9.0), "hips_over_support"),
-        "face_up": f["face_up"],
-        "toes_up": f["toes_up"],
-    }
-    n = len(f["scale"])
+    c = rule_confidences(features)
+    names = list(c)
     labels: list[str] = []
-    margin = np.zeros(n)
-    for k in range(n):
-        m = {name: float(v[k]) for name, v in c.items()}
-        if not (np.isfinite(m["thigh_down"]) and np.isfinite(m["trunk_up"])):
+    margin = np.zeros(len(features["scale"]))
+    for k, column in enumerate(np.stack(list(c.values())).T.tolist()):
+        m = dict(zip(names, column, strict=True))
+        if not (math.isfinite(m["thigh_down"]) and math.isfinite(m["trunk_up"])):
             labels.append(UNKNOWN)
             continue
         label, sure = _decide_frame(m)
@@ -244,7 +259,7 @@ def _decide_frame(m: dict[str, float]) -> tuple[str, float]:
     # A plank: weight on an arm under the shoulder and on the feet or knees, hips off the floor
     # but lower than a pike's, legs out behind; the trunk not upright, or the hands on the
     # floor (seen head-on, perspective can make a plank's trunk look upright).
-    knee_low = m["knee_low"] if np.isfinite(m["knee_low"]) else 0.5  # legs hidden head-on
+    knee_low = m["knee_low"] if math.isfinite(m["knee_low"]) else 0.5  # legs hidden head-on
     plank = _all_above(
         m["arm_support"], m["shoulders_raised"], m["hips_off_floor"], 1 - m["hips_pike"],
         knee_low, 1 - m["legs_up"], 1 - m["thigh_vertical"], 1 - m["head_down"],
@@ -255,14 +270,14 @@ def _decide_frame(m: dict[str, float]) -> tuple[str, float]:
     if tu >= 0.5:
         if td < 0.5:
             return SEATED, min(1 - td, tu)
-        if not np.isfinite(ku):  # the support leg's foot unseen: on the feet or the knees?
+        if not math.isfinite(ku):  # the support leg's foot unseen: on the feet or the knees?
             return UNKNOWN, 0.0
         if ku >= 0.5 and m["over_feet"] >= 0.5:
             return STANDING, min(td, ku, tu, m["over_feet"])
         if ku < 0.5 and m["over_knees"] >= 0.5:
             return KNEELING, min(td, 1 - ku, tu, m["over_knees"])
     # Trunk forward or down, or no support under the hips.
-    if np.isfinite(ku):
+    if math.isfinite(ku):
         # On the knees or the feet with the trunk forward: the hips must be over that support.
         kneeling = _all_above(td, 1 - ku, 1 - tu, m["over_knees"], m["arm_support"])
         if kneeling >= 0.5:
@@ -277,14 +292,14 @@ def _decide_frame(m: dict[str, float]) -> tuple[str, float]:
 def _lying(m: dict[str, float]) -> tuple[str, float]:
     """Side-lying, supine or prone for a lying frame, and the margin of that choice."""
     stacked = m["stacked"]
-    if np.isfinite(stacked) and stacked >= 0.5:
+    if math.isfinite(stacked) and stacked >= 0.5:
         return SIDE_LYING, stacked
     face, toes = m["face_up"], m["toes_up"]
-    score = (face if np.isfinite(face) else 0.0) + 0.5 * (toes if np.isfinite(toes) else 0.0)
+    score = (face if math.isfinite(face) else 0.0) + 0.5 * (toes if math.isfinite(toes) else 0.0)
     # The nose is about 0.2 S in front of the ear line and a relaxed foot's toes 0.25 S past the
     # heel: a score of 0.2 is sure.
-    facing = float(np.clip(0.5 + abs(score) / 0.4, 0.5, 1.0))
-    not_stacked = 1 - stacked if np.isfinite(stacked) else 0.5
+    facing = min(max(0.5 + abs(score) / 0.4, 0.5), 1.0)
+    not_stacked = 1 - stacked if math.isfinite(stacked) else 0.5
     return (SUPINE if score >= 0 else PRONE), min(facing, not_stacked)
 
 
@@ -315,9 +330,9 @@ def classify_positions(
         *heights_and_points(image_xyz, visibility, resolution, world_xyz_m, world_up)
     )
     labels, margin = decide(features)
-    seen_share = np.mean(visibility[:, READ_POINTS] >= MIN_VISIBILITY, axis=1)
-    # Every landmark the rule reads seen: factor 1; half of them: 0.75.
-    factor = np.clip(0.5 + seen_share / 2, 0.0, 1.0)
+    seen = np.count_nonzero(visibility[:, _READ] >= MIN_VISIBILITY, axis=1)
+    # Every landmark the rule reads seen: factor 1; half of them: 0.75 (a share: never NaN).
+    factor = np.minimum(np.maximum(0.5 + (seen / len(_READ)) / 2, 0.0), 1.0)
     confidence = np.where([lab == UNKNOWN for lab in labels], 0.0, margin * factor)
     return BodyPositions(tuple(labels), np.asarray(confidence, dtype=np.float64), features)
 

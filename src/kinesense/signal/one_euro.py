@@ -67,17 +67,15 @@ class OneEuroFilter:
         )
         self._shape: tuple[int, ...] | None = None
         self._last_t: float | None = None
-        self._x_hat = np.empty(0)
-        self._dx_hat = np.empty(0)
-        self._t_prev = np.empty(0)
+        self._x_hat: list[float] = []
+        self._dx_hat: list[float] = []
+        self._t_prev: list[float] = []
 
     def reset(self) -> None:
         """Forget all state: the next update starts afresh and may have any shape."""
         self._shape = None
         self._last_t = None
-        self._x_hat = np.empty(0)
-        self._dx_hat = np.empty(0)
-        self._t_prev = np.empty(0)
+        self._x_hat, self._dx_hat, self._t_prev = [], [], []
 
     @overload
     def update(self, t_s: float, x: float) -> float: ...
@@ -100,7 +98,7 @@ class OneEuroFilter:
                 f"t_s must increase from one update to the next; got {t!r} after {self._last_t!r}"
             )
         value = np.asarray(x, dtype=np.float64)
-        if np.any(np.isinf(value)):
+        if np.isinf(value).any():
             raise ValueError("x must be finite or NaN (missing); found infinite values")
         if self._shape is None:
             self._start(value.shape)
@@ -116,44 +114,38 @@ class OneEuroFilter:
     def _start(self, shape: tuple[int, ...]) -> None:
         size = math.prod(shape)
         self._shape = shape
-        self._x_hat = np.full(size, np.nan)
-        self._dx_hat = np.zeros(size)
-        self._t_prev = np.full(size, np.nan)
+        self._x_hat = [math.nan] * size
+        self._dx_hat = [0.0] * size
+        self._t_prev = [math.nan] * size
 
     def _step(self, t: float, x: FloatArray) -> FloatArray:
-        valid = ~np.isnan(x)
-        started = ~np.isnan(self._t_prev)
-        if self.reset_after_s is not None:
-            stale = started & (t - np.where(started, self._t_prev, t) > self.reset_after_s)
-            started &= ~stale
-        fresh = valid & ~started
-        going = valid & started
-
-        out = np.full(x.shape, np.nan)
-        out[fresh] = x[fresh]
-        self._x_hat[fresh] = x[fresh]
-        self._dx_hat[fresh] = 0.0
-        self._t_prev[fresh] = t
-
-        if np.any(going):
-            period = t - self._t_prev[going]
-            x_now, x_hat = x[going], self._x_hat[going]
-            speed = (x_now - x_hat) / period
-            dx_hat = self._dx_hat[going]
-            dx_hat = dx_hat + _alpha(self.d_cutoff_hz, period) * (speed - dx_hat)
-            cutoff = self.min_cutoff_hz + self.beta * np.abs(dx_hat)
-            x_hat = x_hat + _alpha(cutoff, period) * (x_now - x_hat)
-            out[going] = x_hat
-            self._x_hat[going] = x_hat
-            self._dx_hat[going] = dx_hat
-            self._t_prev[going] = t
-        return out
+        # Element by element on plain floats: the arrays filtered live are a few values, for
+        # which a loop costs less than numpy's per-call overhead (same arithmetic, same bits).
+        out = x.tolist()
+        x_hat, dx_hat, t_prev = self._x_hat, self._dx_hat, self._t_prev
+        for i, x_now in enumerate(out):
+            if x_now != x_now:  # missing: state untouched
+                continue
+            last = t_prev[i]
+            started = last == last
+            if started and self.reset_after_s is not None and t - last > self.reset_after_s:
+                started = False
+            if not started:
+                x_hat[i], dx_hat[i], t_prev[i] = x_now, 0.0, t
+                continue
+            period = t - last
+            speed = (x_now - x_hat[i]) / period
+            dx_hat[i] += _alpha(self.d_cutoff_hz, period) * (speed - dx_hat[i])
+            cutoff = self.min_cutoff_hz + self.beta * abs(dx_hat[i])
+            x_hat[i] += _alpha(cutoff, period) * (x_now - x_hat[i])
+            out[i], t_prev[i] = x_hat[i], t
+        return np.array(out, dtype=np.float64)
 
 
-def _alpha(cutoff_hz: float | FloatArray, period_s: FloatArray) -> FloatArray:
+def _alpha(cutoff_hz: float, period_s: float) -> float:
     """Smoothing factor of a first-order low-pass filter: 1 / (1 + tau / T_e)."""
-    tau = 1.0 / (2.0 * math.pi * np.asarray(cutoff_hz))
-    return np.asarray(1.0 / (1.0 + tau / period_s), dtype=np.float64)
+    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
+    return 1.0 / (1.0 + tau / period_s)
 
 
 def one_euro_offline(

@@ -8,6 +8,7 @@ layers never import it.
 
 from kinesense.store import (
     audit,  # noqa: F401  (the audit log and job ledger join Base.metadata)
+    pairing_table,  # noqa: F401  (phone pairings join Base.metadata)
     web_tables,  # noqa: F401  (the web app's tables join Base.metadata)
 )
 from kinesense.store.engine import StoreError

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from kinesense import __version__
 from kinesense.clinic.operations import AuditTrail, RequestIds
 from kinesense.clinic.unavailable import install_unavailable_handlers
-from kinesense.phone.tokens import MemoryPairings
+from kinesense.phone.tokens import DatabasePairings
 from kinesense.store.audit import AuditLog
 from kinesense.web import api, metrics, pages
 from kinesense.web.api import phone_ws
@@ -74,7 +74,7 @@ def create_app(config: WebConfig, state: AppState | None = None) -> FastAPI:
         **extra,  # type: ignore[arg-type]
     )
     app.state.kinesense = opened
-    app.state.phone_pairings = MemoryPairings()
+    app.state.phone_pairings = DatabasePairings(opened.engine)
     document_one_line_details(app)
     install_error_handlers(app)
     install_unavailable_handlers(app)

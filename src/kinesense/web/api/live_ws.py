@@ -8,8 +8,11 @@ by the service, is answered with an ``error`` message and the socket is closed w
 and a 4xxx code, never a server error.
 
 A frame is coached on the event loop itself (about a millisecond of the engine's work: handing
-it to a thread would cost more than it saves); the store's reads and writes (starting a
-session, saving it) run in the thread pool.
+it to a thread would cost more than it saves), and so is the live store's note of it (nothing in
+memory; one Redis round trip on the clinic stack); the store's other reads and writes (starting,
+resuming and saving a session) run in the thread pool. With several web processes the sessions
+are in Redis (:mod:`kinesense.live.redis_state`): a client that reconnects to another process
+resumes there, and the connection that had the session is closed with 4000 at its next frame.
 """
 
 import logging
@@ -20,6 +23,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
 
+from kinesense.clinic.runner import ServiceUnavailableError
 from kinesense.errors import KinesenseError
 from kinesense.live.protocol import (
     CLOSE_BAD_MESSAGE,
@@ -36,8 +40,9 @@ from kinesense.live.protocol import (
     error_message,
     parse_client,
 )
+from kinesense.live.redis_state import live_store_for
 from kinesense.live.session import LiveSession
-from kinesense.live.state import LiveStore, MemoryLiveStore
+from kinesense.live.state import LiveStore
 from kinesense.services.live import (
     LiveSessionNotFoundError,
     feed_live,
@@ -45,20 +50,26 @@ from kinesense.services.live import (
     resume_live,
     start_live,
 )
+from kinesense.settings import load_settings
 from kinesense.store.accounts import AccountRecord
 from kinesense.web import access
 from kinesense.web.security import SESSION_COOKIE
 from kinesense.web.state import SESSION_IDLE, AppState
 
 LOG = logging.getLogger(__name__)
+SUPERSEDED = "the session continues on another connection"
+CLOSE_TRY_AGAIN = 1013
+"""RFC 6455's "try again later": the live sessions' store is away for now."""
 router = APIRouter()
 
 
 def live_store(app_state: Any) -> LiveStore:
-    """The app's live sessions (made on first use, kept on the Starlette app's state)."""
+    """The app's live sessions (made on first use, kept on the Starlette app's state): in Redis
+    with a Redis broker (the clinic stack), otherwise in this process."""
     store: LiveStore | None = getattr(app_state, "live_sessions", None)
     if store is None:
-        store = MemoryLiveStore()
+        secret = app_state.kinesense.config.secret_key
+        store = live_store_for(load_settings().broker_url, secret)
         app_state.live_sessions = store
     return store
 
@@ -70,7 +81,8 @@ def same_origin(socket: WebSocket) -> bool:
     return bool(origin) and bool(host) and urlsplit(origin).netloc == host
 
 
-def _account(socket: WebSocket, state: AppState) -> AccountRecord | None:
+def person_account(socket: WebSocket, state: AppState) -> AccountRecord | None:
+    """The signed-in person's account (consent accepted) of the handshake, or None."""
     token = socket.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
@@ -80,7 +92,7 @@ def _account(socket: WebSocket, state: AppState) -> AccountRecord | None:
     return account if access.has_consented(account) else None
 
 
-async def _receive(socket: WebSocket) -> str | bytes:
+async def receive_message(socket: WebSocket) -> str | bytes:
     """The next message, text or binary (a binary one is read as UTF-8 JSON, or refused by
     :func:`~kinesense.live.protocol.parse_client`)."""
     message = await socket.receive()
@@ -92,7 +104,8 @@ async def _receive(socket: WebSocket) -> str | bytes:
     return data
 
 
-async def _close(socket: WebSocket, code: int, message: str) -> None:
+async def close_error(socket: WebSocket, code: int, message: str) -> None:
+    """Send the ``error`` message, then close with ``code`` and the message as reason."""
     await socket.send_json(error_message(code, message))
     await socket.close(code=code, reason=message[:120])
 
@@ -103,11 +116,11 @@ async def live_socket(socket: WebSocket) -> None:
     state: AppState = socket.app.state.kinesense
     await socket.accept()
     if not same_origin(socket):
-        await _close(socket, CLOSE_REFUSED, "the live connection must come from this site")
+        await close_error(socket, CLOSE_REFUSED, "the live connection must come from this site")
         return
-    account = await run_in_threadpool(_account, socket, state)
+    account = await run_in_threadpool(person_account, socket, state)
     if account is None:
-        await _close(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
+        await close_error(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
         return
     sessions = live_store(socket.app.state)
     try:
@@ -115,17 +128,19 @@ async def live_socket(socket: WebSocket) -> None:
     except WebSocketDisconnect:
         return
     except ProtocolError as exc:
-        await _close(socket, exc.code, str(exc))
+        await close_error(socket, exc.code, str(exc))
     except LiveSessionNotFoundError as exc:
-        await _close(socket, CLOSE_UNKNOWN_SESSION, str(exc))
+        await close_error(socket, CLOSE_UNKNOWN_SESSION, str(exc))
+    except ServiceUnavailableError as exc:  # Redis away (clinic stack): the client retries
+        await close_error(socket, CLOSE_TRY_AGAIN, str(exc))
     except KinesenseError as exc:
-        await _close(socket, CLOSE_REFUSED, str(exc))
+        await close_error(socket, CLOSE_REFUSED, str(exc))
 
 
 async def _serve(
     socket: WebSocket, state: AppState, sessions: LiveStore, account: AccountRecord
 ) -> None:
-    first = parse_client(await _receive(socket))
+    first = parse_client(await receive_message(socket))
     assert account.person_id is not None
     if isinstance(first, StartMessage):
         token, session = await run_in_threadpool(
@@ -133,25 +148,43 @@ async def _serve(
         )
         resumed = False
     elif isinstance(first, ResumeMessage):
-        token, session = first.token, resume_live(sessions, first.token, account.id)
+        token = first.token
+        session = await run_in_threadpool(resume_live, sessions, token, account.id)
         resumed = True
     else:
         raise ProtocolError("the first message must be 'start' or 'resume'", CLOSE_BAD_MESSAGE)
+    try:
+        await _stream(socket, state, sessions, token, session, resumed)
+    finally:
+        if not session.finished:
+            await run_in_threadpool(sessions.release, token, session)
+
+
+async def _stream(
+    socket: WebSocket, state: AppState, sessions: LiveStore, token: str, session: LiveSession,
+    resumed: bool,
+) -> None:  # fmt: skip
     generation = session.generation
     await socket.send_json(session.ready_json(token, resumed))
     while True:
-        text = await _receive(socket)
+        text = await receive_message(socket)
         began = time.perf_counter()
         message = parse_client(text)
         if session.generation != generation:
-            await _close(socket, CLOSE_SUPERSEDED, "the session continues on another connection")
+            await close_error(socket, CLOSE_SUPERSEDED, SUPERSEDED)
             return
         if isinstance(message, FrameMessage):
             step = feed_live(session, message)
+            if not sessions.applied(token, session, None if step.get("dup") else text):
+                await close_error(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+                return
             step["server_ms"] = round((time.perf_counter() - began) * 1000, 3)
             await socket.send_json(step)
         elif isinstance(message, SkipSetupMessage):
             session.skip_setup()
+            if not sessions.applied(token, session, None):
+                await close_error(socket, CLOSE_SUPERSEDED, SUPERSEDED)
+                return
         elif isinstance(message, FinishMessage):
             await _finish(socket, state, sessions, token, session, message)
             return
@@ -168,5 +201,6 @@ async def _finish(
     if saved.record_id is not None:
         url = f"/people/{session.person_id}/sessions/{saved.record_id}"
     await socket.send_json({"type": "saved", "record_id": saved.record_id, "url": url,
-                            "reps": saved.reps, "holds_s": saved.holds_s})  # fmt: skip
+                            "reps": saved.reps, "holds_s": saved.holds_s,
+                            "practice_summary": saved.practice_summary})  # fmt: skip
     await socket.close(code=1000, reason="finished")

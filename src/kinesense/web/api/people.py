@@ -60,6 +60,7 @@ async def upload(
     stance: Annotated[Stance, Query()] = "feet-together",
     surface: Annotated[Literal["firm", "foam"], Query()] = "firm",
     age: Annotated[int | None, Query(ge=1, le=120)] = None,
+    sex: Annotated[Literal["female", "male"] | None, Query()] = None,
     joint: Annotated[Literal["trunk", "neck"], Query()] = "trunk",
     movement: Annotated[Movement, Query()] = "flexion",
 ) -> JobPublic:
@@ -70,7 +71,7 @@ async def upload(
     analysis = None
     if test is not None:
         analysis = AnalysisRequest(test=test, eyes=eyes, stance=stance, surface=surface,
-                                   age=age, joint=joint, movement=movement)  # fmt: skip
+                                   age=age, sex=sex, joint=joint, movement=movement)  # fmt: skip
     job = await recordings.upload_and_read(state, request, user, person_id, name, analysis)
     return JobPublic.of(job)
 

@@ -1,5 +1,6 @@
 """The live coaching page ``/coach/{exercise_id}`` for the signed-in person, and the pose models
-the page's Web Worker loads (``/models/{name}``).
+the page's Web Worker loads (``/models/{name}``: the pose bundles, and the face bundle for
+exercises that track the head).
 
 The page refuses what the coaching service refuses (an unknown exercise, a person not screened
 or referred: :func:`kinesense.services.live.check_live`), before the camera is ever asked for.
@@ -13,7 +14,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, Response
 
-from kinesense.capture.models import model_file
+from kinesense.capture.models import FACE_MODEL_FILE, face_model_file, model_file
+from kinesense.coach.session import needs_face
 from kinesense.errors import InvalidValueError, NotFoundError
 from kinesense.services.live import check_live
 from kinesense.web import access
@@ -23,7 +25,8 @@ from kinesense.web.templating import render
 router = APIRouter()
 
 MODELS = {"pose_landmarker_lite.task": "lite", "pose_landmarker_full.task": "full"}
-"""The model files the live page may load (an allow-list: nothing else is served)."""
+"""The pose model files the live page may load (an allow-list: with the face bundle, nothing
+else is served)."""
 DEFAULT_LIVE_MODEL = "lite"
 """The browser runs the lite model by default: 28-33 ms a frame on a 2-core machine in the
 feasibility run of issue 12, against 60 ms for full (too slow for 30 fps)."""
@@ -32,11 +35,12 @@ MODEL_CACHE = "public, max-age=31536000, immutable"
 
 @router.get("/models/{name}")
 def model(name: str) -> Response:
-    """A shipped pose model bundle, cached for a year (the file changes only with a release)."""
-    if name not in MODELS:
+    """A shipped pose or face model bundle, cached for a year (the file changes only with a
+    release)."""
+    if name not in MODELS and name != FACE_MODEL_FILE:
         raise NotFoundError(f"no model {name!r}")
     return FileResponse(
-        model_file(MODELS[name]),
+        face_model_file() if name == FACE_MODEL_FILE else model_file(MODELS[name]),
         media_type="application/octet-stream",
         headers={"cache-control": MODEL_CACHE},
     )
@@ -65,6 +69,7 @@ async def coach_live_page(
         "exercise": exercise,
         "person_id": user.person_id,
         "model_url": f"/models/pose_landmarker_{model_name}.task",
+        "face_model_url": f"/models/{FACE_MODEL_FILE}" if needs_face(exercise) else None,
         "planned": prepared.dose is not None,
         "seconds": seconds,
     }

@@ -6,11 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from kinesense.clock import utc_now
 from kinesense.services.caseload import alerts_of, caseload, facts_of
 from kinesense.services.journey import person_journey
+from kinesense.services.people import age_this_year
 from kinesense.web.analysis_choices import TEST_CHOICES, conditions
 from kinesense.web.deps import OwnJob, OwnPerson, StateDep, TherapistUser
 from kinesense.web.pages.forms import redirect
+from kinesense.web.pages.live_tests import guided_choices
 from kinesense.web.templating import render
 from kinesense.web.uploads import ACCEPTED_TEXT
 
@@ -57,7 +60,9 @@ def upload_page(request: Request, person_id: OwnPerson, state: StateDep) -> Resp
     limit_mb = state.config.max_upload_bytes // (1024 * 1024)
     context = {"title": "Measure", "person": journey.person, "journey": journey,
                "accepted": ACCEPTED_TEXT, "limit_mb": limit_mb,
-               "tests": TEST_CHOICES, "conditions": conditions()}  # fmt: skip
+               "age": age_this_year(journey.person, utc_now()),
+               "tests": TEST_CHOICES, "conditions": conditions(),
+               "guided": guided_choices()}  # fmt: skip
     return render(request, "upload.html", context)
 
 

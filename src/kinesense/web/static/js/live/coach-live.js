@@ -14,9 +14,12 @@ const SPOKEN = new Set(["rep", "form_fault", "hold_start", "hold_end", "hold_bro
   "rest_start", "rest_end", "exercise_done", "tracking_lost", "position", "trial",
   "practice_summary"]);
 
+// Exercises that track the head: the worker runs the face model too (data-face-model).
+const faceModel = root.dataset.faceModel || null;
 const live = {
   frames: 0, sent: 0, lastT: -1, skipped: 0, latencies: [], detectMs: [], ready: false, coaching: false,
   done: false, saved: null, error: null, panel: null, events: [], speaker: new Speaker(),
+  face: Boolean(faceModel), faceSent: 0, faceMs: [], greyMs: [], trials: [], summary: null,
 };
 window.kinesenseLive = live; // read by the tests and the latency benchmark
 
@@ -58,7 +61,17 @@ function setPanel(panel) {
     say(lastInstruction);
   }
   $("cue").textContent = panel.lost && panel.coaching ? "I can't see you: step back into view." : (panel.cue || "");
-  if (panel.done && !live.done) finish();
+  if (panel.done && !live.done) finishAfterFeedback();
+}
+
+// A practice with knowledge of results scores the last return and sums up after the last
+// repetition: finish once the summary came (or FEEDBACK_WAIT_MS later at most).
+const FEEDBACK_WAIT_MS = 15000;
+let feedbackTimer = null;
+
+function finishAfterFeedback() {
+  if (!root.dataset.feedback || live.summary) { finish(); return; }
+  if (feedbackTimer === null) feedbackTimer = setTimeout(finish, FEEDBACK_WAIT_MS);
 }
 
 function onMessage(message) {
@@ -70,6 +83,7 @@ function onMessage(message) {
     for (const event of message.events) {
       live.events.push(event);
       if (SPOKEN.has(event.kind) && event.message) say(event.message);
+      if (event.kind === "trial" || event.kind === "practice_summary") showFeedback(event);
     }
     setPanel(message.panel);
   } else if (message.type === "saved") {
@@ -81,7 +95,26 @@ function onMessage(message) {
   }
 }
 
+// Knowledge of results (head repositioning practice): each trial's error and direction, then
+// the practice summary.
+function showFeedback(event) {
+  if (event.kind === "trial") {
+    live.trials.push(event);
+    const item = document.createElement("li");
+    item.textContent = event.message;
+    item.dataset.errorDeg = String(event.data.error_deg ?? "");
+    $("live-trials").append(item);
+    show("live-trials-box", true);
+  } else {
+    live.summary = event;
+    $("live-practice").textContent = event.message;
+    show("live-practice", true);
+    if (live.panel && live.panel.done) finish();
+  }
+}
+
 function showSaved(message) {
+  if (message.practice_summary && !live.summary) showFeedback({ kind: "practice_summary", message: message.practice_summary });
   const holds = message.holds_s.map((s) => `${s.toFixed(1)} s`).join(", ");
   const parts = [`${message.reps} repetition${message.reps === 1 ? "" : "s"}`];
   if (message.holds_s.length) parts.push(`holds: ${holds}`);
@@ -150,7 +183,12 @@ function onResult(result, shownAt) {
   drawSkeleton(canvas, result.lm, live.panel ? !live.panel.lost : true);
   live.latencies.push(performance.now() - shownAt);
   live.lastT = result.t;
-  socket.frame(result.t, result.lm, result.wl, result.luma);
+  if (live.face) {
+    live.faceMs.push(result.faceMs);
+    live.greyMs.push(result.greyMs);
+    if (result.fm) live.faceSent += 1;
+  }
+  socket.frame(result.t, result.lm, result.wl, result.luma, live.face ? result : null);
   live.sent += 1;
   live.speaker.tick();
 }
@@ -163,8 +201,10 @@ function startWorker() {
       else reject(new Error(event.data.message));
     };
     worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
-    worker.postMessage({ type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
-      model: new URL(root.dataset.model, location.href).href });
+    const init = { type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
+      model: new URL(root.dataset.model, location.href).href };
+    if (faceModel) init.face = new URL(faceModel, location.href).href;
+    worker.postMessage(init);
   });
 }
 
@@ -172,7 +212,7 @@ async function start(withCheck) {
   skipCheck = !withCheck;
   show("live-intro", false);
   show("live-stage", true);
-  status("Loading the pose model (it runs on this device)...");
+  status(`Loading the ${live.face ? "pose and face models" : "pose model"} (${live.face ? "they run" : "it runs"} on this device)...`);
   try {
     await startWorker();
   } catch (error) {

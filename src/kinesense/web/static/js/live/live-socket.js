@@ -61,10 +61,13 @@ export class LiveSocket {
   }
 
   // Messages wait while the connection is down; of the frames, only the newest MAX_WAITING.
-  frame(t, lm, wl, luma) {
+  // `face` (the face model's frames): {fm, fb, bg}, fm and fb null when no face was found.
+  frame(t, lm, wl, luma, face = null) {
     const message = { type: "frame", seq: this.seq++, t, lm };
     if (wl) message.wl = wl;
     if (luma !== null && luma !== undefined) message.luma = luma;
+    if (face && face.fm) { message.fm = face.fm; message.fb = face.fb; }
+    if (face && face.bg !== null && face.bg !== undefined) message.bg = face.bg;
     this.send(message);
   }
 
