@@ -15,9 +15,11 @@ as a motion sensor: ``phone-*.png`` (not numbered), the phone page replaying a r
 
 ``--only live`` shoots only the live coaching page (``50-...`` onwards, the other screenshots
 kept): the demo person at ``/coach/...`` with the bundled sample video as the browser's fake
-camera, during the camera check and while coaching, overlay, counters and cue showing; then the
-guided live tests (``/measure/live/...``): instructions, the countdown, a result.
-``--only guided`` shoots only the guided tests' pages (``53-...`` onwards, and
+camera, during the camera check and while timing a hold, then with a real crouch of
+``../shared/data/video/sports2d_demo.mp4`` (BSD-3-Clause) played there and back while counting,
+overlay, counter and cue showing; then the guided live tests (``/measure/live/...``):
+instructions, the countdown, a result.
+``--only guided`` shoots only the guided tests' pages (``54-...`` onwards, and
 ``guided-head-instructions-*.png``: the head repositioning test's instructions).
 ``--only live-head`` shoots only ``coach-live-head-*.png``: head repositioning practice coached
 live with the face model, a real face tilting its head as the fake camera
@@ -44,6 +46,7 @@ from tests.web.browser_support import (  # noqa: E402
     PHONE,
     camera_browser,
     chromium_binary,
+    crouches_y4m,
     fill_join_form,
     launch,
     make_invitation,
@@ -60,6 +63,7 @@ from kinesense.store.engine import make_engine  # noqa: E402
 
 PASSWORD = "my back hurts on mondays"
 RECORDING = ROOT.parent / "shared" / "data" / "cop" / "eyesOpen_1.csv.gz"
+CROUCHING = ROOT.parent / "shared" / "data" / "video" / "sports2d_demo.mp4"
 
 
 class Camera:
@@ -361,9 +365,34 @@ def wait_for(page: Page, expression: str, tries: int = 600) -> None:
         page.wait_for_timeout(50)
 
 
+FREEZE = """(() => {
+    if (!(window.kinesenseLive && kinesenseLive.panel && (WANTED))) return false;
+    kinesenseLive.done = true;
+    document.getElementById("live-video").pause();
+    if (window.kinesenseLiveSocket && kinesenseLiveSocket.socket)
+        kinesenseLiveSocket.socket.onmessage = null;
+    return true;
+})()"""
+"""Once ``WANTED`` holds, freeze the live page in the same turn of its event loop: no more
+frames, the picture paused (the camera plays on behind it) and no more messages from the coach,
+so both shots show the counter, cue and skeleton of the moment ``WANTED`` held."""
+
+
+def freeze_when(page: Page, wanted: str) -> None:
+    """Wait (up to 30 s) until ``wanted`` holds on the live page and freeze it for the shots;
+    stop the script if it never does."""
+    for _ in range(600):
+        if page.evaluate(FREEZE.replace("WANTED", wanted)):
+            return
+        page.wait_for_timeout(50)
+    sys.exit(f"the live page never showed {wanted} within 30 s")
+
+
 def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out: Path) -> int:
     """The live page of the demo person: the set-up instructions, the camera check with its
-    instruction, a hold being timed; the sample video plays as the camera. Returns the count."""
+    instruction, a hold being timed (the sample video plays as the camera), and crouches being
+    counted with a cue (the live counter test's clip: a real crouch played there and back).
+    Returns the count."""
     camera = Camera(out, clean=False, first=LIVE_FIRST)
     browser, page = camera_page(playwright, binary, server)
     for start, exercise, shot in (
@@ -374,12 +403,19 @@ def live_coaching(playwright: Playwright, binary: Path, server: LiveServer, out:
         if start == "#start-check":
             camera.shoot(page, "coach-live-setup")
         page.click(start)
-        wanted = ("kinesenseLive.panel && kinesenseLive.panel.instructions.length"
-                  if start == "#start-check" else
-                  "kinesenseLive.panel && kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
-        wait_for(page, f"window.kinesenseLive && {wanted}")
-        page.evaluate("window.kinesenseLive.done = true")  # freeze the picture for the shot
+        freeze_when(page, "kinesenseLive.panel.instructions.length" if start == "#start-check"
+                    else "kinesenseLive.panel.hold_s > 0.8")  # fmt: skip
         camera.shoot(page, shot)
+    browser.close()
+    crouches, _ = crouches_y4m(CROUCHING, Path(server.folder) / "crouches.y4m")
+    browser = camera_browser(playwright.chromium, crouches)
+    cookies = Path(server.folder) / "demo-cookies.json"  # saved by camera_page
+    page = browser.new_context(viewport=PHONE, storage_state=cookies).new_page()
+    # the cue shows for a few seconds after a fault: the clip may loop before one comes
+    page.goto(f"{server.url}/coach/sit_to_stand?seconds=30")
+    page.click("#start-now")
+    freeze_when(page, "kinesenseLive.panel.reps >= 2 && kinesenseLive.panel.cue")
+    camera.shoot(page, "coach-live-reps")
     browser.close()
     return camera.count - LIVE_FIRST + 1
 
@@ -411,7 +447,7 @@ def live_head(playwright: Playwright, out: Path) -> None:
             browser.close()
 
 
-GUIDED_FIRST = 53
+GUIDED_FIRST = 54
 """The number of the first guided live test screenshot."""
 
 

@@ -18,13 +18,14 @@ this script.
 """
 
 import argparse
-import hashlib
 import subprocess
 import sys
 import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from build_pose_models import sha256_of  # scripts/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / ".cache" / "test-media"
@@ -52,15 +53,6 @@ MEDIA = (
         sha256="c048a3025af89148424af1ed2371cddee49af92c911d94da13989706d04baf3f",
     ),
 )
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def say(message: str) -> None:

@@ -125,21 +125,100 @@ LOOP_MARGIN_S = 0.2
 """Seconds before the end of a clip at which a live page stops (the fake camera then loops)."""
 
 
+FAKE_CAMERA_WIDTH = 640
+"""Pixels across of the y4m clips Chromium's fake camera plays."""
+
+
 def to_y4m(clip: Path, out: Path, cut: tuple[float, float] | None = None) -> tuple[Path, float]:
     """``clip`` (or its ``cut``: start and length, seconds) as the fake camera's y4m (640 wide,
     yuv420p); its duration in seconds."""
-    ffmpeg = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
     where = ["-ss", f"{cut[0]:g}", "-t", f"{cut[1]:g}"] if cut is not None else []
+    return _ffmpeg_y4m([*where, "-i", str(clip), "-vf", f"scale={FAKE_CAMERA_WIDTH}:-2"], out)
+
+
+def there_and_back_y4m(
+    clip: Path,
+    out: Path,
+    cut: tuple[float, float],
+    times: int,
+    *,
+    crop_left: float = 0.0,
+    mirror: bool = False,
+    slower: int = 1,
+    pause_s: float = 0.0,
+    still_s: float = 1.0,
+) -> tuple[Path, float]:
+    """The movement in ``clip``'s ``cut`` (start and length, seconds) played forward then
+    reversed, ``times`` over, then its first frame held for ``still_s`` seconds, as the fake
+    camera's y4m at 30 frames per second; its duration in seconds. ``crop_left``: the fraction
+    of the picture's width cut off on the left (to leave another person out); ``mirror``:
+    flipped left to right; ``slower``: every frame shown this many times (the movement that
+    many times slower); ``pause_s``: seconds each turning point (the cut's last frame, then
+    its first) is held, as a person pauses at the bottom and top of a repetition.
+
+    Known transforms of a real recording (../shared/data/README.md): when the cut goes from
+    standing to a crouch, the clip holds exactly ``times`` real down-and-up movements by
+    construction (a palindrome of one real movement, repeated), so ``times`` is the ground
+    truth of a repetition counter, with no labelling. The still end lets the last return
+    finish well before the fake camera loops the clip."""
+    start, length = cut
+    crop = f"crop=iw*{1 - crop_left:g}:ih:iw*{crop_left:g}:0," if crop_left else ""
+    flip = "hflip," if mirror else ""
+    graph = (
+        f"[0:v]trim=start={start:g}:duration={length:g},setpts=PTS-STARTPTS,{crop}{flip}"
+        f"scale={FAKE_CAMERA_WIDTH}:-2,split[there][copy];[copy]reverse[back];"
+        f"[there]tpad=stop_mode=clone:stop_duration={pause_s / slower:g}[down];"
+        f"[back]tpad=stop_mode=clone:stop_duration={pause_s / slower:g}[up];"
+        f"[down][up]concat=n=2,loop=loop={times - 1}:size=32767:start=0,"
+        f"tpad=stop_mode=clone:stop_duration={still_s / slower:g},"
+        f"setpts={slower}*N/30/TB[out]"
+    )
+    arguments = ["-i", str(clip), "-filter_complex", graph, "-map", "[out]", "-r", "30"]
+    return _ffmpeg_y4m(arguments, out)
+
+
+CROUCH_CUT = (6.25, 0.5)
+"""The cut of ``video/sports2d_demo.mp4`` (start, length in seconds) in which a man, landed on
+his feet, goes down into a deep crouch, hands to the ground: one real descent."""
+CROUCHES = 3
+"""Down-and-up movements in the counter's clip: the crouch there and back, this many times,
+so ``kinesense coach sit_to_stand`` must count exactly this many (the knee goes from about
+160 degrees to about 70 and back: below the exercise's 110-degree target, above its
+150-degree exit). The squat's own exit, 160 degrees, is about where this man stands after
+landing, so ``squat`` counts him by chance or not at all."""
+
+
+def crouches_y4m(clip: Path, out: Path) -> tuple[Path, float]:
+    """:data:`CROUCHES` crouches of ``clip`` (``video/sports2d_demo.mp4``) as the fake camera's
+    y4m; its duration in seconds (10.2). The left quarter of the picture is cut off (the 4:3
+    right part: a woman walking at the left edge is left out, or ``kinesense coach`` follows
+    her steps instead), the picture mirrored (as a front camera shows a person), the movement
+    at half speed (2 s down and up, a usual exercise pace) with a pause of 0.5 s at the bottom
+    and at the top. The page reads what frames it can (10 to 15 a second on a busy 2-core
+    machine, 8 when very busy): at full speed and without pauses it saw too few frames of the
+    bottom or lost the man, and missed a crouch in 3 runs out of 14; with them, the lite model
+    it runs counts 3 on this clip down to 5 frames a second (the clip resampled)."""
+    return there_and_back_y4m(
+        clip, out, CROUCH_CUT, CROUCHES, crop_left=0.25, mirror=True, slower=2, pause_s=0.5
+    )
+
+
+def _ffmpeg_y4m(arguments: list[str], out: Path) -> tuple[Path, float]:
+    """Run ffmpeg with ``arguments`` writing the yuv420p y4m ``out``; ``out`` and its
+    duration in seconds, read from its header and size."""
+    ffmpeg = pytest.importorskip("imageio_ffmpeg").get_ffmpeg_exe()
     subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-y", *where, "-i", str(clip), "-vf", "scale=640:-2",
-         "-pix_fmt", "yuv420p", str(out)],
+        [ffmpeg, "-loglevel", "error", "-y", *arguments, "-pix_fmt", "yuv420p", str(out)],
         check=True, timeout=120,
     )  # fmt: skip
     header = out.read_bytes()[:200].split(b"\n", 1)[0].decode()
-    num, den = (int(v) for v in re.search(r" F(\d+):(\d+)", header).groups())  # type: ignore[union-attr]
-    frame_size = 640 * int(re.search(r" H(\d+)", header).group(1)) * 3 // 2  # type: ignore[union-attr]
+    rate = re.search(r" F(\d+):(\d+)", header)
+    height = re.search(r" H(\d+)", header)
+    assert rate is not None, header
+    assert height is not None, header
+    frame_size = FAKE_CAMERA_WIDTH * int(height.group(1)) * 3 // 2
     frames = (out.stat().st_size - len(header) - 1) // (frame_size + len(b"FRAME\n"))
-    return out, frames * den / num
+    return out, frames * int(rate.group(2)) / int(rate.group(1))
 
 
 def cli_coach(exercise: str, video: Path, env: dict[str, str] | None = None) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from fastapi.concurrency import run_in_threadpool
 from kinesense.errors import KinesenseError
 from kinesense.live.guided import parse_guided_start
 from kinesense.live.protocol import (
-    CLOSE_NOT_SIGNED_IN,
     CLOSE_REFUSED,
     FinishMessage,
     FrameMessage,
@@ -31,10 +30,9 @@ from kinesense.services.live_tests import (
     start_guided,
 )
 from kinesense.web.api.live_ws import (
+    accept_person,
     close_error,
-    person_account,
     receive_message,
-    same_origin,
 )
 from kinesense.web.state import AppState
 
@@ -45,13 +43,8 @@ router = APIRouter()
 async def live_tests_socket(socket: WebSocket) -> None:
     """One guided test: ``start`` first, then frames, ``skip_setup``, ``finish``."""
     state: AppState = socket.app.state.kinesense
-    await socket.accept()
-    if not same_origin(socket):
-        await close_error(socket, CLOSE_REFUSED, "the live connection must come from this site")
-        return
-    account = await run_in_threadpool(person_account, socket, state)
+    account = await accept_person(socket, state)
     if account is None:
-        await close_error(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
         return
     assert account.person_id is not None
     try:

@@ -110,17 +110,25 @@ async def close_error(socket: WebSocket, code: int, message: str) -> None:
     await socket.close(code=code, reason=message[:120])
 
 
+async def accept_person(socket: WebSocket, state: AppState) -> AccountRecord | None:
+    """Accept a live socket and return the signed-in person's account; None (the socket closed
+    with the reason) when it comes from another site or nobody is signed in as a person."""
+    await socket.accept()
+    if not same_origin(socket):
+        await close_error(socket, CLOSE_REFUSED, "the live connection must come from this site")
+        return None
+    account = await run_in_threadpool(person_account, socket, state)
+    if account is None:
+        await close_error(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
+    return account
+
+
 @router.websocket("/live/ws")
 async def live_socket(socket: WebSocket) -> None:
     """One connection: ``start`` or ``resume`` first, then frames, ``skip_setup``, ``finish``."""
     state: AppState = socket.app.state.kinesense
-    await socket.accept()
-    if not same_origin(socket):
-        await close_error(socket, CLOSE_REFUSED, "the live connection must come from this site")
-        return
-    account = await run_in_threadpool(person_account, socket, state)
+    account = await accept_person(socket, state)
     if account is None:
-        await close_error(socket, CLOSE_NOT_SIGNED_IN, "please sign in as a person first")
         return
     sessions = live_store(socket.app.state)
     try:
