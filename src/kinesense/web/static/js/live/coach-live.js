@@ -1,6 +1,7 @@
 // The live coaching page: camera -> pose worker -> landmarks over the WebSocket -> the coach's
 // events back -> counter, hold timer, rest countdown, set progress, cue (shown and spoken) and
 // the skeleton overlay. Video frames stay in this browser: only landmarks are sent.
+import { FrameClock, openCamera, startPoseWorker } from "./device-pose.js";
 import { drawSkeleton } from "./overlay.js";
 import { LiveSocket } from "./live-socket.js";
 import { Speaker } from "./speech.js";
@@ -26,8 +27,7 @@ window.kinesenseLive = live; // read by the tests and the latency benchmark
 let worker = null;
 let socket = null;
 let busy = false;
-let firstTime = null;
-let lastT = -1;
+const clock = new FrameClock();
 let lastInstruction = null;
 let skipCheck = false;
 // ?seconds=N ends the session after N seconds of frames (as `kinesense coach --seconds`).
@@ -150,22 +150,12 @@ function finish() {
   show("live-controls", false);
 }
 
-// Times in whole milliseconds from the first frame, strictly increasing.
-function frameTime(now, metadata) {
-  const raw = metadata.captureTime ?? metadata.expectedDisplayTime ?? now;
-  if (firstTime === null) firstTime = raw;
-  let t = Math.round(raw - firstTime);
-  if (t <= lastT) t = lastT + 1;
-  lastT = t;
-  return t;
-}
-
 function onFrame(now, metadata) {
   if (live.done) return;
   video.requestVideoFrameCallback(onFrame);
   live.frames += 1;
   if (busy || !live.ready) { live.skipped += 1; return; }
-  const t = frameTime(now, metadata);
+  const t = clock.time(now, metadata);
   if (limitMs !== null && t > limitMs) { finish(); return; }
   busy = true;
   const shownAt = now;
@@ -193,19 +183,10 @@ function onResult(result, shownAt) {
   live.speaker.tick();
 }
 
-function startWorker() {
-  return new Promise((resolve, reject) => {
-    worker = new Worker("/static/js/live/pose-worker.js", { type: "module" });
-    worker.onmessage = (event) => {
-      if (event.data.type === "ready") { live.modelMs = event.data.ms; resolve(); }
-      else reject(new Error(event.data.message));
-    };
-    worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
-    const init = { type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
-      model: new URL(root.dataset.model, location.href).href };
-    if (faceModel) init.face = new URL(faceModel, location.href).href;
-    worker.postMessage(init);
-  });
+async function startWorker() {
+  const started = await startPoseWorker(root.dataset.model, faceModel);
+  worker = started.worker;
+  live.modelMs = started.ms;
 }
 
 async function start(withCheck) {
@@ -219,17 +200,12 @@ async function start(withCheck) {
     status(`The pose model could not start: ${error.message}`, "error");
     return;
   }
-  let stream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false });
+    await openCamera(video, canvas);
   } catch (error) {
-    status("The camera could not be opened: allow this page to use it, then reload.", "error");
+    status(error.message, "error");
     return;
   }
-  video.srcObject = stream;
-  await video.play();
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
   socket = new LiveSocket(
     { type: "start", v: 1, exercise: root.dataset.exercise, width: video.videoWidth, height: video.videoHeight },
     {

@@ -5,6 +5,7 @@
 // A test that reads the head's pose (data-face-model) runs the face model too and sends its head
 // pose matrix, face box and background change with each frame; the lines the server says during
 // the recording (the head test's timed prompts: the person's eyes are closed) are spoken.
+import { FrameClock, openCamera, startPoseWorker } from "./device-pose.js";
 import { drawSkeleton } from "./overlay.js";
 import { LiveSocket } from "./live-socket.js";
 import { Speaker } from "./speech.js";
@@ -33,8 +34,7 @@ window.kinesenseGuided = guided; // read by the tests and the screenshots
 let worker = null;
 let socket = null;
 let busy = false;
-let firstTime = null;
-let lastT = -1;
+const clock = new FrameClock();
 
 function show(id, visible) { $(id).hidden = !visible; }
 
@@ -123,16 +123,6 @@ function finishNow() {
   status("Measuring...");
 }
 
-// Times in whole milliseconds from the first frame, strictly increasing (as live coaching).
-function frameTime(now, metadata) {
-  const raw = metadata.captureTime ?? metadata.expectedDisplayTime ?? now;
-  if (firstTime === null) firstTime = raw;
-  let t = Math.round(raw - firstTime);
-  if (t <= lastT) t = lastT + 1;
-  lastT = t;
-  return t;
-}
-
 // ?seconds=N: the page stops sending after N seconds of frames (a recorded clip as the camera
 // must not loop); the server ends the recording sooner when the test's time is up.
 const limitMs = root.dataset.seconds ? Number(root.dataset.seconds) * 1000 : null;
@@ -142,7 +132,7 @@ function onFrame(now, metadata) {
   video.requestVideoFrameCallback(onFrame);
   guided.frames += 1;
   if (busy || !guided.ready) return;
-  const t = frameTime(now, metadata);
+  const t = clock.time(now, metadata);
   if (limitMs !== null && t > limitMs) { finishNow(); return; }
   busy = true;
   createImageBitmap(video).then((bitmap) => {
@@ -162,19 +152,9 @@ function onResult(result) {
   guided.speaker.tick();
 }
 
-function startWorker() {
-  return new Promise((resolve, reject) => {
-    worker = new Worker("/static/js/live/pose-worker.js", { type: "module" });
-    worker.onmessage = (event) => {
-      if (event.data.type === "ready") { worker.onmessage = (e) => onResult(e.data); resolve(); }
-      else reject(new Error(event.data.message));
-    };
-    worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
-    const init = { type: "init", wasm: `${location.origin}/static/vendor/tasks-vision/wasm`,
-      model: new URL(root.dataset.modelUrl, location.href).href };
-    if (faceModel) init.face = new URL(faceModel, location.href).href;
-    worker.postMessage(init);
-  });
+async function startWorker() {
+  worker = (await startPoseWorker(root.dataset.modelUrl, faceModel)).worker;
+  worker.onmessage = (event) => onResult(event.data);
 }
 
 function startMessage(width, height) {
@@ -198,17 +178,12 @@ async function start(withCheck) {
     status(`The pose model could not start: ${error.message}`, "error");
     return;
   }
-  let stream;
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" }, audio: false });
+    await openCamera(video, canvas);
   } catch (error) {
-    status("The camera could not be opened: allow this page to use it, then reload.", "error");
+    status(error.message, "error");
     return;
   }
-  video.srcObject = stream;
-  await video.play();
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
   socket = new GuidedSocket(startMessage(video.videoWidth, video.videoHeight), {
     message: onMessage,
     reconnecting: () => {},
