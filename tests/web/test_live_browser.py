@@ -105,3 +105,55 @@ def test_outside_hosts_are_refused(
         browser.close()
     assert found["refused"]
     assert ["connect-src", "http://example.invalid/metrics"] in found["seen"]
+
+
+RESEND_SCRIPT = """async () => {
+    // A network the test drives: the page's LiveSocket talks to it instead of the server.
+    const opened = [];
+    class FakeSocket {
+        constructor(url) { this.sent = []; opened.push(this); setTimeout(() => this.onopen(), 0); }
+        send(text) { this.sent.push(JSON.parse(text)); }
+        close(code) { this.onclose({code}); }
+    }
+    window.WebSocket = FakeSocket;
+    const {LiveSocket} = await import("/static/js/live/live-socket.js");
+    const closed = [];
+    const socket = new LiveSocket({type: "start", v: 1, exercise: "squat", width: 640, height: 480},
+        {message: () => {}, reconnecting: () => {}, closed: (e) => closed.push(e.code)});
+    const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    socket.connect();
+    await wait(20);
+    const first = opened[0];
+    first.onmessage({data: JSON.stringify({type: "ready", token: "t", last_seq: -1})});
+    for (let i = 0; i < 5; i++) socket.frame(i * 33 + 1, null, null, null);
+    for (const seq of [0, 1]) first.onmessage({data: JSON.stringify({type: "step", seq})});
+    // The server process dies: frames 2-4 were sent but never answered (nor applied).
+    first.onclose({code: 1006});
+    socket.frame(200, null, null, null);  // made while the connection is down
+    await wait(400);  // the first retry waits 250 ms
+    const second = opened[1];
+    const resume = second.sent[0];
+    second.onmessage({data: JSON.stringify({type: "ready", token: "t", last_seq: 1})});
+    return {resume, resent: second.sent.slice(1).map((m) => m.seq), closed,
+            firstSent: first.sent.filter((m) => m.type === "frame").map((m) => m.seq)};
+}"""
+
+
+def test_frames_a_dying_server_never_answered_are_sent_again(
+    playwright: BrowserType, demo: LiveServer, demo_cookies: Any
+) -> None:
+    """The page's live socket keeps each frame until its ``step`` comes back: when the server
+    process dies (clinic stack: the session goes on in another process), the frames it never
+    answered are sent again after ``resume``, with those made meanwhile, so that the count
+    continues without a gap; frames the server had answered are not."""
+    browser = plain_browser(playwright)
+    try:
+        page = demo_page(browser, demo_cookies).page
+        page.goto(f"{demo.url}/coach/squat")
+        found = page.evaluate(RESEND_SCRIPT)
+    finally:
+        browser.close()
+    assert found["firstSent"] == [0, 1, 2, 3, 4]
+    assert found["resume"] == {"type": "resume", "v": 1, "token": "t"}
+    assert found["resent"] == [2, 3, 4, 5]
+    assert found["closed"] == []

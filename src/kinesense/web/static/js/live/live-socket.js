@@ -1,7 +1,8 @@
 // The live landmark protocol, version 1 (docs/live-protocol.md), with resume: after a dropped
-// connection the socket reconnects with the session's token; the frames made meanwhile (the
-// last MAX_WAITING of them) are sent once it is back, and those the server already had are
-// skipped (it says which in `ready.last_seq`).
+// connection the socket reconnects with the session's token; the frames made meanwhile, and
+// those sent before the drop that the server had not answered yet (a server process that died
+// may never have applied them), are sent once it is back (the last MAX_WAITING of them); those
+// the server already had are skipped (it says which in `ready.last_seq`).
 
 const MAX_WAITING = 300; // 10 s at 30 fps
 
@@ -18,6 +19,7 @@ export class LiveSocket {
     this.closed = false;
     this.retries = 0;
     this.pending = [];
+    this.unanswered = []; // frames sent on the open connection, until their `step` comes back
     this.seq = 0;
     this.reconnects = 0;
   }
@@ -36,6 +38,9 @@ export class LiveSocket {
     };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
+      if (message.type === "step") {
+        while (this.unanswered.length && this.unanswered[0].seq <= message.seq) this.unanswered.shift();
+      }
       if (message.type === "ready") {
         this.token = message.token;
         this.open = true;
@@ -53,6 +58,9 @@ export class LiveSocket {
         this.handlers.closed(event);
         return;
       }
+      this.pending = this.unanswered.concat(this.pending);
+      this.unanswered = [];
+      this.trim();
       const wait = RETRY_MS[Math.min(this.retries++, RETRY_MS.length - 1)];
       this.reconnects += 1;
       this.handlers.reconnecting(wait);
@@ -73,10 +81,24 @@ export class LiveSocket {
 
   send(message) {
     const text = JSON.stringify(message);
-    if (this.open) { this.socket.send(text); return; }
+    if (this.open) {
+      this.socket.send(text);
+      if (message.seq !== undefined) {
+        this.unanswered.push({ text, seq: message.seq });
+        if (this.unanswered.length > MAX_WAITING) this.unanswered.shift();
+      }
+      return;
+    }
     this.pending.push({ text, seq: message.seq });
-    const frames = this.pending.filter((item) => item.seq !== undefined).length;
-    if (frames > MAX_WAITING) this.pending.splice(this.pending.findIndex((item) => item.seq !== undefined), 1);
+    this.trim();
+  }
+
+  // Of the frames waiting, only the newest MAX_WAITING are kept.
+  trim() {
+    let frames = this.pending.filter((item) => item.seq !== undefined).length;
+    while (frames-- > MAX_WAITING) {
+      this.pending.splice(this.pending.findIndex((item) => item.seq !== undefined), 1);
+    }
   }
 
   // For tests and the person: drop the connection as a network would.
