@@ -100,6 +100,9 @@ def test_the_pages_and_the_measure_page_links(world: World, person: TestClient) 
                  "/measure/live/mobility?movement=rotation",
                  "/measure/live/head?axis=flexion"):  # fmt: skip
         assert f'href="{link}"' in measure
+    for words in (">eyes closed<", ">front view<", ">bending sideways<", ">turning (twisting)<",
+                  ">nodding the head<", ">tilting the head to the side<"):  # fmt: skip
+        assert words in measure
     assert "javascript" in person.get("/static/js/live/guided-live.js").headers["content-type"]
     therapist = signed_in(world.app, world.therapist)
     try:

@@ -17,10 +17,11 @@ from starlette.responses import Response
 from kinesense.capture.models import FACE_MODEL_FILE
 from kinesense.errors import InvalidValueError
 from kinesense.live.guided import MAX_COUNTDOWN_S
-from kinesense.live.guided_tests import GUIDED_TESTS, guided_test
+from kinesense.live.guided_tests import GUIDED_TESTS, HEAD_MOVES, guided_test
 from kinesense.live.recording import MAX_DURATION_S
 from kinesense.services.live_tests import check_guided
 from kinesense.web import access
+from kinesense.web.analysis_choices import OPTION_LABELS
 from kinesense.web.deps import CurrentUser, StateDep
 from kinesense.web.pages.live import DEFAULT_LIVE_MODEL, MODELS
 from kinesense.web.templating import render
@@ -29,7 +30,19 @@ router = APIRouter()
 
 
 LABELS = {"eyes": "eyes {}", "view": "{} view"}
-"""How a choice reads in a link, by the choice's name (a movement reads as itself)."""
+"""How a choice reads in a link, by the choice's name."""
+WORDS = {
+    "movement": {name: words.lower() for name, words in OPTION_LABELS["movement"].items()},
+    "axis": {axis: move[0].lower() for axis, move in HEAD_MOVES.items()},
+}
+"""Choices named in words rather than by their option: the trunk's movements as the upload
+form words them, the head's as the head test's titles do."""
+
+
+def choice_label(option_name: str, option: str) -> str:
+    """How one choice of a guided test reads in the measure page's links."""
+    words = WORDS.get(option_name, {})
+    return words.get(option, LABELS.get(option_name, "{}").format(option))
 
 
 def guided_choices() -> list[dict[str, object]]:
@@ -37,8 +50,7 @@ def guided_choices() -> list[dict[str, object]]:
     return [
         {"id": test.id, "title": test.title, "summary": test.summary,
          "option_name": test.option_name,
-         "plans": [(option, LABELS.get(test.option_name, "{}").format(option))
-                   for option in test.plans]}
+         "plans": [(option, choice_label(test.option_name, option)) for option in test.plans]}
         for test in GUIDED_TESTS.values()
     ]  # fmt: skip
 
