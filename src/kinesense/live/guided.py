@@ -32,11 +32,10 @@ from kinesense.landmarks import N_LANDMARKS
 from kinesense.live.guided_tests import GuidedPlan
 from kinesense.live.protocol import (
     CLOSE_OUT_OF_ORDER,
-    CLOSE_TOO_BIG,
-    MAX_MESSAGE_BYTES,
     MAX_SIDE_PX,
     FrameMessage,
     ProtocolError,
+    check_size,
 )
 from kinesense.live.recording import MAX_DURATION_S, LiveRecording, is_new
 from kinesense.validation_errors import one_line
@@ -73,11 +72,7 @@ def parse_guided_start(text: str | bytes) -> GuidedStartMessage:
     Raises:
         ProtocolError: too big (close code 1009), not JSON, or not a valid ``start`` (4400).
     """
-    size = len(text.encode() if isinstance(text, str) else text)
-    if size > MAX_MESSAGE_BYTES:
-        raise ProtocolError(
-            f"message of {size} bytes; at most {MAX_MESSAGE_BYTES} allowed", CLOSE_TOO_BIG
-        )
+    check_size(text)
     try:
         return _START.validate_json(text)
     except ValidationError as exc:

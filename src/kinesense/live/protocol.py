@@ -135,6 +135,15 @@ class ProtocolError(Exception):
         self.code = code
 
 
+def check_size(text: str | bytes) -> None:
+    """Refuse a message larger than :data:`MAX_MESSAGE_BYTES` (close code 1009)."""
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(
+            f"message of {size} bytes; at most {MAX_MESSAGE_BYTES} allowed", CLOSE_TOO_BIG
+        )
+
+
 def parse_client(text: str | bytes) -> (
     StartMessage | ResumeMessage | FrameMessage | SkipSetupMessage | FinishMessage
 ):  # fmt: skip
@@ -144,11 +153,7 @@ def parse_client(text: str | bytes) -> (
         ProtocolError: too big (close code 1009), not JSON, or not a valid message (4400); the
             message names the field at fault.
     """
-    size = len(text.encode() if isinstance(text, str) else text)
-    if size > MAX_MESSAGE_BYTES:
-        raise ProtocolError(
-            f"message of {size} bytes; at most {MAX_MESSAGE_BYTES} allowed", CLOSE_TOO_BIG
-        )
+    check_size(text)
     try:
         return _CLIENT.validate_json(text)
     except ValidationError as exc:
